@@ -1,0 +1,40 @@
+package dev.hotbackup;
+
+/** Names of the message headers the pack's routes and beans pass to each other. */
+public final class Headers {
+
+    /** Correlation key of a monitored (host, config); set on every accepted heartbeat. */
+    public static final String KEY = "HotBackupKey";
+
+    /** LIVE or CLOSE: what the accepted heartbeat said. */
+    public static final String FRAME_STATE = "HotBackupFrameState";
+
+    /** Why a reconfirm was asked for: {@code threshold} (aggregator) or {@code watchdog}. */
+    public static final String CAUSE = "HotBackupCause";
+
+    /** Set by the monitor when a probe is due: where to send it. */
+    public static final String PROBE_ADDRESS = "HotBackupProbeAddress";
+
+    public static final String PROBE_PORT = "HotBackupProbePort";
+
+    /** Set by the probe: {@code answered}, or what went wrong. */
+    public static final String PROBE_RESULT = "HotBackupProbeResult";
+
+    /** Host and config of a probe target or of a signal. */
+    public static final String HOST = "HotBackupHost";
+
+    public static final String CONFIG = "HotBackupConfig";
+
+    /** What the signal router does for a signal: {@code takeover}, {@code release}, {@code notify}. */
+    public static final String ACTION = "HotBackupAction";
+
+    /** Route ids the signal router acts on, and the outcome of each action. */
+    public static final String ROUTES = "HotBackupRoutes";
+
+    public static final String OUTCOMES = "HotBackupOutcomes";
+
+    /** The route id being started or stopped inside the signal router's split. */
+    public static final String ROUTE = "HotBackupRoute";
+
+    private Headers() {}
+}

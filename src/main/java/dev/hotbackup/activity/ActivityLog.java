@@ -1,0 +1,159 @@
+package dev.hotbackup.activity;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import dev.hotbackup.Headers;
+import dev.hotbackup.signal.SignalPublisher;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.support.service.ServiceSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The activity log: one JSON object per line ({@code time, event, host, config, state, detail})
+ * for every signal, takeover, release, mail and refused frame, appended to {@code
+ * hotbackup.listener.activity-log-file}. The most recent entries are also kept in memory for the
+ * status view. Thread-safe; the file is closed when the service stops.
+ */
+public final class ActivityLog extends ServiceSupport {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ActivityLog.class);
+
+    /** How many recent entries are kept in memory. */
+    public static final int RECENT = 200;
+
+    private final boolean enabled;
+    private final Path file;
+    private final ArrayDeque<String> recent = new ArrayDeque<>(RECENT);
+    private BufferedWriter writer;
+    private boolean failed;
+
+    /**
+     * @param enabled {@code hotbackup.listener.activity-log}
+     * @param file where to append; parent folders are created
+     */
+    public ActivityLog(boolean enabled, Path file) {
+        this.enabled = enabled;
+        this.file = file;
+    }
+
+    /** Where entries are appended. */
+    public Path file() {
+        return file;
+    }
+
+    /**
+     * Appends one entry. Any argument may be {@code null}. Never throws: a log that cannot be
+     * written is reported once and the event still happens.
+     */
+    public void record(String event, String host, String config, String state, String detail) {
+        String line =
+                "{\"time\":"
+                        + Json.quote(Instant.now().toString())
+                        + ",\"event\":"
+                        + Json.quote(event)
+                        + ",\"host\":"
+                        + Json.quote(host)
+                        + ",\"config\":"
+                        + Json.quote(config)
+                        + ",\"state\":"
+                        + Json.quote(state)
+                        + ",\"detail\":"
+                        + Json.quote(detail)
+                        + "}";
+        synchronized (this) {
+            if (recent.size() == RECENT) {
+                recent.removeFirst();
+            }
+            recent.addLast(line);
+            if (!enabled || writer == null) {
+                return;
+            }
+            try {
+                writer.write(line);
+                writer.newLine();
+                writer.flush();
+            } catch (IOException e) {
+                if (!failed) {
+                    failed = true;
+                    LOG.error("Cannot write the activity log {}: {}", file, e.getMessage());
+                }
+            }
+        }
+    }
+
+    /** Records the signal carried by {@code exchange} (the signal router's input). */
+    public void signal(Exchange exchange) {
+        Message in = exchange.getIn();
+        record(
+                "signal",
+                in.getHeader(Headers.HOST, String.class),
+                in.getHeader(Headers.CONFIG, String.class),
+                in.getHeader(SignalPublisher.STATE, String.class),
+                in.getHeader(SignalPublisher.DETAIL, String.class));
+    }
+
+    /** Records what the signal router did for a signal: the action and each route's outcome. */
+    public void routeControl(Exchange exchange) {
+        Message in = exchange.getIn();
+        List<?> outcomes = in.getHeader(Headers.OUTCOMES, List.class);
+        String action = in.getHeader(Headers.ACTION, String.class);
+        record(
+                action,
+                in.getHeader(Headers.HOST, String.class),
+                in.getHeader(Headers.CONFIG, String.class),
+                in.getHeader(SignalPublisher.STATE, String.class),
+                outcomes == null || outcomes.isEmpty() ? "no routes" : String.join("; ", outcomes.stream().map(String::valueOf).toList()));
+    }
+
+    /** Records a mail that was sent, or that failed with the caught exception. */
+    public void mail(Exchange exchange) {
+        Exception failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        record(
+                failure == null ? "mail-sent" : "mail-failed",
+                exchange.getProperty(Headers.HOST, String.class),
+                exchange.getProperty(Headers.CONFIG, String.class),
+                exchange.getProperty(SignalPublisher.STATE, String.class),
+                failure == null ? "sent" : failure.getMessage());
+    }
+
+    /** The most recent entries as JSON lines, oldest first. */
+    public synchronized List<String> recent() {
+        return new ArrayList<>(recent);
+    }
+
+    @Override
+    protected synchronized void doStart() throws Exception {
+        if (!enabled) {
+            return;
+        }
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        writer =
+                Files.newBufferedWriter(
+                        file,
+                        StandardCharsets.UTF_8,
+                        StandardOpenOption.CREATE,
+                        StandardOpenOption.APPEND);
+        LOG.info("Activity log: {}", file.toAbsolutePath());
+    }
+
+    @Override
+    protected synchronized void doStop() throws Exception {
+        if (writer != null) {
+            writer.close();
+            writer = null;
+        }
+    }
+}

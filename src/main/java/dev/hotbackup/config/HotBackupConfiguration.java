@@ -1,0 +1,227 @@
+package dev.hotbackup.config;
+
+import dev.hotbackup.activity.ActivityLog;
+import dev.hotbackup.emitter.BootCounter;
+import dev.hotbackup.emitter.HeartbeatEmitter;
+import dev.hotbackup.link.FrameDecoders;
+import dev.hotbackup.link.HeartbeatCodec;
+import dev.hotbackup.link.Rejections;
+import dev.hotbackup.link.Signer;
+import dev.hotbackup.monitor.MonitorRegistry;
+import dev.hotbackup.probe.ProbeResponder;
+import dev.hotbackup.probe.ReconfirmProbe;
+import dev.hotbackup.signal.SignalMail;
+import dev.hotbackup.signal.SignalPublisher;
+import dev.hotbackup.takeover.RouteControl;
+import dev.hotbackup.takeover.TakeoverPlan;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.model.Model;
+import org.apache.camel.model.RouteDefinition;
+import org.apache.camel.StartupListener;
+import org.apache.camel.spi.PropertiesComponent;
+import org.apache.camel.spi.Registry;
+import org.apache.camel.spi.Resource;
+import org.apache.camel.support.LifecycleStrategySupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Binds the pack's Java pieces into Camel before the routes load: reads the {@code hotbackup.*}
+ * settings, registers the beans the route files refer to, and applies full-backup mode. Camel
+ * main finds this class by scanning the package of {@code HotBackupMain}.
+ */
+public final class HotBackupConfiguration implements CamelConfiguration {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HotBackupConfiguration.class);
+
+    /** The pack's own route ids; none of them may be a takeover route. */
+    public static final Set<String> PACK_ROUTES =
+            Set.of(HeartbeatEmitter.ROUTE_ID, "backup-listener", "reconfirm", "signal-router", "signal-mail");
+
+    @Override
+    public void configure(CamelContext camelContext) throws Exception {
+        PropertiesComponent pc = camelContext.getPropertiesComponent();
+        HotBackupSettings s = HotBackupSettings.load(key -> pc.resolveProperty(key).orElse(null));
+        pc.addPropertiesFunction(new SettingsFunction(s));
+        LOG.info("Hot backup: {}", s);
+        if (s.secret.isEmpty()) {
+            LOG.warn("hotbackup.secret is not set: heartbeats are not authenticated");
+        }
+
+        chooseDsl(camelContext, s.dsl);
+        Registry registry = camelContext.getRegistry();
+        registry.bind("hotbackupSettings", s);
+        ActivityLog activity = new ActivityLog(s.activityLog, s.activityLogFile);
+        camelContext.addService(activity);
+        registry.bind("activityLog", activity);
+        Signer signer = Signer.of(s.secret);
+        HeartbeatCodec codec = new HeartbeatCodec(signer);
+        registry.bind("heartbeatCodec", codec);
+
+        HeartbeatEmitter emitter = s.emitterEnabled() ? emitter(camelContext, s, codec, signer) : null;
+        if (s.listenerEnabled()) {
+            listener(camelContext, s, signer, activity, emitter);
+        }
+    }
+
+    private static HeartbeatEmitter emitter(
+            CamelContext camelContext, HotBackupSettings s, HeartbeatCodec codec, Signer signer)
+            throws Exception {
+        long boot = BootCounter.next(s.stateDir);
+        AtomicReference<HeartbeatEmitter> self = new AtomicReference<>();
+        ProbeResponder responder =
+                new ProbeResponder(
+                        s.probeBindAddress,
+                        s.probePort,
+                        s.host,
+                        s.config,
+                        () -> boot,
+                        signer,
+                        () -> self.get() != null && self.get().isEmitting());
+        HeartbeatEmitter emitter =
+                new HeartbeatEmitter(
+                        s.host,
+                        s.config,
+                        boot,
+                        codec,
+                        s.backupLocation,
+                        Math.max(200, Math.min(2000, s.heartbeatInterval.toMillis() * 10)),
+                        responder::boundPort,
+                        camelContext);
+        self.set(emitter);
+        camelContext.addService(responder);
+        camelContext.getRegistry().bind("heartbeatEmitter", emitter);
+        long closeWait = closeWaitMillis(s);
+        camelContext.addLifecycleStrategy(
+                new LifecycleStrategySupport() {
+                    @Override
+                    public void onContextStopping(CamelContext context) {
+                        emitter.closeAndWait(closeWait);
+                    }
+                });
+        return emitter;
+    }
+
+    private static void listener(
+            CamelContext camelContext,
+            HotBackupSettings s,
+            Signer signer,
+            ActivityLog activity,
+            HeartbeatEmitter emitter)
+            throws Exception {
+        Registry registry = camelContext.getRegistry();
+        Rejections rejections = new Rejections(activity);
+        registry.bind("rejections", rejections);
+        registry.bind("hotbackupLineDecoder", FrameDecoders.lineDecoder());
+        registry.bind("hotbackupFrameGate", FrameDecoders.frameGate(rejections));
+
+        SignalPublisher publisher =
+                new SignalPublisher(camelContext.createProducerTemplate(), s.whitespace);
+        MonitorRegistry monitors =
+                new MonitorRegistry(
+                        s.threshold.toNanos(),
+                        s.checkInterval.toNanos(),
+                        publisher,
+                        rejections,
+                        activity,
+                        camelContext,
+                        System::nanoTime);
+        camelContext.addService(monitors);
+        registry.bind("monitors", monitors);
+        ReconfirmProbe probe = new ReconfirmProbe(s.probeTimeout.toMillis(), signer);
+        camelContext.addService(probe);
+        registry.bind("reconfirmProbe", probe);
+
+        List<String> controlled = new ArrayList<>(s.takeoverRoutes);
+        if (s.backup && emitter != null) {
+            controlled.add(HeartbeatEmitter.ROUTE_ID);
+        }
+        registry.bind("takeoverPlan", new TakeoverPlan(controlled));
+        registry.bind("routeControl", new RouteControl(camelContext, emitter, closeWaitMillis(s)));
+        registry.bind("signalMail", new SignalMail(s.host));
+
+        if (s.backup) {
+            // full backup: nothing the live host does runs here until it is DEAD
+            String pattern = String.join(",", controlled);
+            String existing = camelContext.getAutoStartupExcludePattern();
+            if (existing != null && !existing.isBlank()) {
+                pattern = existing + "," + pattern;
+            }
+            if (!pattern.isEmpty()) {
+                camelContext.setAutoStartupExcludePattern(pattern);
+            }
+            LOG.info("Full-backup mode: {} stay stopped until a monitored host is DEAD", controlled);
+        }
+        camelContext.addStartupListener(
+                new StartupListener() {
+                    @Override
+                    public void onCamelContextStarting(CamelContext context, boolean alreadyStarted) {
+                        checkTakeoverRoutes(context, s.takeoverRoutes);
+                    }
+
+                    @Override
+                    public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
+                        // checked while starting
+                    }
+                });
+    }
+
+    /**
+     * Loads the pack's routes from one DSL only. Both sets are found by the include pattern and
+     * share their route ids, so the twins of the other DSL are dropped before Camel checks that
+     * ids are unique. A route filter the user configured (camel.main.route-filter-*) still applies.
+     */
+    private static void chooseDsl(CamelContext camelContext, HotBackupSettings.Dsl dsl) {
+        Model model = camelContext.getCamelContextExtension().getContextPlugin(Model.class);
+        Function<RouteDefinition, Boolean> previous = model.getRouteFilter();
+        String other = dsl == HotBackupSettings.Dsl.YAML ? ".xml" : ".yaml";
+        model.setRouteFilter(
+                route -> {
+                    if (previous != null && !previous.apply(route)) {
+                        return false;
+                    }
+                    Resource resource = route.getResource();
+                    return !(PACK_ROUTES.contains(route.getRouteId())
+                            && resource != null
+                            && resource.getLocation() != null
+                            && resource.getLocation().endsWith(other));
+                });
+    }
+
+    /** Refuses to start a backup that could not take over: every takeover route must exist. */
+    static void checkTakeoverRoutes(CamelContext context, List<String> routes) {
+        // routes are registered with the context only as they start; the model knows them all
+        Model model = context.getCamelContextExtension().getContextPlugin(Model.class);
+        List<String> problems = new ArrayList<>();
+        for (String id : routes) {
+            if (PACK_ROUTES.contains(id)) {
+                problems.add("'" + id + "' is one of the pack's own routes and cannot be taken over");
+            } else if (model.getRouteDefinition(id) == null) {
+                problems.add("no route has the id '" + id + "'");
+            }
+        }
+        if (!problems.isEmpty()) {
+            List<String> known =
+                    model.getRouteDefinitions().stream()
+                            .map(RouteDefinition::getRouteId)
+                            .filter(id -> !PACK_ROUTES.contains(id))
+                            .sorted()
+                            .toList();
+            throw new IllegalArgumentException(
+                    "hotbackup.takeover.routes: "
+                            + String.join("; ", problems)
+                            + ". Routes loaded from routes/: "
+                            + known);
+        }
+    }
+
+    private static long closeWaitMillis(HotBackupSettings s) {
+        return Math.max(1000, Math.min(5000, s.heartbeatInterval.toMillis() * 3));
+    }
+}

@@ -1,0 +1,39 @@
+package dev.hotbackup.link;
+
+/**
+ * Why the listener refused a frame. Every rejection is counted under its {@link #code()}; none of
+ * them changes the state of a monitor.
+ */
+public enum RejectReason {
+    /** The line was longer than the frame limit; its bytes were discarded up to the next newline. */
+    OVERSIZED("oversized"),
+    /** The line held bytes that are not printable ASCII (NUL, control bytes, non-ASCII). */
+    ENCODING("encoding"),
+    /** The line is not a frame: wrong field count, bad number, bad percent-encoding. */
+    MALFORMED("malformed"),
+    /** The line is a frame of a protocol version this listener does not speak. */
+    VERSION("version"),
+    /** A secret is configured here but the frame carries no signature. */
+    UNSIGNED("unsigned"),
+    /** The signature does not match the frame under this listener's secret. */
+    BAD_SIGNATURE("bad-signature"),
+    /** The frame is signed but this listener has no secret to check it with. */
+    SECRET_MISMATCH("secret-mismatch"),
+    /** Host or config is empty, too long, or holds characters XML cannot carry. */
+    BAD_NAME("bad-name"),
+    /** The sequence number was already seen in this run of the live host. */
+    REPLAYED("replayed"),
+    /** The frame belongs to an earlier run of the live host than one already heard. */
+    STALE_BOOT("stale-boot");
+
+    private final String code;
+
+    RejectReason(String code) {
+        this.code = code;
+    }
+
+    /** The stable name used in counters, logs and the activity log. */
+    public String code() {
+        return code;
+    }
+}
