@@ -1,0 +1,355 @@
+package dev.hotbackup;
+
+import static dev.hotbackup.testing.Activity.field;
+import static dev.hotbackup.testing.Activity.matching;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.hotbackup.link.FrameState;
+import dev.hotbackup.link.HeartbeatCodec;
+import dev.hotbackup.link.HeartbeatFrame;
+import dev.hotbackup.link.RejectReason;
+import dev.hotbackup.monitor.MonitorState;
+import dev.hotbackup.testing.FakeLiveHost;
+import jakarta.mail.internet.MimeMessage;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.apache.camel.ServiceStatus;
+import org.junit.jupiter.api.Test;
+import org.w3c.dom.Element;
+
+/**
+ * What the Backup listener and the signal router do, from the outside: frames in over a real
+ * socket, signals, route states, activity log and mail out. Run once against the YAML routes and
+ * once against their XML twins.
+ */
+abstract class BackupListenerBehaviour extends ListenerTestSupport {
+
+    @Override
+    protected void properties(Map<String, String> p) {
+        p.put("hotbackup.takeover.routes", "takeover-a,takeover-broken,takeover-b");
+    }
+
+    @Test
+    void firstHeartbeatSignalsLive() throws Exception {
+        FakeLiveHost a = liveHost("serverA");
+        assertNull(monitors.stateOf("serverA", "base"));
+
+        a.send(FrameState.LIVE);
+
+        awaitState("serverA", MonitorState.LIVE);
+        await().atMost(Duration.ofSeconds(5)).until(() -> signalStates("serverA").equals(List.of("LIVE")));
+        assertEquals(List.of("<signal host='serverA' config='base'>LIVE</signal>"), signalBodies());
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> matching(activity, field("event", "signal"), field("state", "LIVE")).size() == 1);
+    }
+
+    @Test
+    void deadAfterThresholdWhenProbeIsRefused() throws Exception {
+        FakeLiveHost a = liveHost("serverA");
+        a.startHeartbeats(100);
+        awaitState("serverA", MonitorState.LIVE);
+
+        long last = a.stopHeartbeats();
+        a.crash();
+        awaitState("serverA", MonitorState.DEAD);
+        long silentMillis = (System.nanoTime() - last) / 1_000_000;
+
+        assertTrue(silentMillis >= THRESHOLD.toMillis() - 15, "DEAD after only " + silentMillis + " ms of silence");
+        await().atMost(Duration.ofSeconds(5)).until(() -> signalStates("serverA").equals(List.of("LIVE", "DEAD")));
+        assertEquals(
+                1,
+                matching(activity, field("event", "signal"), field("state", "DEAD"), "probe: connection refused")
+                        .size());
+    }
+
+    @Test
+    void deadWhenProcessAnswersNoProbe() throws Exception {
+        FakeLiveHost a = liveHost("serverA");
+        a.startHeartbeats(100);
+        awaitState("serverA", MonitorState.LIVE);
+
+        a.answerProbes(false);
+        a.stopHeartbeats();
+
+        awaitState("serverA", MonitorState.DEAD);
+        assertEquals(1, matching(activity, field("state", "DEAD"), "closed without an answer").size());
+    }
+
+    @Test
+    void noDeadWhileTheProbeIsAnswered() throws Exception {
+        FakeLiveHost a = liveHost("serverA");
+        a.startHeartbeats(100);
+        awaitState("serverA", MonitorState.LIVE);
+
+        a.stopHeartbeats();
+
+        // the aggregator's timeout, then the watchdog again a threshold later: both answered
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> matching(activity, field("event", "probe"), "probe answered").size() >= 2);
+        assertEquals(MonitorState.LIVE, monitors.stateOf("serverA", "base"));
+        assertEquals(List.of("LIVE"), signalStates("serverA"));
+    }
+
+    @Test
+    void silenceAfterCloseIsNotDead() throws Exception {
+        FakeLiveHost a = liveHost("serverA");
+        a.send(FrameState.LIVE);
+        awaitState("serverA", MonitorState.LIVE);
+
+        a.send(FrameState.CLOSE);
+        awaitState("serverA", MonitorState.CLOSE);
+        a.crash();
+
+        await().during(THRESHOLD.multipliedBy(3))
+                .atMost(THRESHOLD.multipliedBy(4))
+                .until(() -> monitors.stateOf("serverA", "base") == MonitorState.CLOSE);
+        assertEquals(List.of("LIVE", "CLOSE"), signalStates("serverA"));
+    }
+
+    @Test
+    void liveAgainAfterDead() throws Exception {
+        FakeLiveHost a = liveHost("serverA");
+        a.startHeartbeats(100);
+        awaitState("serverA", MonitorState.LIVE);
+        a.crash();
+        awaitState("serverA", MonitorState.DEAD);
+
+        a.restart();
+        a.startHeartbeats(100);
+
+        awaitState("serverA", MonitorState.LIVE);
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> signalStates("serverA").equals(List.of("LIVE", "DEAD", "LIVE")));
+    }
+
+    @Test
+    void liveAgainAfterClose() throws Exception {
+        FakeLiveHost a = liveHost("serverA");
+        a.send(FrameState.LIVE);
+        a.send(FrameState.CLOSE);
+        awaitState("serverA", MonitorState.CLOSE);
+
+        a.send(FrameState.LIVE);
+
+        awaitState("serverA", MonitorState.LIVE);
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> signalStates("serverA").equals(List.of("LIVE", "CLOSE", "LIVE")));
+    }
+
+    @Test
+    void deadSignalStartsTakeoverRoutesAndLiveStopsThem() throws Exception {
+        assertEquals(ServiceStatus.Stopped, status("takeover-a"));
+        FakeLiveHost a = liveHost("serverA");
+        a.startHeartbeats(100);
+        awaitState("serverA", MonitorState.LIVE);
+
+        a.crash();
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> status("takeover-a").isStarted() && status("takeover-b").isStarted());
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> !matching(activity, field("event", "takeover")).isEmpty());
+        String takeover = matching(activity, field("event", "takeover")).get(0);
+        assertTrue(takeover.contains("takeover-a: started"), takeover);
+        assertTrue(takeover.contains("takeover-b: started"), takeover);
+
+        a.restart();
+        a.startHeartbeats(100);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> status("takeover-a").isStopped() && status("takeover-b").isStopped());
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> matching(activity, field("event", "release"), "takeover-a: stopped").size() == 1);
+    }
+
+    @Test
+    void routeThatFailsToStartIsReportedWithItsCauseAndTheOthersStillStart() throws Exception {
+        FakeLiveHost a = liveHost("serverA");
+        a.send(FrameState.LIVE);
+        awaitState("serverA", MonitorState.LIVE);
+
+        a.crash();
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> !matching(activity, field("event", "takeover")).isEmpty());
+
+        String takeover = matching(activity, field("event", "takeover")).get(0);
+        assertTrue(takeover.matches(".*takeover-broken: failed to start: \\S.*"), takeover);
+        assertTrue(status("takeover-a").isStarted() && status("takeover-b").isStarted());
+    }
+
+    @Test
+    void takeoverOfARunningRouteIsReportedAsAlreadyRunning() throws Exception {
+        FakeLiveHost a = liveHost("serverA");
+        a.send(FrameState.LIVE);
+        awaitState("serverA", MonitorState.LIVE);
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> !matching(activity, field("event", "release")).isEmpty());
+        context.getRouteController().startRoute("takeover-a");
+
+        a.crash();
+
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> matching(activity, field("event", "takeover"), "takeover-a: already running").size() == 1);
+    }
+
+    @Test
+    void twoMonitoredHostsHaveTheirOwnStateAndSignals() throws Exception {
+        FakeLiveHost a = liveHost("serverA");
+        FakeLiveHost c = liveHost("serverC");
+        a.startHeartbeats(100);
+        c.startHeartbeats(100);
+        awaitState("serverA", MonitorState.LIVE);
+        awaitState("serverC", MonitorState.LIVE);
+
+        a.crash();
+        awaitState("serverA", MonitorState.DEAD);
+        await().during(THRESHOLD.multipliedBy(2))
+                .atMost(THRESHOLD.multipliedBy(3))
+                .until(() -> monitors.stateOf("serverC", "base") == MonitorState.LIVE);
+        assertEquals(List.of("LIVE"), signalStates("serverC"));
+        assertEquals(List.of("LIVE", "DEAD"), signalStates("serverA"));
+        assertTrue(status("takeover-a").isStarted());
+
+        // serverC dies and comes back while serverA is still DEAD: the routes keep covering serverA
+        c.crash();
+        awaitState("serverC", MonitorState.DEAD);
+        c.restart();
+        c.startHeartbeats(100);
+        awaitState("serverC", MonitorState.LIVE);
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> matching(activity, field("event", "release"), field("host", "serverC"), "kept running")
+                        .size() == 1);
+        assertTrue(status("takeover-a").isStarted());
+    }
+
+    @Test
+    void signalXmlEscapesNamesAndKeepsThemIntact() throws Exception {
+        String name = "it's <a> & \"b\"\n\tline two: Zoë ✓";
+        FakeLiveHost odd = liveHost(name);
+        odd.send(FrameState.LIVE);
+
+        awaitState(name, MonitorState.LIVE);
+        await().atMost(Duration.ofSeconds(5)).until(() -> signalBodies().size() == 1);
+        String xml = signalBodies().get(0);
+        Element signal =
+                DocumentBuilderFactory.newInstance()
+                        .newDocumentBuilder()
+                        .parse(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)))
+                        .getDocumentElement();
+        assertEquals("signal", signal.getTagName());
+        assertEquals(name, signal.getAttribute("host"));
+        assertEquals("base", signal.getAttribute("config"));
+        assertEquals("LIVE", signal.getTextContent());
+    }
+
+    @Test
+    void mailForEachSignalReachesTheSmtpServer() throws Exception {
+        FakeLiveHost m = liveHost("mailHost");
+        m.send(FrameState.LIVE);
+        awaitState("mailHost", MonitorState.LIVE);
+        m.crash();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> mailsAbout("mailHost").size() == 2);
+        List<MimeMessage> mails = mailsAbout("mailHost");
+        assertEquals("[hotbackup] mailHost/base is LIVE", mails.get(0).getSubject());
+        MimeMessage dead = mails.get(1);
+        assertEquals("[hotbackup] mailHost/base is DEAD", dead.getSubject());
+        assertEquals("ops@example.com", dead.getAllRecipients()[0].toString());
+        String body = ((String) dead.getContent()).replace("\r\n", "\n");
+        assertTrue(body.contains("State:       DEAD"), body);
+        assertTrue(body.contains("Action:      takeover"), body);
+        assertTrue(body.contains("takeover-a: started"), body);
+        assertTrue(body.contains("takeover-broken: failed to start"), body);
+        assertTrue(body.contains("Reported by: backupB"), body);
+        assertTrue(body.contains("probe: connection refused"), body);
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> matching(activity, field("event", "mail-sent"), field("host", "mailHost")).size() == 2);
+    }
+
+    private static List<MimeMessage> mailsAbout(String host) throws Exception {
+        List<MimeMessage> out = new java.util.ArrayList<>();
+        for (MimeMessage message : MAIL.getReceivedMessages()) {
+            if (message.getSubject().contains(" " + host + "/")) {
+                out.add(message);
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void forgedFrameIsRefusedAndChangesNothing() throws Exception {
+        FakeLiveHost forger = new FakeLiveHost("serverA", "base", "not-the-secret", LISTENER_PORT).start();
+        try {
+            forger.send(FrameState.LIVE);
+            await().atMost(Duration.ofSeconds(5)).until(() -> rejections.count(RejectReason.BAD_SIGNATURE) == 1);
+        } finally {
+            forger.close();
+        }
+        assertNull(monitors.stateOf("serverA", "base"));
+        assertTrue(signalBodies().isEmpty());
+        assertEquals(1, matching(activity, field("event", "rejected"), "bad-signature").size());
+    }
+
+    @Test
+    void modifiedFrameIsRefused() throws Exception {
+        FakeLiveHost a = liveHost("serverA");
+        String genuine = a.send(FrameState.LIVE);
+        awaitState("serverA", MonitorState.LIVE);
+
+        a.sendLine(genuine.replace(" LIVE ", " CLOSE "));
+        a.sendLine(genuine.replace("serverA", "serverX"));
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> rejections.count(RejectReason.BAD_SIGNATURE) == 2);
+        assertEquals(MonitorState.LIVE, monitors.stateOf("serverA", "base"));
+        assertNull(monitors.stateOf("serverX", "base"));
+    }
+
+    @Test
+    void replayedFramesAreRefused() throws Exception {
+        FakeLiveHost a = liveHost("serverA");
+        a.send(FrameState.LIVE);
+        a.send(FrameState.LIVE);
+        a.send(FrameState.CLOSE);
+        awaitState("serverA", MonitorState.CLOSE);
+
+        // a recorded LIVE frame must not bring a CLOSEd host back
+        a.sendLine(a.written().get(1));
+        await().atMost(Duration.ofSeconds(5)).until(() -> rejections.count(RejectReason.REPLAYED) == 1);
+
+        // nor may frames of an earlier run after the host restarted
+        List<String> firstRun = a.written();
+        a.restart();
+        a.send(FrameState.LIVE);
+        awaitState("serverA", MonitorState.LIVE);
+        a.sendLine(firstRun.get(2));
+        await().atMost(Duration.ofSeconds(5)).until(() -> rejections.count(RejectReason.STALE_BOOT) == 1);
+        assertEquals(List.of("LIVE", "CLOSE", "LIVE"), signalStates("serverA"));
+    }
+
+    @Test
+    void badInputIsCountedAndTheConnectionKeepsServing() throws Exception {
+        FakeLiveHost a = liveHost("serverA");
+        a.sendBytes(("A".repeat(HeartbeatCodec.MAX_FRAME_LENGTH * 5) + "\n").getBytes(StandardCharsets.US_ASCII));
+        a.sendBytes(new byte[] {'H', 'B', '1', 0, (byte) 0xC3, (byte) 0x28, '\n'});
+        a.sendLine("HB2 a b LIVE 1 1 0 -");
+        a.sendLine("hello");
+        String unsigned =
+                new HeartbeatCodec(null)
+                        .encode(new HeartbeatFrame("serverA", "base", FrameState.LIVE, 1, 1, 0));
+        a.sendLine(unsigned);
+        a.send(FrameState.LIVE);
+
+        awaitState("serverA", MonitorState.LIVE);
+        assertEquals(1, rejections.count(RejectReason.OVERSIZED));
+        assertEquals(1, rejections.count(RejectReason.ENCODING));
+        assertEquals(1, rejections.count(RejectReason.VERSION));
+        assertEquals(1, rejections.count(RejectReason.MALFORMED));
+        assertEquals(1, rejections.count(RejectReason.UNSIGNED));
+        assertEquals(List.of("LIVE"), signalStates("serverA"));
+    }
+}

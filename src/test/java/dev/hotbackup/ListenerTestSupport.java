@@ -1,0 +1,177 @@
+package dev.hotbackup;
+
+import static org.awaitility.Awaitility.await;
+
+import com.icegreen.greenmail.junit5.GreenMailExtension;
+import com.icegreen.greenmail.util.ServerSetup;
+import dev.hotbackup.activity.ActivityLog;
+import dev.hotbackup.link.Rejections;
+import dev.hotbackup.monitor.MonitorRegistry;
+import dev.hotbackup.monitor.MonitorState;
+import dev.hotbackup.testing.FakeLiveHost;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.camel.BeanInject;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.EndpointInject;
+import org.apache.camel.Exchange;
+import org.apache.camel.ServiceStatus;
+import org.apache.camel.component.mock.MockEndpoint;
+import org.apache.camel.main.MainConfigurationProperties;
+import org.apache.camel.test.AvailablePortFinder;
+import org.apache.camel.test.main.junit5.CamelMainTest;
+import org.apache.camel.test.main.junit5.Configure;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Boots the real camel-hot-backup main with the real application.properties and route files, as
+ * a backup with a listener on a free loopback port, a one-second threshold, a real SMTP server
+ * (GreenMail) and the test takeover routes. Every signal the listener publishes is also copied to
+ * {@code mock:seda:hotbackup-signals}.
+ */
+@CamelMainTest(
+        mainClass = HotBackupMain.class,
+        properties = {
+            "hotbackup.host=backupB",
+            "hotbackup.listener.bind-address=127.0.0.1",
+            "hotbackup.listener.threshold=1s",
+            "hotbackup.listener.probe-timeout=200ms",
+            "hotbackup.secret=test-secret",
+            "hotbackup.takeover.routes=takeover-a,takeover-b",
+            "hotbackup.mail.to=ops@example.com",
+            "hotbackup.state-dir=target/test-state",
+            "camel.main.routes-include-pattern="
+                    + "file:routes/*.camel.yaml,file:routes/xml/*.camel.xml,classpath:test-routes/*.camel.yaml"
+        },
+        mockEndpoints = "seda:hotbackup-signals*")
+public abstract class ListenerTestSupport {
+
+    protected static final String SECRET = "test-secret";
+    protected static final Duration THRESHOLD = Duration.ofSeconds(1);
+    protected static final int LISTENER_PORT = AvailablePortFinder.getNextAvailable();
+    protected static final int SMTP_PORT = AvailablePortFinder.getNextAvailable();
+    private static final ServerSocket BUSY = busyPort();
+
+    @RegisterExtension
+    protected static final GreenMailExtension MAIL =
+            new GreenMailExtension(new ServerSetup(SMTP_PORT, "127.0.0.1", ServerSetup.PROTOCOL_SMTP))
+                    // one server for the class, so it outlives each test's Camel context
+                    .withPerMethodLifecycle(false);
+
+    @BeanInject protected CamelContext context;
+
+    @BeanInject("monitors")
+    protected MonitorRegistry monitors;
+
+    @BeanInject("activityLog")
+    protected ActivityLog activity;
+
+    @BeanInject("rejections")
+    protected Rejections rejections;
+
+    @EndpointInject("mock:seda:hotbackup-signals")
+    protected MockEndpoint signals;
+
+    private final List<FakeLiveHost> hosts = new ArrayList<>();
+
+    /** Which route set runs: {@code yaml} or {@code xml}. */
+    protected String dsl() {
+        return "yaml";
+    }
+
+    /** Where mail goes; a test can point it at a port nobody listens on. */
+    protected int mailPort() {
+        return SMTP_PORT;
+    }
+
+    /** Further properties of a test class. */
+    protected void properties(Map<String, String> p) {}
+
+    @Configure
+    protected void configure(MainConfigurationProperties main) {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("hotbackup.dsl", dsl());
+        p.put("hotbackup.listener.port", Integer.toString(LISTENER_PORT));
+        p.put("hotbackup.mail.host", "127.0.0.1");
+        p.put("hotbackup.mail.port", Integer.toString(mailPort()));
+        p.put("test.busy-port", Integer.toString(BUSY.getLocalPort()));
+        p.put(
+                "hotbackup.listener.activity-log-file",
+                "target/test-activity/" + getClass().getSimpleName() + ".log");
+        properties(p);
+        Overrides.properties = p;
+        main.addConfiguration(Overrides.class);
+    }
+
+    /** A live host for this test, closed after it. */
+    protected FakeLiveHost liveHost(String host) throws Exception {
+        FakeLiveHost h = new FakeLiveHost(host, "base", SECRET, LISTENER_PORT).start();
+        hosts.add(h);
+        return h;
+    }
+
+    @AfterEach
+    void closeHosts() throws Exception {
+        for (FakeLiveHost h : hosts) {
+            h.close();
+        }
+    }
+
+    protected void awaitState(String host, MonitorState state) {
+        await("state of " + host + "/base to become " + state)
+                .atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(10))
+                .until(() -> monitors.stateOf(host, "base") == state);
+    }
+
+    protected ServiceStatus status(String routeId) {
+        return context.getRouteController().getRouteStatus(routeId);
+    }
+
+    /** The signal XML bodies published so far, in order. */
+    protected List<String> signalBodies() {
+        return signals.getReceivedExchanges().stream()
+                .map(e -> e.getIn().getBody(String.class))
+                .toList();
+    }
+
+    /** The signals published so far for one host, as their state names. */
+    protected List<String> signalStates(String host) {
+        List<String> out = new ArrayList<>();
+        for (Exchange e : signals.getReceivedExchanges()) {
+            if (host.equals(e.getIn().getHeader(Headers.HOST))) {
+                out.add(e.getIn().getHeader("HotBackupState", String.class));
+            }
+        }
+        return out;
+    }
+
+    private static ServerSocket busyPort() {
+        try {
+            return new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Applies the test's computed properties before the pack reads its settings. Added first; the
+     * package scan may add it once more, which applies the same values again.
+     */
+    public static final class Overrides implements CamelConfiguration {
+        static volatile Map<String, String> properties = Map.of();
+
+        @Override
+        public void configure(CamelContext camelContext) {
+            properties.forEach(camelContext.getPropertiesComponent()::addOverrideProperty);
+        }
+    }
+
+}
