@@ -1,0 +1,85 @@
+package dev.hotbackup;
+
+import static dev.hotbackup.testing.Activity.field;
+import static dev.hotbackup.testing.Activity.matching;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.hotbackup.link.Decoded;
+import dev.hotbackup.link.FrameState;
+import dev.hotbackup.link.HeartbeatCodec;
+import dev.hotbackup.link.Signer;
+import dev.hotbackup.monitor.MonitorState;
+import dev.hotbackup.testing.FakeLiveHost;
+import dev.hotbackup.testing.LineServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.apache.camel.ServiceStatus;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Full-backup mode (-b): the takeover routes and the emitter stay stopped whatever their
+ * autoStartup says; on DEAD the instance goes live and heartbeats to its own backup location; on
+ * LIVE it says CLOSE and falls silent again.
+ */
+class FullBackupModeTest extends ListenerTestSupport {
+
+    private static final LineServer ITS_BACKUP = lineServer();
+
+    @Override
+    protected void properties(Map<String, String> p) {
+        p.put("hotbackup.backup", "true");
+        p.put("hotbackup.backup-location", "127.0.0.1:" + ITS_BACKUP.port());
+        p.put("hotbackup.takeover.routes", "takeover-a,takeover-auto");
+        p.put("hotbackup.heartbeat-interval", "50ms");
+    }
+
+    @AfterAll
+    static void closeServer() throws IOException {
+        ITS_BACKUP.close();
+    }
+
+    @Test
+    void silentUntilDeadThenLiveUntilTheMonitoredHostReturns() throws Exception {
+        assertEquals(ServiceStatus.Stopped, status("heartbeat-emitter"));
+        assertEquals(ServiceStatus.Stopped, status("takeover-auto"));
+        FakeLiveHost a = liveHost("serverA");
+        a.startHeartbeats(100);
+        awaitState("serverA", MonitorState.LIVE);
+        await().during(THRESHOLD).atMost(THRESHOLD.multipliedBy(2)).until(() -> ITS_BACKUP.connections() == 0);
+
+        a.crash();
+
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> status("heartbeat-emitter").isStarted() && status("takeover-auto").isStarted());
+        HeartbeatCodec codec = new HeartbeatCodec(Signer.of(SECRET));
+        await().atMost(Duration.ofSeconds(5)).until(() -> ITS_BACKUP.lines().size() >= 3);
+        Decoded first = codec.decode(ITS_BACKUP.lines().get(0));
+        assertTrue(first.isAccepted(), String.valueOf(first));
+        assertEquals("backupB", first.frame().host());
+        assertEquals(FrameState.LIVE, first.frame().state());
+
+        a.restart();
+        a.startHeartbeats(100);
+
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> status("heartbeat-emitter").isStopped() && status("takeover-auto").isStopped());
+        List<String> lines = ITS_BACKUP.lines();
+        assertEquals(FrameState.CLOSE, codec.decode(lines.get(lines.size() - 1)).frame().state());
+        String release = matching(activity, field("event", "release")).get(1);
+        assertTrue(release.contains("heartbeat-emitter: stopped"), release);
+    }
+
+    private static LineServer lineServer() {
+        try {
+            return new LineServer();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,115 @@
+package dev.hotbackup;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.hotbackup.emitter.HeartbeatEmitter;
+import dev.hotbackup.link.Decoded;
+import dev.hotbackup.link.FrameState;
+import dev.hotbackup.link.HeartbeatCodec;
+import dev.hotbackup.link.HeartbeatFrame;
+import dev.hotbackup.link.Signer;
+import dev.hotbackup.probe.ReconfirmProbe;
+import dev.hotbackup.testing.LineServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.camel.BeanInject;
+import org.apache.camel.CamelContext;
+import org.apache.camel.main.MainConfigurationProperties;
+import org.apache.camel.test.main.junit5.CamelMainTest;
+import org.apache.camel.test.main.junit5.Configure;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+/** The live host's side: signed frames to every backup, a probe answer, CLOSE before stopping. */
+@CamelMainTest(
+        mainClass = HotBackupMain.class,
+        properties = {
+            "hotbackup.host=serverA",
+            "hotbackup.secret=test-secret",
+            "hotbackup.heartbeat-interval=50ms",
+            "hotbackup.state-dir=target/test-state",
+            "hotbackup.listener.activity-log=false"
+        })
+class HeartbeatEmitterTest {
+
+    private static final LineServer BACKUP_1 = server();
+    private static final LineServer BACKUP_2 = server();
+
+    @BeanInject CamelContext context;
+
+    @BeanInject("heartbeatEmitter")
+    HeartbeatEmitter emitter;
+
+    @Configure
+    protected void configure(MainConfigurationProperties main) {
+        ListenerTestSupport.Overrides.properties =
+                java.util.Map.of(
+                        "hotbackup.backup-location",
+                        "127.0.0.1:" + BACKUP_1.port() + ",127.0.0.1:" + BACKUP_2.port());
+        main.addConfiguration(ListenerTestSupport.Overrides.class);
+    }
+
+    @AfterAll
+    static void close() throws IOException {
+        BACKUP_1.close();
+        BACKUP_2.close();
+    }
+
+    @Test
+    void signedFramesReachEveryBackupAndCloseComesLast() throws Exception {
+        HeartbeatCodec codec = new HeartbeatCodec(Signer.of("test-secret"));
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> BACKUP_1.lines().size() >= 5 && BACKUP_2.lines().size() >= 5);
+
+        List<String> lines = BACKUP_1.lines();
+        HeartbeatFrame previous = null;
+        for (String line : lines) {
+            Decoded d = codec.decode(line);
+            assertTrue(d.isAccepted(), line + " -> " + d);
+            assertEquals("serverA", d.frame().host());
+            assertEquals(FrameState.LIVE, d.frame().state());
+            if (previous != null) {
+                assertTrue(d.frame().seq() > previous.seq(), "sequence grows");
+                assertEquals(previous.boot(), d.frame().boot());
+            }
+            previous = d.frame();
+        }
+        assertEquals(1, BACKUP_1.connections(), "one kept-open connection per backup");
+
+        // the port the frames announce answers the reconfirm probe
+        ReconfirmProbe probe = new ReconfirmProbe(1000, Signer.of("test-secret"));
+        probe.start();
+        try {
+            CompletableFuture<String> answer = new CompletableFuture<>();
+            probe.probe("127.0.0.1", previous.probePort(), "serverA", "base", answer::complete);
+            assertEquals(ReconfirmProbe.ANSWERED, answer.get(5, TimeUnit.SECONDS));
+            CompletableFuture<String> wrong = new CompletableFuture<>();
+            probe.probe("127.0.0.1", previous.probePort(), "serverZ", "base", wrong::complete);
+            assertEquals("closed without an answer", wrong.get(5, TimeUnit.SECONDS));
+        } finally {
+            probe.stop();
+        }
+
+        context.stop();
+
+        for (LineServer backup : List.of(BACKUP_1, BACKUP_2)) {
+            List<String> all = backup.lines();
+            assertEquals(FrameState.CLOSE, codec.decode(all.get(all.size() - 1)).frame().state());
+            assertEquals(1, all.stream().filter(l -> l.contains(" CLOSE ")).count());
+        }
+    }
+
+    private static LineServer server() {
+        try {
+            return new LineServer();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

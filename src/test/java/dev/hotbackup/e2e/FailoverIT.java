@@ -1,0 +1,142 @@
+package dev.hotbackup.e2e;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.icegreen.greenmail.junit5.GreenMailExtension;
+import com.icegreen.greenmail.util.ServerSetup;
+import dev.hotbackup.testing.ActivityFile;
+import dev.hotbackup.testing.HotBackupProcess;
+import jakarta.mail.internet.MimeMessage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+import org.apache.camel.test.AvailablePortFinder;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Two real processes from the packaged jar on loopback, sharing a files folder: a live host
+ * running the file use case, and a backup (distributed mode) holding the same routes stopped.
+ */
+class FailoverIT {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final int SMTP = AvailablePortFinder.getNextAvailable();
+
+    @RegisterExtension
+    static final GreenMailExtension MAIL =
+            new GreenMailExtension(new ServerSetup(SMTP, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+
+    @TempDir Path work;
+
+    private HotBackupProcess live;
+    private HotBackupProcess backup;
+    private Path files;
+
+    @BeforeEach
+    void startPair() throws Exception {
+        int port = AvailablePortFinder.getNextAvailable();
+        files = work.resolve("shared");
+        Path sample = Path.of("samples/file-use-case/routes");
+        backup =
+                new HotBackupProcess("backupB", work.resolve("backup"), HotBackupProcess.packagedJar())
+                        .withRoutes(sample)
+                        .set("hotbackup.listener.port", port)
+                        .set("hotbackup.listener.bind-address", "127.0.0.1")
+                        .set("hotbackup.listener.threshold", "2s")
+                        .set("hotbackup.secret", "e2e-secret")
+                        .set("hotbackup.takeover.routes", "records-to-xml,xml-to-fin")
+                        .set("hotbackup.mail.host", "127.0.0.1")
+                        .set("hotbackup.mail.port", SMTP)
+                        .set("hotbackup.mail.to", "ops@example.com")
+                        .set("files.dir", files)
+                        .set("files.auto-startup", "false")
+                        .start()
+                        .awaitStarted();
+        live =
+                new HotBackupProcess("serverA", work.resolve("live"), HotBackupProcess.packagedJar())
+                        .withRoutes(sample)
+                        .set("hotbackup.backup-location", "127.0.0.1:" + port)
+                        .set("hotbackup.secret", "e2e-secret")
+                        .set("files.dir", files)
+                        .start()
+                        .awaitStarted();
+        backup.activity().await(1, WAIT, "\"event\":\"signal\"", "\"state\":\"LIVE\"");
+    }
+
+    @AfterEach
+    void stopPair() throws Exception {
+        live.close();
+        backup.close();
+    }
+
+    @Test
+    void sigkillGivesDeadAndTheBackupProcessesTheFilesThenRestartGivesLiveThenSigtermGivesClose()
+            throws Exception {
+        ActivityFile activity = backup.activity();
+        drop("batch-1.csv");
+        awaitFins(3);
+        assertTrue(live.output().contains("Payment P-1001 written by serverA"), "the live host did the work");
+
+        live.kill();
+        activity.await(1, WAIT, "\"event\":\"signal\"", "\"state\":\"DEAD\"");
+        activity.await(1, WAIT, "\"event\":\"takeover\"", "records-to-xml: started", "xml-to-fin: started");
+        drop("batch-2.csv");
+        awaitFins(5);
+        assertTrue(backup.output().contains("Payment P-2001 written by backupB"), "the backup did the work");
+        assertTrue(Files.exists(files.resolve("rejected")), "the bad record was set aside");
+
+        live.start().awaitStarted();
+        activity.await(1, WAIT, "\"event\":\"release\"", "records-to-xml: stopped", "xml-to-fin: stopped");
+        drop("batch-3.csv", "id,account,amount,currency,date\nP-3001,AT611904300234573201,7.50,EUR,2026-11-25\n");
+        awaitFins(6);
+        assertTrue(live.output().contains("Payment P-3001 written by serverA"), "work is back on the live host");
+
+        // a JVM ended by SIGTERM exits with 143 even after a graceful shutdown
+        assertEquals(143, live.stop());
+        assertTrue(live.output().contains("Sent CLOSE to [127.0.0.1:"), live.output());
+        assertTrue(live.output().contains("(hotbackup) shutdown in"), live.output());
+        activity.await(1, WAIT, "\"event\":\"signal\"", "\"state\":\"CLOSE\"");
+        assertEquals(List.of("LIVE", "DEAD", "LIVE", "CLOSE"), activity.signals("serverA"));
+
+        await().atMost(WAIT).until(() -> MAIL.getReceivedMessages().length >= 4);
+        MimeMessage dead = MAIL.getReceivedMessages()[1];
+        assertEquals("[hotbackup] serverA/base is DEAD", dead.getSubject());
+        String body = (String) dead.getContent();
+        assertTrue(body.contains("records-to-xml: started"), body);
+    }
+
+    private void drop(String sample) throws Exception {
+        drop(sample, Files.readString(Path.of("samples/file-use-case/batches", sample)));
+    }
+
+    /** Writes a batch the way a producer should: under a temporary name, then renamed. */
+    private void drop(String name, String content) throws Exception {
+        Path inbox = Files.createDirectories(files.resolve("inbox"));
+        Path tmp = inbox.resolve(name + ".part");
+        Files.writeString(tmp, content);
+        Files.move(tmp, inbox.resolve(name));
+    }
+
+    private void awaitFins(int count) throws Exception {
+        await().atMost(WAIT).until(() -> fins() >= count);
+        assertEquals(count, fins());
+    }
+
+    private long fins() throws Exception {
+        Path out = files.resolve("out");
+        if (!Files.isDirectory(out)) {
+            return 0;
+        }
+        try (Stream<Path> s = Files.list(out)) {
+            return s.filter(p -> p.toString().endsWith(".fin")).count();
+        }
+    }
+}

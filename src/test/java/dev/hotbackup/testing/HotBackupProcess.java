@@ -1,0 +1,194 @@
+package dev.hotbackup.testing;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * One camel-hot-backup instance run as a separate JVM from the packaged jar, in a working
+ * directory of its own holding {@code application.properties} and {@code routes/}, as it would be
+ * deployed. Used by the end-to-end tests and the demo.
+ */
+public final class HotBackupProcess implements AutoCloseable {
+
+    private final String name;
+    private final Path dir;
+    private final Path jar;
+    private final Map<String, String> properties = new LinkedHashMap<>();
+    private final List<String> args = new ArrayList<>();
+    private Process process;
+    private int runs;
+
+    /**
+     * @param name a short name for logs (also the default {@code hotbackup.host})
+     * @param dir the working directory; created, and given the pack's routes
+     */
+    public HotBackupProcess(String name, Path dir, Path jar) throws IOException {
+        this.name = name;
+        this.dir = dir;
+        this.jar = jar;
+        Files.createDirectories(dir.resolve("routes/xml"));
+        copyRoutes(Path.of("routes"), dir.resolve("routes"));
+        copyRoutes(Path.of("routes/xml"), dir.resolve("routes/xml"));
+        properties.put("hotbackup.host", name);
+    }
+
+    /** The packaged jar: {@code -Dhotbackup.it.jar}, else {@code target/camel-hot-backup.jar}. */
+    public static Path packagedJar() {
+        Path jar = Path.of(System.getProperty("hotbackup.it.jar", "target/camel-hot-backup.jar"));
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " is missing: build it with ./mvnw package");
+        }
+        return jar.toAbsolutePath();
+    }
+
+    /** Adds the route files of a sample folder (for example the file use case). */
+    public HotBackupProcess withRoutes(Path folder) throws IOException {
+        copyRoutes(folder, dir.resolve("routes"));
+        return this;
+    }
+
+    public HotBackupProcess set(String key, Object value) {
+        properties.put(key, String.valueOf(value));
+        return this;
+    }
+
+    public HotBackupProcess arg(String arg) {
+        args.add(arg);
+        return this;
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** The activity log of this instance. */
+    public ActivityFile activity() {
+        return new ActivityFile(dir.resolve(properties.getOrDefault(
+                "hotbackup.listener.activity-log-file", "logs/hotbackup-activity.log")));
+    }
+
+    /** Writes application.properties and starts the JVM; its output goes to {@code out-N.log}. */
+    public HotBackupProcess start() throws IOException {
+        StringBuilder props = new StringBuilder("# written by HotBackupProcess\n");
+        properties.forEach((k, v) -> props.append(k).append('=').append(v.replace("\\", "\\\\")).append('\n'));
+        Files.writeString(dir.resolve("application.properties"), props, StandardCharsets.UTF_8);
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-Xmx256m");
+        command.add("-XX:TieredStopAtLevel=1");
+        command.add("-jar");
+        command.add(jar.toString());
+        command.addAll(args);
+        runs++;
+        process =
+                new ProcessBuilder(command)
+                        .directory(dir.toFile())
+                        .redirectErrorStream(true)
+                        .redirectOutput(dir.resolve("out-" + runs + ".log").toFile())
+                        .start();
+        return this;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public boolean isAlive() {
+        return process != null && process.isAlive();
+    }
+
+    /** Everything the current run printed so far. */
+    public String output() throws IOException {
+        Path out = dir.resolve("out-" + runs + ".log");
+        return Files.exists(out) ? Files.readString(out, StandardCharsets.UTF_8) : "";
+    }
+
+    /** Waits until the current run printed {@code text}, or fails with its output. */
+    public void awaitOutput(String text, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (output().contains(text)) {
+                return;
+            }
+            if (!process.isAlive()) {
+                throw new IllegalStateException(name + " exited with " + process.exitValue() + ":\n" + output());
+            }
+            TimeUnit.MILLISECONDS.sleep(20);
+        }
+        throw new IllegalStateException(name + " did not print '" + text + "' within " + timeout + ":\n" + output());
+    }
+
+    /** Waits until Camel reports it started. */
+    public HotBackupProcess awaitStarted() throws Exception {
+        awaitOutput("(hotbackup) started in", Duration.ofSeconds(30));
+        return this;
+    }
+
+    /** SIGKILL: the process dies at once, without CLOSE. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
+    }
+
+    /** SIGTERM: Camel stops gracefully and sends CLOSE. */
+    public int stop() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(20, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            process.waitFor(10, TimeUnit.SECONDS);
+        }
+        return process.exitValue();
+    }
+
+    /** SIGSTOP: the process hangs; the kernel still accepts connections for it. */
+    public void pause() throws IOException, InterruptedException {
+        signal("STOP");
+    }
+
+    /** SIGCONT. */
+    public void resume() throws IOException, InterruptedException {
+        signal("CONT");
+    }
+
+    private void signal(String sig) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + sig, Long.toString(process.pid())).inheritIO().start();
+        if (kill.waitFor() != 0) {
+            throw new IOException("kill -" + sig + " " + process.pid() + " failed");
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process != null && process.isAlive()) {
+            try {
+                signal("CONT");
+            } catch (IOException e) {
+                // not paused
+            }
+            process.destroyForcibly();
+            process.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private static void copyRoutes(Path from, Path to) throws IOException {
+        try (Stream<Path> files = Files.list(from)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                Files.copy(f, to.resolve(f.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+    }
+}
