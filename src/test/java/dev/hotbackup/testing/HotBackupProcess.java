@@ -14,9 +14,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * One camel-hot-backup instance run as a separate JVM from the packaged jar, in a working
- * directory of its own holding {@code application.properties} and {@code routes/}, as it would be
- * deployed. Used by the end-to-end tests and the demo.
+ * One camel-hot-backup instance run as a separate JVM from the packaged jar, in a working directory
+ * of its own holding {@code application.properties} and {@code routes/}, as it would be deployed.
+ * Used by the end-to-end tests and the demo.
  */
 public final class HotBackupProcess implements AutoCloseable {
 
@@ -57,6 +57,16 @@ public final class HotBackupProcess implements AutoCloseable {
         return this;
     }
 
+    /** Takes every key of a sample's application.properties; later {@link #set} calls win. */
+    public HotBackupProcess withProperties(Path file) throws IOException {
+        java.util.Properties p = new java.util.Properties();
+        try (java.io.Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            p.load(in);
+        }
+        p.stringPropertyNames().stream().sorted().forEach(k -> properties.put(k, p.getProperty(k)));
+        return this;
+    }
+
     public HotBackupProcess set(String key, Object value) {
         properties.put(key, String.valueOf(value));
         return this;
@@ -77,14 +87,18 @@ public final class HotBackupProcess implements AutoCloseable {
 
     /** The activity log of this instance. */
     public ActivityFile activity() {
-        return new ActivityFile(dir.resolve(properties.getOrDefault(
-                "hotbackup.listener.activity-log-file", "logs/hotbackup-activity.log")));
+        return new ActivityFile(
+                dir.resolve(
+                        properties.getOrDefault(
+                                "hotbackup.listener.activity-log-file",
+                                "logs/hotbackup-activity.log")));
     }
 
     /** Writes application.properties and starts the JVM; its output goes to {@code out-N.log}. */
     public HotBackupProcess start() throws IOException {
         StringBuilder props = new StringBuilder("# written by HotBackupProcess\n");
-        properties.forEach((k, v) -> props.append(k).append('=').append(v.replace("\\", "\\\\")).append('\n'));
+        properties.forEach(
+                (k, v) -> props.append(k).append('=').append(v.replace("\\", "\\\\")).append('\n'));
         Files.writeString(dir.resolve("application.properties"), props, StandardCharsets.UTF_8);
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -125,11 +139,13 @@ public final class HotBackupProcess implements AutoCloseable {
                 return;
             }
             if (!process.isAlive()) {
-                throw new IllegalStateException(name + " exited with " + process.exitValue() + ":\n" + output());
+                throw new IllegalStateException(
+                        name + " exited with " + process.exitValue() + ":\n" + output());
             }
             TimeUnit.MILLISECONDS.sleep(20);
         }
-        throw new IllegalStateException(name + " did not print '" + text + "' within " + timeout + ":\n" + output());
+        throw new IllegalStateException(
+                name + " did not print '" + text + "' within " + timeout + ":\n" + output());
     }
 
     /** Waits until Camel reports it started. */
@@ -165,7 +181,10 @@ public final class HotBackupProcess implements AutoCloseable {
     }
 
     private void signal(String sig) throws IOException, InterruptedException {
-        Process kill = new ProcessBuilder("kill", "-" + sig, Long.toString(process.pid())).inheritIO().start();
+        Process kill =
+                new ProcessBuilder("kill", "-" + sig, Long.toString(process.pid()))
+                        .inheritIO()
+                        .start();
         if (kill.waitFor() != 0) {
             throw new IOException("kill -" + sig + " " + process.pid() + " failed");
         }
