@@ -25,7 +25,9 @@ public final class Headers {
 
     public static final String CONFIG = "HotBackupConfig";
 
-    /** What the signal router does for a signal: {@code takeover}, {@code release}, {@code notify}. */
+    /**
+     * What the signal router does for a signal: {@code takeover}, {@code release}, {@code notify}.
+     */
     public static final String ACTION = "HotBackupAction";
 
     /** Route ids the signal router acts on, and the outcome of each action. */

@@ -44,10 +44,15 @@ abstract class BackupListenerBehaviour extends ListenerTestSupport {
         a.send(FrameState.LIVE);
 
         awaitState("serverA", MonitorState.LIVE);
-        await().atMost(Duration.ofSeconds(5)).until(() -> signalStates("serverA").equals(List.of("LIVE")));
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> signalStates("serverA").equals(List.of("LIVE")));
         assertEquals(List.of("<signal host='serverA' config='base'>LIVE</signal>"), signalBodies());
         await().atMost(Duration.ofSeconds(5))
-                .until(() -> matching(activity, field("event", "signal"), field("state", "LIVE")).size() == 1);
+                .until(
+                        () ->
+                                matching(activity, field("event", "signal"), field("state", "LIVE"))
+                                                .size()
+                                        == 1);
     }
 
     @Test
@@ -61,11 +66,18 @@ abstract class BackupListenerBehaviour extends ListenerTestSupport {
         awaitState("serverA", MonitorState.DEAD);
         long silentMillis = (System.nanoTime() - last) / 1_000_000;
 
-        assertTrue(silentMillis >= THRESHOLD.toMillis() - 15, "DEAD after only " + silentMillis + " ms of silence");
-        await().atMost(Duration.ofSeconds(5)).until(() -> signalStates("serverA").equals(List.of("LIVE", "DEAD")));
+        assertTrue(
+                silentMillis >= THRESHOLD.toMillis() - 15,
+                "DEAD after only " + silentMillis + " ms of silence");
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> signalStates("serverA").equals(List.of("LIVE", "DEAD")));
         assertEquals(
                 1,
-                matching(activity, field("event", "signal"), field("state", "DEAD"), "probe: connection refused")
+                matching(
+                                activity,
+                                field("event", "signal"),
+                                field("state", "DEAD"),
+                                "probe: connection refused")
                         .size());
     }
 
@@ -79,7 +91,8 @@ abstract class BackupListenerBehaviour extends ListenerTestSupport {
         a.stopHeartbeats();
 
         awaitState("serverA", MonitorState.DEAD);
-        assertEquals(1, matching(activity, field("state", "DEAD"), "closed without an answer").size());
+        assertEquals(
+                1, matching(activity, field("state", "DEAD"), "closed without an answer").size());
     }
 
     @Test
@@ -92,7 +105,10 @@ abstract class BackupListenerBehaviour extends ListenerTestSupport {
 
         // the aggregator's timeout, then the watchdog again a threshold later: both answered
         await().atMost(Duration.ofSeconds(10))
-                .until(() -> matching(activity, field("event", "probe"), "probe answered").size() >= 2);
+                .until(
+                        () ->
+                                matching(activity, field("event", "probe"), "probe answered").size()
+                                        >= 2);
         assertEquals(MonitorState.LIVE, monitors.stateOf("serverA", "base"));
         assertEquals(List.of("LIVE"), signalStates("serverA"));
     }
@@ -164,7 +180,11 @@ abstract class BackupListenerBehaviour extends ListenerTestSupport {
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> status("takeover-a").isStopped() && status("takeover-b").isStopped());
         await().atMost(Duration.ofSeconds(5))
-                .until(() -> matching(activity, field("event", "release"), "takeover-a: stopped").size() == 1);
+                .until(
+                        () ->
+                                matching(activity, field("event", "release"), "takeover-a: stopped")
+                                                .size()
+                                        == 1);
     }
 
     @Test
@@ -194,7 +214,14 @@ abstract class BackupListenerBehaviour extends ListenerTestSupport {
         a.crash();
 
         await().atMost(Duration.ofSeconds(10))
-                .until(() -> matching(activity, field("event", "takeover"), "takeover-a: already running").size() == 1);
+                .until(
+                        () ->
+                                matching(
+                                                        activity,
+                                                        field("event", "takeover"),
+                                                        "takeover-a: already running")
+                                                .size()
+                                        == 1);
     }
 
     @Test
@@ -222,8 +249,15 @@ abstract class BackupListenerBehaviour extends ListenerTestSupport {
         c.startHeartbeats(100);
         awaitState("serverC", MonitorState.LIVE);
         await().atMost(Duration.ofSeconds(5))
-                .until(() -> matching(activity, field("event", "release"), field("host", "serverC"), "kept running")
-                        .size() == 1);
+                .until(
+                        () ->
+                                matching(
+                                                        activity,
+                                                        field("event", "release"),
+                                                        field("host", "serverC"),
+                                                        "kept running")
+                                                .size()
+                                        == 1);
         assertTrue(status("takeover-a").isStarted());
     }
 
@@ -268,7 +302,14 @@ abstract class BackupListenerBehaviour extends ListenerTestSupport {
         assertTrue(body.contains("Reported by: backupB"), body);
         assertTrue(body.contains("probe: connection refused"), body);
         await().atMost(Duration.ofSeconds(5))
-                .until(() -> matching(activity, field("event", "mail-sent"), field("host", "mailHost")).size() == 2);
+                .until(
+                        () ->
+                                matching(
+                                                        activity,
+                                                        field("event", "mail-sent"),
+                                                        field("host", "mailHost"))
+                                                .size()
+                                        == 2);
     }
 
     private static List<MimeMessage> mailsAbout(String host) throws Exception {
@@ -283,10 +324,12 @@ abstract class BackupListenerBehaviour extends ListenerTestSupport {
 
     @Test
     void forgedFrameIsRefusedAndChangesNothing() throws Exception {
-        FakeLiveHost forger = new FakeLiveHost("serverA", "base", "not-the-secret", LISTENER_PORT).start();
+        FakeLiveHost forger =
+                new FakeLiveHost("serverA", "base", "not-the-secret", LISTENER_PORT).start();
         try {
             forger.send(FrameState.LIVE);
-            await().atMost(Duration.ofSeconds(5)).until(() -> rejections.count(RejectReason.BAD_SIGNATURE) == 1);
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> rejections.count(RejectReason.BAD_SIGNATURE) == 1);
         } finally {
             forger.close();
         }
@@ -304,7 +347,8 @@ abstract class BackupListenerBehaviour extends ListenerTestSupport {
         a.sendLine(genuine.replace(" LIVE ", " CLOSE "));
         a.sendLine(genuine.replace("serverA", "serverX"));
 
-        await().atMost(Duration.ofSeconds(5)).until(() -> rejections.count(RejectReason.BAD_SIGNATURE) == 2);
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> rejections.count(RejectReason.BAD_SIGNATURE) == 2);
         assertEquals(MonitorState.LIVE, monitors.stateOf("serverA", "base"));
         assertNull(monitors.stateOf("serverX", "base"));
     }
@@ -319,7 +363,8 @@ abstract class BackupListenerBehaviour extends ListenerTestSupport {
 
         // a recorded LIVE frame must not bring a CLOSEd host back
         a.sendLine(a.written().get(1));
-        await().atMost(Duration.ofSeconds(5)).until(() -> rejections.count(RejectReason.REPLAYED) == 1);
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> rejections.count(RejectReason.REPLAYED) == 1);
 
         // nor may frames of an earlier run after the host restarted
         List<String> firstRun = a.written();
@@ -327,14 +372,17 @@ abstract class BackupListenerBehaviour extends ListenerTestSupport {
         a.send(FrameState.LIVE);
         awaitState("serverA", MonitorState.LIVE);
         a.sendLine(firstRun.get(2));
-        await().atMost(Duration.ofSeconds(5)).until(() -> rejections.count(RejectReason.STALE_BOOT) == 1);
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> rejections.count(RejectReason.STALE_BOOT) == 1);
         assertEquals(List.of("LIVE", "CLOSE", "LIVE"), signalStates("serverA"));
     }
 
     @Test
     void badInputIsCountedAndTheConnectionKeepsServing() throws Exception {
         FakeLiveHost a = liveHost("serverA");
-        a.sendBytes(("A".repeat(HeartbeatCodec.MAX_FRAME_LENGTH * 5) + "\n").getBytes(StandardCharsets.US_ASCII));
+        a.sendBytes(
+                ("A".repeat(HeartbeatCodec.MAX_FRAME_LENGTH * 5) + "\n")
+                        .getBytes(StandardCharsets.US_ASCII));
         a.sendBytes(new byte[] {'H', 'B', '1', 0, (byte) 0xC3, (byte) 0x28, '\n'});
         a.sendLine("HB2 a b LIVE 1 1 0 -");
         a.sendLine("hello");

@@ -51,12 +51,17 @@ class FullBackupModeTest extends ListenerTestSupport {
         FakeLiveHost a = liveHost("serverA");
         a.startHeartbeats(100);
         awaitState("serverA", MonitorState.LIVE);
-        await().during(THRESHOLD).atMost(THRESHOLD.multipliedBy(2)).until(() -> ITS_BACKUP.connections() == 0);
+        await().during(THRESHOLD)
+                .atMost(THRESHOLD.multipliedBy(2))
+                .until(() -> ITS_BACKUP.connections() == 0);
 
         a.crash();
 
         await().atMost(Duration.ofSeconds(10))
-                .until(() -> status("heartbeat-emitter").isStarted() && status("takeover-auto").isStarted());
+                .until(
+                        () ->
+                                status("heartbeat-emitter").isStarted()
+                                        && status("takeover-auto").isStarted());
         HeartbeatCodec codec = new HeartbeatCodec(Signer.of(SECRET));
         await().atMost(Duration.ofSeconds(5)).until(() -> ITS_BACKUP.lines().size() >= 3);
         Decoded first = codec.decode(ITS_BACKUP.lines().get(0));
@@ -68,7 +73,10 @@ class FullBackupModeTest extends ListenerTestSupport {
         a.startHeartbeats(100);
 
         await().atMost(Duration.ofSeconds(10))
-                .until(() -> status("heartbeat-emitter").isStopped() && status("takeover-auto").isStopped());
+                .until(
+                        () ->
+                                status("heartbeat-emitter").isStopped()
+                                        && status("takeover-auto").isStopped());
         List<String> lines = ITS_BACKUP.lines();
         assertEquals(FrameState.CLOSE, codec.decode(lines.get(lines.size() - 1)).frame().state());
         String release = matching(activity, field("event", "release")).get(1);

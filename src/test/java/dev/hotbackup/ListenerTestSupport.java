@@ -31,8 +31,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Boots the real camel-hot-backup main with the real application.properties and route files, as
- * a backup with a listener on a free loopback port, a one-second threshold, a real SMTP server
+ * Boots the real camel-hot-backup main with the real application.properties and route files, as a
+ * backup with a listener on a free loopback port, a one-second threshold, a real SMTP server
  * (GreenMail) and the test takeover routes. Every signal the listener publishes is also copied to
  * {@code mock:seda:hotbackup-signals}.
  */
@@ -61,7 +61,8 @@ public abstract class ListenerTestSupport {
 
     @RegisterExtension
     protected static final GreenMailExtension MAIL =
-            new GreenMailExtension(new ServerSetup(SMTP_PORT, "127.0.0.1", ServerSetup.PROTOCOL_SMTP))
+            new GreenMailExtension(
+                            new ServerSetup(SMTP_PORT, "127.0.0.1", ServerSetup.PROTOCOL_SMTP))
                     // one server for the class, so it outlives each test's Camel context
                     .withPerMethodLifecycle(false);
 
@@ -173,5 +174,4 @@ public abstract class ListenerTestSupport {
             properties.forEach(camelContext.getPropertiesComponent()::addOverrideProperty);
         }
     }
-
 }

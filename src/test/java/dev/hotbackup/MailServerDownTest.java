@@ -33,8 +33,16 @@ class MailServerDownTest extends ListenerTestSupport {
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> status("takeover-a").isStarted() && status("takeover-b").isStarted());
         await().atMost(Duration.ofSeconds(15))
-                .until(() -> matching(activity, field("event", "mail-failed"), field("state", "DEAD")).size() == 1);
+                .until(
+                        () ->
+                                matching(
+                                                        activity,
+                                                        field("event", "mail-failed"),
+                                                        field("state", "DEAD"))
+                                                .size()
+                                        == 1);
         assertTrue(status("takeover-a").isStarted());
-        assertTrue(matching(activity, field("event", "takeover"), "takeover-a: started").size() == 1);
+        assertTrue(
+                matching(activity, field("event", "takeover"), "takeover-a: started").size() == 1);
     }
 }

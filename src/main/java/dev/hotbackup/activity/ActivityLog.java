@@ -1,5 +1,7 @@
 package dev.hotbackup.activity;
 
+import dev.hotbackup.Headers;
+import dev.hotbackup.signal.SignalPublisher;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -10,8 +12,6 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import dev.hotbackup.Headers;
-import dev.hotbackup.signal.SignalPublisher;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.support.service.ServiceSupport;
@@ -19,8 +19,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The activity log: one JSON object per line ({@code time, event, host, config, state, detail})
- * for every signal, takeover, release, mail and refused frame, appended to {@code
+ * The activity log: one JSON object per line ({@code time, event, host, config, state, detail}) for
+ * every signal, takeover, release, mail and refused frame, appended to {@code
  * hotbackup.listener.activity-log-file}. The most recent entries are also kept in memory for the
  * status view. Thread-safe; the file is closed when the service stops.
  */
@@ -112,7 +112,9 @@ public final class ActivityLog extends ServiceSupport {
                 in.getHeader(Headers.HOST, String.class),
                 in.getHeader(Headers.CONFIG, String.class),
                 in.getHeader(SignalPublisher.STATE, String.class),
-                outcomes == null || outcomes.isEmpty() ? "no routes" : String.join("; ", outcomes.stream().map(String::valueOf).toList()));
+                outcomes == null || outcomes.isEmpty()
+                        ? "no routes"
+                        : String.join("; ", outcomes.stream().map(String::valueOf).toList()));
     }
 
     /** Records a mail that was sent, or that failed with the caught exception. */

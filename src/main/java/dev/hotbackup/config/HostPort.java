@@ -14,7 +14,8 @@ public record HostPort(String host, int port) {
         if (host.startsWith("[") && host.endsWith("]")) {
             host = host.substring(1, host.length() - 1);
         } else if (host.contains(":")) {
-            throw new IllegalArgumentException("'" + v + "': write IPv6 addresses as [address]:port");
+            throw new IllegalArgumentException(
+                    "'" + v + "': write IPv6 addresses as [address]:port");
         }
         int port;
         try {

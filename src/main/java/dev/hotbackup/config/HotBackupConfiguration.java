@@ -21,9 +21,9 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.StartupListener;
 import org.apache.camel.model.Model;
 import org.apache.camel.model.RouteDefinition;
-import org.apache.camel.StartupListener;
 import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.spi.Resource;
@@ -33,8 +33,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Binds the pack's Java pieces into Camel before the routes load: reads the {@code hotbackup.*}
- * settings, registers the beans the route files refer to, and applies full-backup mode. Camel
- * main finds this class by scanning the package of {@code HotBackupMain}.
+ * settings, registers the beans the route files refer to, and applies full-backup mode. Camel main
+ * finds this class by scanning the package of {@code HotBackupMain}.
  */
 public final class HotBackupConfiguration implements CamelConfiguration {
 
@@ -42,7 +42,12 @@ public final class HotBackupConfiguration implements CamelConfiguration {
 
     /** The pack's own route ids; none of them may be a takeover route. */
     public static final Set<String> PACK_ROUTES =
-            Set.of(HeartbeatEmitter.ROUTE_ID, "backup-listener", "reconfirm", "signal-router", "signal-mail");
+            Set.of(
+                    HeartbeatEmitter.ROUTE_ID,
+                    "backup-listener",
+                    "reconfirm",
+                    "signal-router",
+                    "signal-mail");
 
     @Override
     public void configure(CamelContext camelContext) throws Exception {
@@ -64,7 +69,8 @@ public final class HotBackupConfiguration implements CamelConfiguration {
         HeartbeatCodec codec = new HeartbeatCodec(signer);
         registry.bind("heartbeatCodec", codec);
 
-        HeartbeatEmitter emitter = s.emitterEnabled() ? emitter(camelContext, s, codec, signer) : null;
+        HeartbeatEmitter emitter =
+                s.emitterEnabled() ? emitter(camelContext, s, codec, signer) : null;
         if (s.listenerEnabled()) {
             listener(camelContext, s, signer, activity, emitter);
         }
@@ -156,17 +162,20 @@ public final class HotBackupConfiguration implements CamelConfiguration {
             if (!pattern.isEmpty()) {
                 camelContext.setAutoStartupExcludePattern(pattern);
             }
-            LOG.info("Full-backup mode: {} stay stopped until a monitored host is DEAD", controlled);
+            LOG.info(
+                    "Full-backup mode: {} stay stopped until a monitored host is DEAD", controlled);
         }
         camelContext.addStartupListener(
                 new StartupListener() {
                     @Override
-                    public void onCamelContextStarting(CamelContext context, boolean alreadyStarted) {
+                    public void onCamelContextStarting(
+                            CamelContext context, boolean alreadyStarted) {
                         checkTakeoverRoutes(context, s.takeoverRoutes);
                     }
 
                     @Override
-                    public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
+                    public void onCamelContextStarted(
+                            CamelContext context, boolean alreadyStarted) {
                         // checked while starting
                     }
                 });
@@ -174,8 +183,8 @@ public final class HotBackupConfiguration implements CamelConfiguration {
 
     /**
      * Loads the pack's routes from one DSL only. Both sets are found by the include pattern and
-     * share their route ids, so the twins of the other DSL are dropped before Camel checks that
-     * ids are unique. A route filter the user configured (camel.main.route-filter-*) still applies.
+     * share their route ids, so the twins of the other DSL are dropped before Camel checks that ids
+     * are unique. A route filter the user configured (camel.main.route-filter-*) still applies.
      */
     private static void chooseDsl(CamelContext camelContext, HotBackupSettings.Dsl dsl) {
         Model model = camelContext.getCamelContextExtension().getContextPlugin(Model.class);
@@ -201,7 +210,8 @@ public final class HotBackupConfiguration implements CamelConfiguration {
         List<String> problems = new ArrayList<>();
         for (String id : routes) {
             if (PACK_ROUTES.contains(id)) {
-                problems.add("'" + id + "' is one of the pack's own routes and cannot be taken over");
+                problems.add(
+                        "'" + id + "' is one of the pack's own routes and cannot be taken over");
             } else if (model.getRouteDefinition(id) == null) {
                 problems.add("no route has the id '" + id + "'");
             }

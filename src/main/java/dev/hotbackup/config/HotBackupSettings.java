@@ -13,8 +13,8 @@ import org.apache.camel.util.TimeUtils;
 
 /**
  * Every {@code hotbackup.*} key of the contract, read once at start, checked, and given its
- * default. A bad value stops the start with one line per problem naming the key, the value and
- * what is expected. Secrets never appear in these messages nor in {@link #toString()}.
+ * default. A bad value stops the start with one line per problem naming the key, the value and what
+ * is expected. Secrets never appear in these messages nor in {@link #toString()}.
  */
 public final class HotBackupSettings {
 
@@ -65,7 +65,11 @@ public final class HotBackupSettings {
         backup = r.bool("hotbackup.backup", false);
         backupLocation = r.list("hotbackup.backup-location", HostPort::parse);
         heartbeatInterval =
-                r.duration("hotbackup.heartbeat-interval", "100ms", Duration.ofMillis(10), Duration.ofMinutes(10));
+                r.duration(
+                        "hotbackup.heartbeat-interval",
+                        "100ms",
+                        Duration.ofMillis(10),
+                        Duration.ofMinutes(10));
         secret = r.text("hotbackup.secret", "");
         stateDir = Path.of(r.text("hotbackup.state-dir", "data"));
         dsl = r.choice("hotbackup.dsl", "yaml", Dsl.class);
@@ -77,7 +81,11 @@ public final class HotBackupSettings {
         String bind = r.text("hotbackup.listener.bind-address", "");
         listenerBindAddress = bind.isEmpty() ? "0.0.0.0" : bind;
         threshold =
-                r.duration("hotbackup.listener.threshold", "60s", Duration.ofMillis(100), Duration.ofDays(1));
+                r.duration(
+                        "hotbackup.listener.threshold",
+                        "60s",
+                        Duration.ofMillis(100),
+                        Duration.ofDays(1));
         Duration derivedCheck = threshold.dividedBy(20);
         if (derivedCheck.compareTo(Duration.ofMillis(100)) > 0) {
             derivedCheck = Duration.ofMillis(100);
@@ -92,11 +100,19 @@ public final class HotBackupSettings {
                         Duration.ofMillis(1),
                         threshold);
         probeTimeout =
-                r.duration("hotbackup.listener.probe-timeout", "200ms", Duration.ofMillis(10), threshold);
-        whitespace = r.choice("hotbackup.listener.whitespace", "preserve", SignalXml.Whitespace.class);
+                r.duration(
+                        "hotbackup.listener.probe-timeout",
+                        "200ms",
+                        Duration.ofMillis(10),
+                        threshold);
+        whitespace =
+                r.choice("hotbackup.listener.whitespace", "preserve", SignalXml.Whitespace.class);
         activityLog = r.bool("hotbackup.listener.activity-log", true);
         activityLogFile =
-                Path.of(r.text("hotbackup.listener.activity-log-file", "logs/hotbackup-activity.log"));
+                Path.of(
+                        r.text(
+                                "hotbackup.listener.activity-log-file",
+                                "logs/hotbackup-activity.log"));
 
         takeoverRoutes = r.list("hotbackup.takeover.routes", s -> s);
         takeoverOnClose = r.bool("hotbackup.takeover.on-close", true);
@@ -105,7 +121,10 @@ public final class HotBackupSettings {
         mailPort = r.port("hotbackup.mail.port", 25, false);
         mailUsername = r.text("hotbackup.mail.username", "");
         mailPassword = r.text("hotbackup.mail.password", "");
-        mailFrom = r.text("hotbackup.mail.from", "hotbackup@" + host.replaceAll("[^A-Za-z0-9.-]", "-"));
+        mailFrom =
+                r.text(
+                        "hotbackup.mail.from",
+                        "hotbackup@" + host.replaceAll("[^A-Za-z0-9.-]", "-"));
         mailTo = r.text("hotbackup.mail.to", "");
         if (!mailHost.isEmpty() && mailTo.isEmpty()) {
             r.problem("hotbackup.mail.to", "is required when hotbackup.mail.host is set");
@@ -216,7 +235,13 @@ public final class HotBackupSettings {
             } catch (NumberFormatException e) {
                 // reported below
             }
-            problem(key, "'" + v + "' is not a port number (1-65535" + (zeroAllowed ? ", or 0 for any free port" : "") + ")");
+            problem(
+                    key,
+                    "'"
+                            + v
+                            + "' is not a port number (1-65535"
+                            + (zeroAllowed ? ", or 0 for any free port" : "")
+                            + ")");
             return def;
         }
 
@@ -230,7 +255,15 @@ public final class HotBackupSettings {
                 return Duration.ofMillis(TimeUtils.toMilliSeconds(def));
             }
             if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
-                problem(key, "'" + v + "' must be between " + min.toMillis() + "ms and " + max.toMillis() + "ms");
+                problem(
+                        key,
+                        "'"
+                                + v
+                                + "' must be between "
+                                + min.toMillis()
+                                + "ms and "
+                                + max.toMillis()
+                                + "ms");
             }
             return d;
         }
@@ -272,7 +305,8 @@ public final class HotBackupSettings {
         void failIfAny() {
             if (!problems.isEmpty()) {
                 throw new IllegalArgumentException(
-                        "Invalid hot backup configuration:\n  - " + String.join("\n  - ", problems));
+                        "Invalid hot backup configuration:\n  - "
+                                + String.join("\n  - ", problems));
             }
         }
     }

@@ -3,12 +3,12 @@ package dev.hotbackup.config;
 import org.apache.camel.spi.PropertiesFunction;
 
 /**
- * Values the pack's route files need that are computed from the contract keys, written
- * {@code {{hotbackup:name}}} in the DSL:
+ * Values the pack's route files need that are computed from the contract keys, written {@code
+ * {{hotbackup:name}}} in the DSL:
  *
  * <ul>
- *   <li>{@code listener-address}: {@code bind-address:port} of the Backup listener (an empty
- *       bind address means all interfaces);
+ *   <li>{@code listener-address}: {@code bind-address:port} of the Backup listener (an empty bind
+ *       address means all interfaces);
  *   <li>{@code check-interval}: how often the threshold aggregator looks for silent pairs, in ms;
  *   <li>{@code takeover-on-close}: {@code true} or {@code false}, normalised for XPath;
  *   <li>{@code mail-enabled}: whether signals are mailed;

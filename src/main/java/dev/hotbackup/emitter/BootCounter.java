@@ -10,9 +10,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Gives each run of the live host a boot id larger than any earlier run's, so the listener can
- * refuse frames recorded from an earlier run. The id is the larger of the last id plus one (kept
- * in {@code <state-dir>/boot}) and the wall clock in milliseconds: it keeps growing if the clock
- * goes back between runs, and if the file is lost.
+ * refuse frames recorded from an earlier run. The id is the larger of the last id plus one (kept in
+ * {@code <state-dir>/boot}) and the wall clock in milliseconds: it keeps growing if the clock goes
+ * back between runs, and if the file is lost.
  */
 public final class BootCounter {
 
@@ -35,7 +35,8 @@ public final class BootCounter {
             Files.createDirectories(stateDir);
             Path tmp = Files.createTempFile(stateDir, "boot", ".tmp");
             Files.writeString(tmp, Long.toString(boot), StandardCharsets.US_ASCII);
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            Files.move(
+                    tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             LOG.warn(
                     "Cannot save the boot counter in {} (hotbackup.state-dir): {}",

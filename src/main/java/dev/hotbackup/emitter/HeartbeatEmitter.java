@@ -67,8 +67,7 @@ public final class HeartbeatEmitter implements AggregationStrategy {
         this.codec = codec;
         this.probePort = probePort;
         this.camelContext = camelContext;
-        this.targets =
-                backups.stream().map(b -> uri(b, connectTimeoutMillis)).toList();
+        this.targets = backups.stream().map(b -> uri(b, connectTimeoutMillis)).toList();
         for (HostPort b : backups) {
             reach.put(b.toString(), new Target(b.toString()));
         }
@@ -130,9 +129,9 @@ public final class HeartbeatEmitter implements AggregationStrategy {
     }
 
     /**
-     * Collects the result of sending to each backup. Failures are not passed on, so one
-     * unreachable backup neither stops the heartbeat to the others nor fills the log: each backup
-     * is reported when it becomes unreachable and when it is reached again.
+     * Collects the result of sending to each backup. Failures are not passed on, so one unreachable
+     * backup neither stops the heartbeat to the others nor fills the log: each backup is reported
+     * when it becomes unreachable and when it is reached again.
      */
     @Override
     public Exchange aggregate(Exchange oldExchange, Exchange newExchange) {
@@ -175,8 +174,8 @@ public final class HeartbeatEmitter implements AggregationStrategy {
     }
 
     /**
-     * Makes the next frame a CLOSE and waits until it has been written to the backups, up to
-     * {@code timeoutMillis}. Returns at once if the emitter is not running.
+     * Makes the next frame a CLOSE and waits until it has been written to the backups, up to {@code
+     * timeoutMillis}. Returns at once if the emitter is not running.
      */
     public void closeAndWait(long timeoutMillis) {
         CountDownLatch latch;
@@ -230,7 +229,10 @@ public final class HeartbeatEmitter implements AggregationStrategy {
                 lastError = null;
                 return;
             }
-            String message = error.getMessage() == null ? error.getClass().getSimpleName() : error.getMessage();
+            String message =
+                    error.getMessage() == null
+                            ? error.getClass().getSimpleName()
+                            : error.getMessage();
             if (failingSince == 0) {
                 failingSince = System.nanoTime() | 1;
                 LOG.warn("Cannot reach the backup at {}: {}", name, message);

@@ -17,9 +17,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The Backup listener's Netty decoders, given to the {@code netty:} endpoint as {@code
  * decoders=#hotbackupLineDecoder,#hotbackupFrameGate}: the first cuts the stream into lines of
- * bounded length, the second lets through only printable-ASCII lines as Strings and turns
- * oversized lines and bad bytes into counted rejections instead of exceptions that close the
- * connection.
+ * bounded length, the second lets through only printable-ASCII lines as Strings and turns oversized
+ * lines and bad bytes into counted rejections instead of exceptions that close the connection.
  */
 public final class FrameDecoders {
 
@@ -93,9 +92,10 @@ public final class FrameDecoders {
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            Throwable root = cause instanceof DecoderException && cause.getCause() != null
-                    ? cause.getCause()
-                    : cause;
+            Throwable root =
+                    cause instanceof DecoderException && cause.getCause() != null
+                            ? cause.getCause()
+                            : cause;
             if (root instanceof TooLongFrameException) {
                 rejections.reject(
                         RejectReason.OVERSIZED,

@@ -90,7 +90,10 @@ public final class Names {
         for (int i = 0; i < name.length(); i++) {
             char c = name.charAt(i);
             boolean xmlChar =
-                    c == '\t' || c == '\n' || c == '\r' || (c >= 0x20 && c != 0xFFFE && c != 0xFFFF);
+                    c == '\t'
+                            || c == '\n'
+                            || c == '\r'
+                            || (c >= 0x20 && c != 0xFFFE && c != 0xFFFF);
             if (!xmlChar) {
                 return String.format("character U+%04X cannot appear in XML", (int) c);
             }

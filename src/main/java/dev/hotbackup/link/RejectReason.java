@@ -5,7 +5,9 @@ package dev.hotbackup.link;
  * them changes the state of a monitor.
  */
 public enum RejectReason {
-    /** The line was longer than the frame limit; its bytes were discarded up to the next newline. */
+    /**
+     * The line was longer than the frame limit; its bytes were discarded up to the next newline.
+     */
     OVERSIZED("oversized"),
     /** The line held bytes that are not printable ASCII (NUL, control bytes, non-ASCII). */
     ENCODING("encoding"),

@@ -48,7 +48,11 @@ public final class Rejections {
         String more = suppressed > 0 ? " (" + suppressed + " more refused since last report)" : "";
         LOG.warn("Refused frame from {}: {}: {}{}", source, reason.code(), detail, more);
         activity.record(
-                "rejected", null, null, null, reason.code() + ": " + detail + " from " + source + more);
+                "rejected",
+                null,
+                null,
+                null,
+                reason.code() + ": " + detail + " from " + source + more);
     }
 
     /** Frames refused for this reason since start. */
@@ -79,7 +83,9 @@ public final class Rejections {
         private final AtomicLong lastReport = new AtomicLong(Long.MIN_VALUE);
         private final AtomicLong quiet = new AtomicLong();
 
-        /** Returns how many were kept quiet since the last report, or -1 if this one stays quiet. */
+        /**
+         * Returns how many were kept quiet since the last report, or -1 if this one stays quiet.
+         */
         long tryReport(long now) {
             long last = lastReport.get();
             if (last != Long.MIN_VALUE && now - last < WINDOW_NANOS) {

@@ -9,7 +9,8 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * HMAC-SHA256 over {@code hotbackup.secret}, written as unpadded base64url. Used for heartbeat
- * frames and for probe answers. Thread-safe. Never exposes the key, not even in {@link #toString()}.
+ * frames and for probe answers. Thread-safe. Never exposes the key, not even in {@link
+ * #toString()}.
  */
 public final class Signer {
 

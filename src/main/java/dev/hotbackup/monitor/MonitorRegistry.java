@@ -30,12 +30,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Holds one {@link Monitor} per monitored (host, config) and makes every state decision. The
- * Backup listener's routes call it at three points: {@link #heartbeat} for each decoded frame,
- * {@link #silent} when the threshold aggregator reports a silent pair, and {@link #probeResult}
- * when the reconfirm probe is done. A monotonic watchdog backs the aggregator up for what it
- * cannot see: a pair whose probe was answered (no heartbeat re-arms the aggregator) and jumps of
- * the wall clock, which Camel's aggregation timeout map runs on.
+ * Holds one {@link Monitor} per monitored (host, config) and makes every state decision. The Backup
+ * listener's routes call it at three points: {@link #heartbeat} for each decoded frame, {@link
+ * #silent} when the threshold aggregator reports a silent pair, and {@link #probeResult} when the
+ * reconfirm probe is done. A monotonic watchdog backs the aggregator up for what it cannot see: a
+ * pair whose probe was answered (no heartbeat re-arms the aggregator) and jumps of the wall clock,
+ * which Camel's aggregation timeout map runs on.
  */
 public final class MonitorRegistry extends ServiceSupport {
 
@@ -77,9 +77,9 @@ public final class MonitorRegistry extends ServiceSupport {
     }
 
     /**
-     * Takes one decoded line from the Backup listener. A refused line is counted; an accepted
-     * frame that is not newer than the last one of its pair is refused as a replay; otherwise the
-     * pair's state advances and {@link Headers#KEY} is set so the frame goes on to the threshold
+     * Takes one decoded line from the Backup listener. A refused line is counted; an accepted frame
+     * that is not newer than the last one of its pair is refused as a replay; otherwise the pair's
+     * state advances and {@link Headers#KEY} is set so the frame goes on to the threshold
      * aggregator.
      */
     public void heartbeat(Exchange exchange) {
@@ -137,9 +137,9 @@ public final class MonitorRegistry extends ServiceSupport {
     }
 
     /**
-     * Called for a pair the aggregator (or the watchdog) found silent. If it is LIVE and has
-     * really been silent for the threshold, marks a reconfirm in flight and sets the probe target
-     * headers; otherwise leaves them unset and nothing more happens.
+     * Called for a pair the aggregator (or the watchdog) found silent. If it is LIVE and has really
+     * been silent for the threshold, marks a reconfirm in flight and sets the probe target headers;
+     * otherwise leaves them unset and nothing more happens.
      */
     public void silent(Exchange exchange) {
         String id = exchange.getIn().getHeader(Headers.KEY, String.class);
@@ -184,8 +184,7 @@ public final class MonitorRegistry extends ServiceSupport {
             String silence = seconds(now - m.lastHeardNanos);
             if ("answered".equals(result)) {
                 m.lastAnsweredNanos = now;
-                LOG.info(
-                        "{} silent for {} s but answered the probe: still LIVE", m.key, silence);
+                LOG.info("{} silent for {} s but answered the probe: still LIVE", m.key, silence);
                 activity.record(
                         "probe",
                         m.key.host(),
@@ -194,11 +193,7 @@ public final class MonitorRegistry extends ServiceSupport {
                         "silent for " + silence + " s; probe answered");
                 return;
             }
-            transition(
-                    m,
-                    MonitorState.DEAD,
-                    "silent for " + silence + " s; probe: " + result,
-                    now);
+            transition(m, MonitorState.DEAD, "silent for " + silence + " s; probe: " + result, now);
         }
     }
 
@@ -304,7 +299,8 @@ public final class MonitorRegistry extends ServiceSupport {
 
     private static String hostOf(Exchange exchange) {
         SocketAddress remote =
-                exchange.getIn().getHeader(NettyConstants.NETTY_REMOTE_ADDRESS, SocketAddress.class);
+                exchange.getIn()
+                        .getHeader(NettyConstants.NETTY_REMOTE_ADDRESS, SocketAddress.class);
         if (remote instanceof InetSocketAddress inet && inet.getAddress() != null) {
             return inet.getAddress().getHostAddress();
         }

@@ -2,8 +2,8 @@ package dev.hotbackup.monitor;
 
 /**
  * What the listener believes about one monitored (host, config). Transitions: WAITING to LIVE or
- * CLOSE; LIVE to DEAD or CLOSE; DEAD to LIVE or CLOSE; CLOSE to LIVE. Every transition except
- * out of WAITING-by-silence is signalled.
+ * CLOSE; LIVE to DEAD or CLOSE; DEAD to LIVE or CLOSE; CLOSE to LIVE. Every transition except out
+ * of WAITING-by-silence is signalled.
  */
 public enum MonitorState {
     /** Not heard from since this listener started. Nothing is taken over; no signal yet. */

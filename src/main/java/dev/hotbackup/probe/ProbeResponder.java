@@ -75,7 +75,9 @@ public final class ProbeResponder extends ServiceSupport {
 
     @Override
     protected void doStart() throws Exception {
-        group = new NioEventLoopGroup(1, new DefaultThreadFactory("hotbackup-probe-responder", true));
+        group =
+                new NioEventLoopGroup(
+                        1, new DefaultThreadFactory("hotbackup-probe-responder", true));
         ServerBootstrap bootstrap =
                 new ServerBootstrap()
                         .group(group)
@@ -85,11 +87,14 @@ public final class ProbeResponder extends ServiceSupport {
                                     @Override
                                     protected void initChannel(SocketChannel ch) {
                                         ch.pipeline()
-                                                .addLast(new ReadTimeoutHandler(5, TimeUnit.SECONDS))
+                                                .addLast(
+                                                        new ReadTimeoutHandler(5, TimeUnit.SECONDS))
                                                 .addLast(
                                                         new LineBasedFrameDecoder(
                                                                 ProbeMessages.MAX_LINE, true, true))
-                                                .addLast(new StringDecoder(StandardCharsets.US_ASCII))
+                                                .addLast(
+                                                        new StringDecoder(
+                                                                StandardCharsets.US_ASCII))
                                                 .addLast(new Answerer());
                                     }
                                 });
@@ -119,7 +124,8 @@ public final class ProbeResponder extends ServiceSupport {
             server = null;
         }
         if (group != null) {
-            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
+            group.shutdownGracefully(0, 2, TimeUnit.SECONDS)
+                    .awaitUninterruptibly(3, TimeUnit.SECONDS);
             group = null;
         }
         boundPort = 0;
@@ -136,13 +142,20 @@ public final class ProbeResponder extends ServiceSupport {
                 ctx.close();
                 return;
             }
-            ctx.writeAndFlush(ctx.alloc().buffer().writeBytes((answer + "\n").getBytes(StandardCharsets.US_ASCII)))
+            ctx.writeAndFlush(
+                            ctx.alloc()
+                                    .buffer()
+                                    .writeBytes(
+                                            (answer + "\n").getBytes(StandardCharsets.US_ASCII)))
                     .addListener(ChannelFutureListener.CLOSE);
         }
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            LOG.debug("Probe connection {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+            LOG.debug(
+                    "Probe connection {} failed: {}",
+                    ctx.channel().remoteAddress(),
+                    cause.toString());
             ctx.close();
         }
     }

@@ -73,7 +73,9 @@ public final class ReconfirmProbe extends AsyncProcessorSupport {
         return false;
     }
 
-    /** Probes {@code address:port} for (host, config); {@code done} gets the result exactly once. */
+    /**
+     * Probes {@code address:port} for (host, config); {@code done} gets the result exactly once.
+     */
     public void probe(String address, int port, String host, String config, Consumer<String> done) {
         String nonce = ProbeMessages.nonce();
         AtomicBoolean finished = new AtomicBoolean();
@@ -97,19 +99,23 @@ public final class ReconfirmProbe extends AsyncProcessorSupport {
                                                 .addLast(
                                                         new LineBasedFrameDecoder(
                                                                 ProbeMessages.MAX_LINE, true, true))
-                                                .addLast(new StringDecoder(StandardCharsets.US_ASCII))
-                                                .addLast(new AnswerReader(host, config, nonce, once));
+                                                .addLast(
+                                                        new StringDecoder(
+                                                                StandardCharsets.US_ASCII))
+                                                .addLast(
+                                                        new AnswerReader(
+                                                                host, config, nonce, once));
                                     }
                                 });
         ChannelFuture connect = bootstrap.connect(address, port);
         ScheduledFuture<?> timer =
                 group.schedule(
-                                () -> {
-                                    once.accept("no answer within " + timeoutMillis + " ms");
-                                    connect.channel().close();
-                                },
-                                timeoutMillis,
-                                TimeUnit.MILLISECONDS);
+                        () -> {
+                            once.accept("no answer within " + timeoutMillis + " ms");
+                            connect.channel().close();
+                        },
+                        timeoutMillis,
+                        TimeUnit.MILLISECONDS);
         connect.addListener(
                 (ChannelFuture f) -> {
                     if (!f.isSuccess()) {
@@ -125,12 +131,20 @@ public final class ReconfirmProbe extends AsyncProcessorSupport {
                         return;
                     }
                     String request = ProbeMessages.request(host, config, nonce) + "\n";
-                    f.channel().writeAndFlush(
-                            f.channel().alloc().buffer().writeBytes(request.getBytes(StandardCharsets.US_ASCII)));
-                    f.channel().closeFuture().addListener(c -> {
-                        timer.cancel(false);
-                        once.accept("closed without an answer");
-                    });
+                    f.channel()
+                            .writeAndFlush(
+                                    f.channel()
+                                            .alloc()
+                                            .buffer()
+                                            .writeBytes(
+                                                    request.getBytes(StandardCharsets.US_ASCII)));
+                    f.channel()
+                            .closeFuture()
+                            .addListener(
+                                    c -> {
+                                        timer.cancel(false);
+                                        once.accept("closed without an answer");
+                                    });
                 });
     }
 
@@ -142,7 +156,8 @@ public final class ReconfirmProbe extends AsyncProcessorSupport {
     @Override
     protected void doStop() throws Exception {
         if (group != null) {
-            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
+            group.shutdownGracefully(0, 2, TimeUnit.SECONDS)
+                    .awaitUninterruptibly(3, TimeUnit.SECONDS);
             group = null;
         }
     }

@@ -14,7 +14,9 @@ public final class SignalMail {
 
     private final String reporter;
 
-    /** @param reporter this instance's name, written in the body as the sender of the report */
+    /**
+     * @param reporter this instance's name, written in the body as the sender of the report
+     */
     public SignalMail(String reporter) {
         this.reporter = reporter;
     }
@@ -29,7 +31,8 @@ public final class SignalMail {
         String routes =
                 outcomes == null || outcomes.isEmpty()
                         ? "none"
-                        : String.join("\n             ", outcomes.stream().map(String::valueOf).toList());
+                        : String.join(
+                                "\n             ", outcomes.stream().map(String::valueOf).toList());
         // kept as properties: the headers are removed before sending so none becomes a mail header
         exchange.setProperty(Headers.HOST, host);
         exchange.setProperty(Headers.CONFIG, config);

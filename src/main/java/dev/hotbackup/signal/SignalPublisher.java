@@ -12,8 +12,7 @@ import org.apache.camel.ProducerTemplate;
 public final class SignalPublisher {
 
     /** The signal router's input: ordered, in memory, blocks when full instead of dropping. */
-    public static final String ENDPOINT =
-            "seda:hotbackup-signals?size=100000&blockWhenFull=true";
+    public static final String ENDPOINT = "seda:hotbackup-signals?size=100000&blockWhenFull=true";
 
     /** Header names set on every signal message. */
     public static final String HOST = "HotBackupHost";

@@ -33,7 +33,8 @@ public final class RouteControl {
      * @param emitter the heartbeat emitter, or {@code null} when this instance emits none
      * @param closeTimeoutMillis how long to wait for the emitter's CLOSE before stopping it
      */
-    public RouteControl(CamelContext camelContext, HeartbeatEmitter emitter, long closeTimeoutMillis) {
+    public RouteControl(
+            CamelContext camelContext, HeartbeatEmitter emitter, long closeTimeoutMillis) {
         this.camelContext = camelContext;
         this.emitter = emitter;
         this.closeTimeoutMillis = closeTimeoutMillis;
@@ -114,7 +115,8 @@ public final class RouteControl {
     }
 
     private boolean isEmitter(Exchange exchange) {
-        return HeartbeatEmitter.ROUTE_ID.equals(exchange.getIn().getHeader(Headers.ROUTE, String.class));
+        return HeartbeatEmitter.ROUTE_ID.equals(
+                exchange.getIn().getHeader(Headers.ROUTE, String.class));
     }
 
     private static String cause(Route route, ServiceStatus status) {

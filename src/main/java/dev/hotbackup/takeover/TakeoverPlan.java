@@ -41,9 +41,9 @@ public final class TakeoverPlan {
     }
 
     /**
-     * Sets {@link Headers#ROUTES} to the route ids to act on, and {@link Headers#OUTCOMES} to
-     * notes about routes deliberately left alone. Called by the single signal-router consumer, one
-     * signal at a time.
+     * Sets {@link Headers#ROUTES} to the route ids to act on, and {@link Headers#OUTCOMES} to notes
+     * about routes deliberately left alone. Called by the single signal-router consumer, one signal
+     * at a time.
      */
     public synchronized void plan(Exchange exchange) {
         String action = exchange.getIn().getHeader(Headers.ACTION, NOTIFY, String.class);

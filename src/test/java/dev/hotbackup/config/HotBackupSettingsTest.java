@@ -35,13 +35,16 @@ class HotBackupSettingsTest {
 
     @Test
     void checkIntervalIsATwentiethOfAShortThreshold() {
-        assertEquals(Duration.ofMillis(50), load(Map.of("hotbackup.listener.threshold", "1s")).checkInterval);
+        assertEquals(
+                Duration.ofMillis(50),
+                load(Map.of("hotbackup.listener.threshold", "1s")).checkInterval);
     }
 
     @Test
     void backupLocationTakesSeveralTargetsAndIpv6() {
         HotBackupSettings s = load(Map.of("hotbackup.backup-location", "hostB:7800, [::1]:7801"));
-        assertEquals(List.of(new HostPort("hostB", 7800), new HostPort("::1", 7801)), s.backupLocation);
+        assertEquals(
+                List.of(new HostPort("hostB", 7800), new HostPort("::1", 7801)), s.backupLocation);
         assertEquals("[::1]:7801", s.backupLocation.get(1).toString());
     }
 
@@ -50,32 +53,40 @@ class HotBackupSettingsTest {
         IllegalArgumentException e =
                 assertThrows(
                         IllegalArgumentException.class,
-                        () -> load(Map.of(
-                                "hotbackup.listener.port", "seventy",
-                                "hotbackup.listener.threshold", "soon",
-                                "hotbackup.backup-location", "hostB",
-                                "hotbackup.takeover.on-close", "yes",
-                                "hotbackup.listener.whitespace", "squash",
-                                "hotbackup.mail.host", "smtp.example.com")));
+                        () ->
+                                load(
+                                        Map.of(
+                                                "hotbackup.listener.port", "seventy",
+                                                "hotbackup.listener.threshold", "soon",
+                                                "hotbackup.backup-location", "hostB",
+                                                "hotbackup.takeover.on-close", "yes",
+                                                "hotbackup.listener.whitespace", "squash",
+                                                "hotbackup.mail.host", "smtp.example.com")));
         String m = e.getMessage();
         assertTrue(m.contains("hotbackup.listener.port: 'seventy' is not a port number"), m);
         assertTrue(m.contains("hotbackup.listener.threshold: 'soon' is not a duration"), m);
         assertTrue(m.contains("hotbackup.backup-location: 'hostB' is not host:port"), m);
         assertTrue(m.contains("hotbackup.takeover.on-close: 'yes' is not true or false"), m);
-        assertTrue(m.contains("hotbackup.listener.whitespace: 'squash' is not one of [preserve, condense]"), m);
+        assertTrue(
+                m.contains(
+                        "hotbackup.listener.whitespace: 'squash' is not one of [preserve, condense]"),
+                m);
         assertTrue(m.contains("hotbackup.mail.to: is required"), m);
     }
 
     @Test
     void fullBackupNeedsAListener() {
         IllegalArgumentException e =
-                assertThrows(IllegalArgumentException.class, () -> load(Map.of("hotbackup.backup", "true")));
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> load(Map.of("hotbackup.backup", "true")));
         assertTrue(e.getMessage().contains("hotbackup.listener.port"), e.getMessage());
     }
 
     @Test
     void secretNeverAppearsInTheDescription() {
-        HotBackupSettings s = load(Map.of("hotbackup.secret", "hunter2", "hotbackup.mail.password", "pw9"));
+        HotBackupSettings s =
+                load(Map.of("hotbackup.secret", "hunter2", "hotbackup.mail.password", "pw9"));
         assertFalse(s.toString().contains("hunter2"));
         assertFalse(s.toString().contains("pw9"));
     }

@@ -19,8 +19,8 @@ import java.util.stream.Stream;
 
 /**
  * The README's demo: a live host and a full backup on this machine, on loopback, with GreenMail as
- * the SMTP server, playing failover and failback with the file use case. Prints each step with
- * its time; exits 0 only if every step happened.
+ * the SMTP server, playing failover and failback with the file use case. Prints each step with its
+ * time; exits 0 only if every step happened.
  */
 public final class Demo {
 
@@ -52,12 +52,17 @@ public final class Demo {
         int smtpPort = freePort();
         Path jar = HotBackupProcess.packagedJar();
         System.out.println();
-        System.out.println("camel-hot-backup demo: a live host and a full backup on this machine, loopback only.");
+        System.out.println(
+                "camel-hot-backup demo: a live host and a full backup on this machine, loopback only.");
         System.out.println("Work folder " + work + "; SMTP by GreenMail on port " + smtpPort + ".");
-        System.out.println("Threshold " + THRESHOLD + " (the default is 60s; shortened so the demo takes seconds).");
+        System.out.println(
+                "Threshold "
+                        + THRESHOLD
+                        + " (the default is 60s; shortened so the demo takes seconds).");
         System.out.println();
 
-        GreenMail mail = new GreenMail(new ServerSetup(smtpPort, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        GreenMail mail =
+                new GreenMail(new ServerSetup(smtpPort, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
         mail.start();
         try (HotBackupProcess backup =
                         new HotBackupProcess("backupB", work.resolve("backup"), jar)
@@ -80,17 +85,22 @@ public final class Demo {
                                 .set("files.dir", files)) {
             ActivityFile activity = backup.activity();
 
-            say("Starting backupB as a full backup (-b), Backup listener on 127.0.0.1:" + listenerPort);
+            say(
+                    "Starting backupB as a full backup (-b), Backup listener on 127.0.0.1:"
+                            + listenerPort);
             backup.start().awaitStarted();
             ok("backupB is up and waiting");
 
             say("Starting the live host serverA, heartbeating to backupB every 100ms");
             live.start().awaitStarted();
-            String liveSignal = activity.await(1, STEP, "\"event\":\"signal\"", "\"state\":\"LIVE\"").get(0);
+            String liveSignal =
+                    activity.await(1, STEP, "\"event\":\"signal\"", "\"state\":\"LIVE\"").get(0);
             ok("backupB signals " + signalOf(liveSignal));
             String first = activity.await(1, STEP, "\"event\":\"release\"").get(0);
-            if (!first.contains("records-to-xml: already stopped") || !first.contains("xml-to-fin: already stopped")) {
-                throw new IllegalStateException("the full backup ran the takeover routes before DEAD: " + first);
+            if (!first.contains("records-to-xml: already stopped")
+                    || !first.contains("xml-to-fin: already stopped")) {
+                throw new IllegalStateException(
+                        "the full backup ran the takeover routes before DEAD: " + first);
             }
             ok("backupB keeps its copies stopped: " + field(first, "detail"));
 
@@ -102,33 +112,51 @@ public final class Demo {
             say("Killing serverA with SIGKILL (pid " + live.pid() + ")");
             long killed = System.nanoTime();
             live.kill();
-            String dead = activity.await(1, STEP, "\"event\":\"signal\"", "\"state\":\"DEAD\"").get(0);
-            ok(String.format(Locale.ROOT, "backupB signals %s, %.2f s after the kill (%s)",
-                    signalOf(dead), (System.nanoTime() - killed) / 1e9, field(dead, "detail")));
-            String takeover = activity.await(1, STEP, "\"event\":\"takeover\"", "\"state\":\"DEAD\"").get(0);
+            String dead =
+                    activity.await(1, STEP, "\"event\":\"signal\"", "\"state\":\"DEAD\"").get(0);
+            ok(
+                    String.format(
+                            Locale.ROOT,
+                            "backupB signals %s, %.2f s after the kill (%s)",
+                            signalOf(dead),
+                            (System.nanoTime() - killed) / 1e9,
+                            field(dead, "detail")));
+            String takeover =
+                    activity.await(1, STEP, "\"event\":\"takeover\"", "\"state\":\"DEAD\"").get(0);
             ok("backupB took over: " + field(takeover, "detail"));
-            until("the DEAD mail", () -> subjects(mail).contains("[hotbackup] serverA/base is DEAD"));
+            until(
+                    "the DEAD mail",
+                    () -> subjects(mail).contains("[hotbackup] serverA/base is DEAD"));
             ok("mail received: \"[hotbackup] serverA/base is DEAD\"");
 
             say("Dropping batch-2.csv (2 payments and 1 bad record)");
             drop("batch-2.csv");
-            until("5 FIN messages", () -> fins() >= 5 && backup.output().contains("written by backupB"));
-            ok("backupB processed it: 5 FIN messages in all, the bad record set aside in " + files.resolve("rejected"));
+            until(
+                    "5 FIN messages",
+                    () -> fins() >= 5 && backup.output().contains("written by backupB"));
+            ok(
+                    "backupB processed it: 5 FIN messages in all, the bad record set aside in "
+                            + files.resolve("rejected"));
 
             say("Restarting serverA");
             live.start().awaitStarted();
             activity.await(2, STEP, "\"event\":\"signal\"", "\"state\":\"LIVE\"");
             String release = activity.await(2, STEP, "\"event\":\"release\"").get(1);
             ok("backupB signals LIVE and stepped back: " + field(release, "detail"));
-            until("the LIVE mail", () -> subjects(mail).stream().filter(s -> s.endsWith("LIVE")).count() >= 2);
+            until(
+                    "the LIVE mail",
+                    () -> subjects(mail).stream().filter(s -> s.endsWith("LIVE")).count() >= 2);
             ok("mail received: \"[hotbackup] serverA/base is LIVE\"");
 
             say("Stopping serverA gracefully (SIGTERM)");
             live.stop();
-            String close = activity.await(1, STEP, "\"event\":\"signal\"", "\"state\":\"CLOSE\"").get(0);
+            String close =
+                    activity.await(1, STEP, "\"event\":\"signal\"", "\"state\":\"CLOSE\"").get(0);
             ok("backupB signals " + signalOf(close) + " (" + field(close, "detail") + ")");
             String onClose = activity.await(2, STEP, "\"event\":\"takeover\"").get(1);
-            ok("hotbackup.takeover.on-close=true, so backupB runs the work again: " + field(onClose, "detail"));
+            ok(
+                    "hotbackup.takeover.on-close=true, so backupB runs the work again: "
+                            + field(onClose, "detail"));
 
             say("Stopping backupB");
             backup.stop();
@@ -137,8 +165,13 @@ public final class Demo {
         }
         System.out.println();
         System.out.println("Every step happened. Look around:");
-        System.out.println("  activity log   " + work.resolve("backup/logs/hotbackup-activity.log"));
-        System.out.println("  process output " + work.resolve("backup/out-1.log") + ", " + work.resolve("live/out-*.log"));
+        System.out.println(
+                "  activity log   " + work.resolve("backup/logs/hotbackup-activity.log"));
+        System.out.println(
+                "  process output "
+                        + work.resolve("backup/out-1.log")
+                        + ", "
+                        + work.resolve("live/out-*.log"));
         System.out.println("  FIN messages   " + files.resolve("out"));
     }
 
@@ -174,14 +207,19 @@ public final class Demo {
         long deadline = System.nanoTime() + STEP.toNanos();
         while (!condition.call()) {
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("no " + what + " within " + STEP.toSeconds() + " s");
+                throw new IllegalStateException(
+                        "no " + what + " within " + STEP.toSeconds() + " s");
             }
             TimeUnit.MILLISECONDS.sleep(20);
         }
     }
 
     private static String signalOf(String entry) {
-        return field(entry, "state") + " for " + field(entry, "host") + "/" + field(entry, "config");
+        return field(entry, "state")
+                + " for "
+                + field(entry, "host")
+                + "/"
+                + field(entry, "config");
     }
 
     private static String field(String json, String key) {

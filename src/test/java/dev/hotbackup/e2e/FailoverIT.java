@@ -18,12 +18,12 @@ import org.apache.camel.test.AvailablePortFinder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Two real processes from the packaged jar on loopback, sharing a files folder: a live host
- * running the file use case, and a backup (distributed mode) holding the same routes stopped.
+ * Two real processes from the packaged jar on loopback, sharing a files folder: a live host running
+ * the file use case, and a backup (distributed mode) holding the same routes stopped.
  */
 class FailoverIT {
 
@@ -46,7 +46,8 @@ class FailoverIT {
         files = work.resolve("shared");
         Path sample = Path.of("samples/file-use-case/routes");
         backup =
-                new HotBackupProcess("backupB", work.resolve("backup"), HotBackupProcess.packagedJar())
+                new HotBackupProcess(
+                                "backupB", work.resolve("backup"), HotBackupProcess.packagedJar())
                         .withRoutes(sample)
                         .set("hotbackup.listener.port", port)
                         .set("hotbackup.listener.bind-address", "127.0.0.1")
@@ -61,7 +62,8 @@ class FailoverIT {
                         .start()
                         .awaitStarted();
         live =
-                new HotBackupProcess("serverA", work.resolve("live"), HotBackupProcess.packagedJar())
+                new HotBackupProcess(
+                                "serverA", work.resolve("live"), HotBackupProcess.packagedJar())
                         .withRoutes(sample)
                         .set("hotbackup.backup-location", "127.0.0.1:" + port)
                         .set("hotbackup.secret", "e2e-secret")
@@ -83,21 +85,35 @@ class FailoverIT {
         ActivityFile activity = backup.activity();
         drop("batch-1.csv");
         awaitFins(3);
-        assertTrue(live.output().contains("Payment P-1001 written by serverA"), "the live host did the work");
+        assertTrue(
+                live.output().contains("Payment P-1001 written by serverA"),
+                "the live host did the work");
 
         live.kill();
         activity.await(1, WAIT, "\"event\":\"signal\"", "\"state\":\"DEAD\"");
-        activity.await(1, WAIT, "\"event\":\"takeover\"", "records-to-xml: started", "xml-to-fin: started");
+        activity.await(
+                1,
+                WAIT,
+                "\"event\":\"takeover\"",
+                "records-to-xml: started",
+                "xml-to-fin: started");
         drop("batch-2.csv");
         awaitFins(5);
-        assertTrue(backup.output().contains("Payment P-2001 written by backupB"), "the backup did the work");
+        assertTrue(
+                backup.output().contains("Payment P-2001 written by backupB"),
+                "the backup did the work");
         assertTrue(Files.exists(files.resolve("rejected")), "the bad record was set aside");
 
         live.start().awaitStarted();
-        activity.await(1, WAIT, "\"event\":\"release\"", "records-to-xml: stopped", "xml-to-fin: stopped");
-        drop("batch-3.csv", "id,account,amount,currency,date\nP-3001,AT611904300234573201,7.50,EUR,2026-11-25\n");
+        activity.await(
+                1, WAIT, "\"event\":\"release\"", "records-to-xml: stopped", "xml-to-fin: stopped");
+        drop(
+                "batch-3.csv",
+                "id,account,amount,currency,date\nP-3001,AT611904300234573201,7.50,EUR,2026-11-25\n");
         awaitFins(6);
-        assertTrue(live.output().contains("Payment P-3001 written by serverA"), "work is back on the live host");
+        assertTrue(
+                live.output().contains("Payment P-3001 written by serverA"),
+                "work is back on the live host");
 
         // a JVM ended by SIGTERM exits with 143 even after a graceful shutdown
         assertEquals(143, live.stop());

@@ -20,9 +20,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A backup started with {@code -b} does nothing until the live host is DEAD: its copies of the
- * live host's routes stay stopped although they say autoStartup, and it sends no heartbeat. Then
- * it goes live: it runs the routes and heartbeats to its own backup location.
+ * A backup started with {@code -b} does nothing until the live host is DEAD: its copies of the live
+ * host's routes stay stopped although they say autoStartup, and it sends no heartbeat. Then it goes
+ * live: it runs the routes and heartbeats to its own backup location.
  */
 class FullBackupIT {
 
@@ -54,7 +54,8 @@ class FullBackupIT {
         Path files = work.resolve("shared");
         Path sample = Path.of("samples/file-use-case/routes");
         backup =
-                new HotBackupProcess("backupB", work.resolve("backup"), HotBackupProcess.packagedJar())
+                new HotBackupProcess(
+                                "backupB", work.resolve("backup"), HotBackupProcess.packagedJar())
                         .withRoutes(sample)
                         .set("hotbackup.listener.port", port)
                         .set("hotbackup.listener.threshold", "2s")
@@ -66,7 +67,8 @@ class FullBackupIT {
                         .start()
                         .awaitStarted();
         live =
-                new HotBackupProcess("serverA", work.resolve("live"), HotBackupProcess.packagedJar())
+                new HotBackupProcess(
+                                "serverA", work.resolve("live"), HotBackupProcess.packagedJar())
                         .withRoutes(sample)
                         .set("hotbackup.backup-location", "127.0.0.1:" + port)
                         .set("hotbackup.secret", "e2e-secret")
@@ -77,20 +79,35 @@ class FullBackupIT {
         activity.await(1, WAIT, "\"event\":\"signal\"", "\"state\":\"LIVE\"");
 
         Path inbox = Files.createDirectories(files.resolve("inbox"));
-        Files.copy(Path.of("samples/file-use-case/batches/batch-1.csv"), inbox.resolve("batch-1.csv"));
-        await().atMost(WAIT).until(() -> live.output().contains("Payment P-1003 written by serverA"));
-        assertFalse(backup.output().contains("taken by backupB"), "the backup must not touch the files");
-        assertEquals(0, itsBackup.connections(), "a full backup sends no heartbeat while the live host lives");
+        Files.copy(
+                Path.of("samples/file-use-case/batches/batch-1.csv"), inbox.resolve("batch-1.csv"));
+        await().atMost(WAIT)
+                .until(() -> live.output().contains("Payment P-1003 written by serverA"));
+        assertFalse(
+                backup.output().contains("taken by backupB"),
+                "the backup must not touch the files");
+        assertEquals(
+                0,
+                itsBackup.connections(),
+                "a full backup sends no heartbeat while the live host lives");
         assertTrue(backup.output().contains("Full-backup mode"), backup.output());
 
         live.kill();
 
-        activity.await(1, WAIT, "\"event\":\"takeover\"", "heartbeat-emitter: started", "records-to-xml: started");
+        activity.await(
+                1,
+                WAIT,
+                "\"event\":\"takeover\"",
+                "heartbeat-emitter: started",
+                "records-to-xml: started");
         await().atMost(WAIT).until(() -> itsBackup.lines().size() >= 3);
-        Decoded frame = new HeartbeatCodec(Signer.of("e2e-secret")).decode(itsBackup.lines().get(0));
+        Decoded frame =
+                new HeartbeatCodec(Signer.of("e2e-secret")).decode(itsBackup.lines().get(0));
         assertTrue(frame.isAccepted(), String.valueOf(frame));
         assertEquals("backupB", frame.frame().host());
-        Files.copy(Path.of("samples/file-use-case/batches/batch-2.csv"), inbox.resolve("batch-2.csv"));
-        await().atMost(WAIT).until(() -> backup.output().contains("Payment P-2002 written by backupB"));
+        Files.copy(
+                Path.of("samples/file-use-case/batches/batch-2.csv"), inbox.resolve("batch-2.csv"));
+        await().atMost(WAIT)
+                .until(() -> backup.output().contains("Payment P-2002 written by backupB"));
     }
 }

@@ -60,7 +60,8 @@ class HeartbeatCodecTest {
     @Test
     void signedFrameIsRefusedWhereNoSecretIsSet() {
         assertEquals(
-                RejectReason.SECRET_MISMATCH, new HeartbeatCodec(null).decode(codec.encode(frame)).reason());
+                RejectReason.SECRET_MISMATCH,
+                new HeartbeatCodec(null).decode(codec.encode(frame)).reason());
     }
 
     @Test
@@ -86,7 +87,10 @@ class HeartbeatCodecTest {
                     "HB1 a b LIVE -1 1 0", "HB1 a b LIVE 1 0 0", "HB1 a b DEAD 1 1 0",
                     "HB1 a b LIVE 1 1 70000", "HB1 a%zz b LIVE 1 1 0", "HB1 a%C3 b LIVE 1 1 0"
                 }) {
-            assertEquals(RejectReason.MALFORMED, codec.decode(body + " " + signer.sign(body)).reason(), body);
+            assertEquals(
+                    RejectReason.MALFORMED,
+                    codec.decode(body + " " + signer.sign(body)).reason(),
+                    body);
         }
     }
 
@@ -95,7 +99,10 @@ class HeartbeatCodecTest {
         Signer signer = Signer.of("s3cret");
         for (String host : new String[] {"%00", "a%01b", "%EF%BF%BF", "a".repeat(256)}) {
             String body = "HB1 " + host + " b LIVE 1 1 0";
-            assertEquals(RejectReason.BAD_NAME, codec.decode(body + " " + signer.sign(body)).reason(), host);
+            assertEquals(
+                    RejectReason.BAD_NAME,
+                    codec.decode(body + " " + signer.sign(body)).reason(),
+                    host);
         }
     }
 }

@@ -30,7 +30,12 @@ class SignalXmlTest {
     @Test
     void condenseCollapsesWhitespace() throws Exception {
         Element e =
-                parse(SignalXml.render("  server\n\t A  ", "base", SignalState.CLOSE, Whitespace.CONDENSE));
+                parse(
+                        SignalXml.render(
+                                "  server\n\t A  ",
+                                "base",
+                                SignalState.CLOSE,
+                                Whitespace.CONDENSE));
         assertEquals("server A", e.getAttribute("host"));
     }
 

@@ -11,14 +11,15 @@ public final class Activity {
     /** Entries whose JSON contains every one of {@code fragments}. */
     public static List<String> matching(ActivityLog log, String... fragments) {
         return log.recent().stream()
-                .filter(line -> {
-                    for (String f : fragments) {
-                        if (!line.contains(f)) {
-                            return false;
-                        }
-                    }
-                    return true;
-                })
+                .filter(
+                        line -> {
+                            for (String f : fragments) {
+                                if (!line.contains(f)) {
+                                    return false;
+                                }
+                            }
+                            return true;
+                        })
                 .toList();
     }
 

@@ -21,20 +21,23 @@ public final class ActivityFile {
         if (!Files.exists(file)) {
             return List.of();
         }
-        return Files.readAllLines(file, StandardCharsets.UTF_8).stream().filter(l -> !l.isBlank()).toList();
+        return Files.readAllLines(file, StandardCharsets.UTF_8).stream()
+                .filter(l -> !l.isBlank())
+                .toList();
     }
 
     /** Entries containing every fragment. */
     public List<String> matching(String... fragments) throws IOException {
         return lines().stream()
-                .filter(l -> {
-                    for (String f : fragments) {
-                        if (!l.contains(f)) {
-                            return false;
-                        }
-                    }
-                    return true;
-                })
+                .filter(
+                        l -> {
+                            for (String f : fragments) {
+                                if (!l.contains(f)) {
+                                    return false;
+                                }
+                            }
+                            return true;
+                        })
                 .toList();
     }
 
@@ -57,7 +60,15 @@ public final class ActivityFile {
             TimeUnit.MILLISECONDS.sleep(10);
         }
         throw new IllegalStateException(
-                "expected " + count + " activity entries with " + List.of(fragments) + " within " + timeout
-                        + ", found " + found + "; log:\n" + String.join("\n", lines()));
+                "expected "
+                        + count
+                        + " activity entries with "
+                        + List.of(fragments)
+                        + " within "
+                        + timeout
+                        + ", found "
+                        + found
+                        + "; log:\n"
+                        + String.join("\n", lines()));
     }
 }

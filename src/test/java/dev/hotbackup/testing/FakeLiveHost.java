@@ -20,8 +20,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A live host for listener tests: speaks the real signed heartbeat protocol over a real loopback
- * socket and answers the reconfirm probe with the pack's own {@link ProbeResponder}. Every frame
- * it writes is kept, so tests can replay them.
+ * socket and answers the reconfirm probe with the pack's own {@link ProbeResponder}. Every frame it
+ * writes is kept, so tests can replay them.
  */
 public final class FakeLiveHost implements AutoCloseable {
 
@@ -51,7 +51,9 @@ public final class FakeLiveHost implements AutoCloseable {
 
     /** Starts answering probes and connects to the listener. */
     public FakeLiveHost start() throws Exception {
-        responder = new ProbeResponder("127.0.0.1", 0, host, config, () -> boot, signer, answering::get);
+        responder =
+                new ProbeResponder(
+                        "127.0.0.1", 0, host, config, () -> boot, signer, answering::get);
         responder.start();
         socket = new Socket("127.0.0.1", listenerPort);
         socket.setTcpNoDelay(true);
@@ -62,7 +64,13 @@ public final class FakeLiveHost implements AutoCloseable {
     public synchronized String send(FrameState state) throws IOException {
         String line =
                 codec.encode(
-                        new HeartbeatFrame(host, config, state, boot, seq.incrementAndGet(), responder.boundPort()));
+                        new HeartbeatFrame(
+                                host,
+                                config,
+                                state,
+                                boot,
+                                seq.incrementAndGet(),
+                                responder.boundPort()));
         sendLine(line);
         return line;
     }

@@ -54,7 +54,8 @@ public final class LineServer implements AutoCloseable {
 
     private void read(Socket s) {
         try (BufferedReader in =
-                new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII))) {
+                new BufferedReader(
+                        new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII))) {
             String line;
             while ((line = in.readLine()) != null) {
                 lines.add(line);
