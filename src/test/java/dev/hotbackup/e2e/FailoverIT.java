@@ -52,7 +52,9 @@ class FailoverIT {
                         .set("hotbackup.listener.port", port)
                         .set("hotbackup.listener.bind-address", "127.0.0.1")
                         .set("hotbackup.listener.threshold", "2s")
-                        .set("hotbackup.secret", "e2e-secret")
+                        // the environment overrides application.properties
+                        .set("hotbackup.secret", "not-the-secret")
+                        .env("HOTBACKUP_SECRET", "e2e-secret")
                         .set("hotbackup.takeover.routes", "records-to-xml,xml-to-fin")
                         .set("hotbackup.mail.host", "127.0.0.1")
                         .set("hotbackup.mail.port", SMTP)
@@ -66,7 +68,9 @@ class FailoverIT {
                                 "serverA", work.resolve("live"), HotBackupProcess.packagedJar())
                         .withRoutes(sample)
                         .set("hotbackup.backup-location", "127.0.0.1:" + port)
-                        .set("hotbackup.secret", "e2e-secret")
+                        // and so does -D
+                        .set("hotbackup.secret", "not-the-secret-either")
+                        .jvmArg("-Dhotbackup.secret=e2e-secret")
                         .set("files.dir", files)
                         .start()
                         .awaitStarted();

@@ -25,6 +25,8 @@ public final class HotBackupProcess implements AutoCloseable {
     private final Path jar;
     private final Map<String, String> properties = new LinkedHashMap<>();
     private final List<String> args = new ArrayList<>();
+    private final List<String> jvmArgs = new ArrayList<>();
+    private final Map<String, String> environment = new LinkedHashMap<>();
     private Process process;
     private int runs;
 
@@ -72,6 +74,18 @@ public final class HotBackupProcess implements AutoCloseable {
         return this;
     }
 
+    /** A JVM option, such as {@code -Dhotbackup.secret=...}. */
+    public HotBackupProcess jvmArg(String arg) {
+        jvmArgs.add(arg);
+        return this;
+    }
+
+    /** An environment variable of the process, such as {@code HOTBACKUP_SECRET}. */
+    public HotBackupProcess env(String name, String value) {
+        environment.put(name, value);
+        return this;
+    }
+
     public HotBackupProcess arg(String arg) {
         args.add(arg);
         return this;
@@ -104,13 +118,15 @@ public final class HotBackupProcess implements AutoCloseable {
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx256m");
         command.add("-XX:TieredStopAtLevel=1");
+        command.addAll(jvmArgs);
         command.add("-jar");
         command.add(jar.toString());
         command.addAll(args);
         runs++;
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().putAll(environment);
         process =
-                new ProcessBuilder(command)
-                        .directory(dir.toFile())
+                builder.directory(dir.toFile())
                         .redirectErrorStream(true)
                         .redirectOutput(dir.resolve("out-" + runs + ".log").toFile())
                         .start();
