@@ -25,6 +25,15 @@ public final class Headers {
 
     public static final String CONFIG = "HotBackupConfig";
 
+    /** The state a signal reports: LIVE, DEAD or CLOSE. */
+    public static final String STATE = "HotBackupState";
+
+    /** When the listener decided a signal (ISO-8601, wall clock). */
+    public static final String TIME = "HotBackupTime";
+
+    /** Why a signal was decided, in a few words. */
+    public static final String DETAIL = "HotBackupDetail";
+
     /**
      * What the signal router does for a signal: {@code takeover}, {@code release}, {@code notify}.
      */

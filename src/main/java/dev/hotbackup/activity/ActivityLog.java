@@ -1,7 +1,6 @@
 package dev.hotbackup.activity;
 
 import dev.hotbackup.Headers;
-import dev.hotbackup.signal.SignalPublisher;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -98,8 +97,8 @@ public final class ActivityLog extends ServiceSupport {
                 "signal",
                 in.getHeader(Headers.HOST, String.class),
                 in.getHeader(Headers.CONFIG, String.class),
-                in.getHeader(SignalPublisher.STATE, String.class),
-                in.getHeader(SignalPublisher.DETAIL, String.class));
+                in.getHeader(Headers.STATE, String.class),
+                in.getHeader(Headers.DETAIL, String.class));
     }
 
     /** Records what the signal router did for a signal: the action and each route's outcome. */
@@ -111,7 +110,7 @@ public final class ActivityLog extends ServiceSupport {
                 action,
                 in.getHeader(Headers.HOST, String.class),
                 in.getHeader(Headers.CONFIG, String.class),
-                in.getHeader(SignalPublisher.STATE, String.class),
+                in.getHeader(Headers.STATE, String.class),
                 outcomes == null || outcomes.isEmpty()
                         ? "no routes"
                         : String.join("; ", outcomes.stream().map(String::valueOf).toList()));
@@ -124,7 +123,7 @@ public final class ActivityLog extends ServiceSupport {
                 failure == null ? "mail-sent" : "mail-failed",
                 exchange.getProperty(Headers.HOST, String.class),
                 exchange.getProperty(Headers.CONFIG, String.class),
-                exchange.getProperty(SignalPublisher.STATE, String.class),
+                exchange.getProperty(Headers.STATE, String.class),
                 failure == null ? "sent" : failure.getMessage());
     }
 

@@ -2,6 +2,10 @@ package dev.hotbackup.probe;
 
 import dev.hotbackup.link.Names;
 import dev.hotbackup.link.Signer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.LineBasedFrameDecoder;
+import io.netty.handler.codec.string.StringDecoder;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Base64;
 
@@ -15,6 +19,12 @@ public final class ProbeMessages {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private ProbeMessages() {}
+
+    /** Adds the probe's line codec: ASCII lines of bounded length in, Strings out. */
+    static void addLineCodec(ChannelPipeline pipeline) {
+        pipeline.addLast(new LineBasedFrameDecoder(MAX_LINE, true, true))
+                .addLast(new StringDecoder(StandardCharsets.US_ASCII));
+    }
 
     static String nonce() {
         byte[] b = new byte[16];

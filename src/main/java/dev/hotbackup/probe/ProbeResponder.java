@@ -11,8 +11,6 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.codec.LineBasedFrameDecoder;
-import io.netty.handler.codec.string.StringDecoder;
 import io.netty.handler.timeout.ReadTimeoutHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
@@ -88,14 +86,10 @@ public final class ProbeResponder extends ServiceSupport {
                                     protected void initChannel(SocketChannel ch) {
                                         ch.pipeline()
                                                 .addLast(
-                                                        new ReadTimeoutHandler(5, TimeUnit.SECONDS))
-                                                .addLast(
-                                                        new LineBasedFrameDecoder(
-                                                                ProbeMessages.MAX_LINE, true, true))
-                                                .addLast(
-                                                        new StringDecoder(
-                                                                StandardCharsets.US_ASCII))
-                                                .addLast(new Answerer());
+                                                        new ReadTimeoutHandler(
+                                                                5, TimeUnit.SECONDS));
+                                        ProbeMessages.addLineCodec(ch.pipeline());
+                                        ch.pipeline().addLast(new Answerer());
                                     }
                                 });
         InetSocketAddress address =

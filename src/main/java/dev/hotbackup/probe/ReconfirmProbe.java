@@ -13,8 +13,6 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.handler.codec.LineBasedFrameDecoder;
-import io.netty.handler.codec.string.StringDecoder;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.ConnectException;
@@ -95,13 +93,8 @@ public final class ReconfirmProbe extends AsyncProcessorSupport {
                                 new ChannelInitializer<SocketChannel>() {
                                     @Override
                                     protected void initChannel(SocketChannel ch) {
+                                        ProbeMessages.addLineCodec(ch.pipeline());
                                         ch.pipeline()
-                                                .addLast(
-                                                        new LineBasedFrameDecoder(
-                                                                ProbeMessages.MAX_LINE, true, true))
-                                                .addLast(
-                                                        new StringDecoder(
-                                                                StandardCharsets.US_ASCII))
                                                 .addLast(
                                                         new AnswerReader(
                                                                 host, config, nonce, once));

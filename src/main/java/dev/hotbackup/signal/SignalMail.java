@@ -26,7 +26,7 @@ public final class SignalMail {
         Message in = exchange.getIn();
         String host = in.getHeader(Headers.HOST, String.class);
         String config = in.getHeader(Headers.CONFIG, String.class);
-        String state = in.getHeader(SignalPublisher.STATE, String.class);
+        String state = in.getHeader(Headers.STATE, String.class);
         List<?> outcomes = in.getHeader(Headers.OUTCOMES, List.class);
         String routes =
                 outcomes == null || outcomes.isEmpty()
@@ -36,7 +36,7 @@ public final class SignalMail {
         // kept as properties: the headers are removed before sending so none becomes a mail header
         exchange.setProperty(Headers.HOST, host);
         exchange.setProperty(Headers.CONFIG, config);
-        exchange.setProperty(SignalPublisher.STATE, state);
+        exchange.setProperty(Headers.STATE, state);
         in.setHeader("Subject", oneLine("[hotbackup] " + host + "/" + config + " is " + state));
         in.setBody(
                 host
@@ -52,9 +52,9 @@ public final class SignalMail {
                         + "\nState:       "
                         + state
                         + "\nTime:        "
-                        + in.getHeader(SignalPublisher.TIME, String.class)
+                        + in.getHeader(Headers.TIME, String.class)
                         + "\nWhy:         "
-                        + in.getHeader(SignalPublisher.DETAIL, String.class)
+                        + in.getHeader(Headers.DETAIL, String.class)
                         + "\nAction:      "
                         + in.getHeader(Headers.ACTION, String.class)
                         + "\nRoutes:      "

@@ -1,5 +1,6 @@
 package dev.hotbackup.signal;
 
+import dev.hotbackup.Headers;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.camel.ProducerTemplate;
@@ -14,14 +15,6 @@ public final class SignalPublisher {
     /** The signal router's input: ordered, in memory, blocks when full instead of dropping. */
     public static final String ENDPOINT = "seda:hotbackup-signals?size=100000&blockWhenFull=true";
 
-    /** Header names set on every signal message. */
-    public static final String HOST = "HotBackupHost";
-
-    public static final String CONFIG = "HotBackupConfig";
-    public static final String STATE = "HotBackupState";
-    public static final String TIME = "HotBackupTime";
-    public static final String DETAIL = "HotBackupDetail";
-
     private final ProducerTemplate template;
     private final SignalXml.Whitespace whitespace;
 
@@ -32,11 +25,11 @@ public final class SignalPublisher {
 
     public void publish(Signal signal) {
         Map<String, Object> headers = new HashMap<>();
-        headers.put(HOST, signal.host());
-        headers.put(CONFIG, signal.config());
-        headers.put(STATE, signal.state().name());
-        headers.put(TIME, signal.time().toString());
-        headers.put(DETAIL, signal.detail());
+        headers.put(Headers.HOST, signal.host());
+        headers.put(Headers.CONFIG, signal.config());
+        headers.put(Headers.STATE, signal.state().name());
+        headers.put(Headers.TIME, signal.time().toString());
+        headers.put(Headers.DETAIL, signal.detail());
         String xml = SignalXml.render(signal.host(), signal.config(), signal.state(), whitespace);
         template.sendBodyAndHeaders(ENDPOINT, xml, headers);
     }
