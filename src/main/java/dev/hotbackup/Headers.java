@@ -47,5 +47,8 @@ public final class Headers {
     /** The route id being started or stopped inside the signal router's split. */
     public static final String ROUTE = "HotBackupRoute";
 
+    /** Set on a LIVE signal re-sent after the failback delay: release now. */
+    public static final String FAILBACK_DUE = "HotBackupFailbackDue";
+
     private Headers() {}
 }

@@ -71,14 +71,16 @@ abstract class BackupListenerBehaviour extends ListenerTestSupport {
                 "DEAD after only " + silentMillis + " ms of silence");
         await().atMost(Duration.ofSeconds(5))
                 .until(() -> signalStates("serverA").equals(List.of("LIVE", "DEAD")));
-        assertEquals(
-                1,
-                matching(
-                                activity,
-                                field("event", "signal"),
-                                field("state", "DEAD"),
-                                "probe: connection refused")
-                        .size());
+        await().atMost(Duration.ofSeconds(5))
+                .until(
+                        () ->
+                                matching(
+                                                        activity,
+                                                        field("event", "signal"),
+                                                        field("state", "DEAD"),
+                                                        "probe: connection refused")
+                                                .size()
+                                        == 1);
     }
 
     @Test
@@ -91,8 +93,15 @@ abstract class BackupListenerBehaviour extends ListenerTestSupport {
         a.stopHeartbeats();
 
         awaitState("serverA", MonitorState.DEAD);
-        assertEquals(
-                1, matching(activity, field("state", "DEAD"), "closed without an answer").size());
+        await().atMost(Duration.ofSeconds(5))
+                .until(
+                        () ->
+                                matching(
+                                                        activity,
+                                                        field("state", "DEAD"),
+                                                        "closed without an answer")
+                                                .size()
+                                        == 1);
     }
 
     @Test
@@ -335,7 +344,12 @@ abstract class BackupListenerBehaviour extends ListenerTestSupport {
         }
         assertNull(monitors.stateOf("serverA", "base"));
         assertTrue(signalBodies().isEmpty());
-        assertEquals(1, matching(activity, field("event", "rejected"), "bad-signature").size());
+        await().atMost(Duration.ofSeconds(5))
+                .until(
+                        () ->
+                                matching(activity, field("event", "rejected"), "bad-signature")
+                                                .size()
+                                        == 1);
     }
 
     @Test

@@ -19,7 +19,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.apache.camel.ServiceStatus;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,19 +29,19 @@ import org.junit.jupiter.api.Test;
  */
 class FullBackupModeTest extends ListenerTestSupport {
 
-    private static final LineServer ITS_BACKUP = lineServer();
+    private final LineServer itsBackup = lineServer();
 
     @Override
     protected void properties(Map<String, String> p) {
         p.put("hotbackup.backup", "true");
-        p.put("hotbackup.backup-location", "127.0.0.1:" + ITS_BACKUP.port());
+        p.put("hotbackup.backup-location", "127.0.0.1:" + itsBackup.port());
         p.put("hotbackup.takeover.routes", "takeover-a,takeover-auto");
         p.put("hotbackup.heartbeat-interval", "50ms");
     }
 
-    @AfterAll
-    static void closeServer() throws IOException {
-        ITS_BACKUP.close();
+    @AfterEach
+    void closeServer() throws IOException {
+        itsBackup.close();
     }
 
     @Test
@@ -53,7 +53,7 @@ class FullBackupModeTest extends ListenerTestSupport {
         awaitState("serverA", MonitorState.LIVE);
         await().during(THRESHOLD)
                 .atMost(THRESHOLD.multipliedBy(2))
-                .until(() -> ITS_BACKUP.connections() == 0);
+                .until(() -> itsBackup.connections() == 0);
 
         a.crash();
 
@@ -63,8 +63,8 @@ class FullBackupModeTest extends ListenerTestSupport {
                                 status("heartbeat-emitter").isStarted()
                                         && status("takeover-auto").isStarted());
         HeartbeatCodec codec = new HeartbeatCodec(Signer.of(SECRET));
-        await().atMost(Duration.ofSeconds(5)).until(() -> ITS_BACKUP.lines().size() >= 3);
-        Decoded first = codec.decode(ITS_BACKUP.lines().get(0));
+        await().atMost(Duration.ofSeconds(5)).until(() -> itsBackup.lines().size() >= 3);
+        Decoded first = codec.decode(itsBackup.lines().get(0));
         assertTrue(first.isAccepted(), String.valueOf(first));
         assertEquals("backupB", first.frame().host());
         assertEquals(FrameState.LIVE, first.frame().state());
@@ -77,7 +77,7 @@ class FullBackupModeTest extends ListenerTestSupport {
                         () ->
                                 status("heartbeat-emitter").isStopped()
                                         && status("takeover-auto").isStopped());
-        List<String> lines = ITS_BACKUP.lines();
+        List<String> lines = itsBackup.lines();
         assertEquals(FrameState.CLOSE, codec.decode(lines.get(lines.size() - 1)).frame().state());
         String release = matching(activity, field("event", "release")).get(1);
         assertTrue(release.contains("heartbeat-emitter: stopped"), release);

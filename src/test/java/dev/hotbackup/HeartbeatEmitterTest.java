@@ -83,7 +83,7 @@ class HeartbeatEmitterTest {
         assertEquals(1, BACKUP_1.connections(), "one kept-open connection per backup");
 
         // the port the frames announce answers the reconfirm probe
-        ReconfirmProbe probe = new ReconfirmProbe(1000, Signer.of("test-secret"));
+        ReconfirmProbe probe = new ReconfirmProbe(1000, Signer.of("test-secret"), null);
         probe.start();
         try {
             CompletableFuture<String> answer = new CompletableFuture<>();

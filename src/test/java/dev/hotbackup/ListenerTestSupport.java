@@ -46,7 +46,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
             "hotbackup.secret=test-secret",
             "hotbackup.takeover.routes=takeover-a,takeover-b",
             "hotbackup.mail.to=ops@example.com",
-            "hotbackup.state-dir=target/test-state",
             "camel.main.routes-include-pattern="
                     + "file:routes/*.camel.yaml,file:routes/xml/*.camel.xml,classpath:test-routes/*.camel.yaml"
         },
@@ -103,6 +102,13 @@ public abstract class ListenerTestSupport {
         p.put("hotbackup.mail.host", "127.0.0.1");
         p.put("hotbackup.mail.port", Integer.toString(mailPort()));
         p.put("test.busy-port", Integer.toString(BUSY.getLocalPort()));
+        // a state folder per test: what one test leaves must not be restored in the next
+        p.put(
+                "hotbackup.state-dir",
+                "target/test-state/"
+                        + getClass().getSimpleName()
+                        + "/"
+                        + java.util.UUID.randomUUID());
         p.put(
                 "hotbackup.listener.activity-log-file",
                 "target/test-activity/" + getClass().getSimpleName() + ".log");

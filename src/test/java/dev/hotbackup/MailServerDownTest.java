@@ -22,8 +22,20 @@ class MailServerDownTest extends ListenerTestSupport {
         return NOBODY;
     }
 
+    @Override
+    protected void properties(java.util.Map<String, String> p) {
+        p.put("hotbackup.mail.retries", "2");
+        p.put("hotbackup.mail.retry-delay", "100ms");
+        p.put("hotbackup.mail.dead-letter-file", deadLetters().toString());
+    }
+
+    private java.nio.file.Path deadLetters() {
+        return java.nio.file.Path.of("target/test-mail", getClass().getSimpleName() + ".txt");
+    }
+
     @Test
     void mailServerDownDoesNotStopRouteControl() throws Exception {
+        java.nio.file.Files.deleteIfExists(deadLetters());
         FakeLiveHost a = liveHost("serverA");
         a.send(FrameState.LIVE);
         awaitState("serverA", MonitorState.LIVE);
@@ -32,15 +44,20 @@ class MailServerDownTest extends ListenerTestSupport {
 
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> status("takeover-a").isStarted() && status("takeover-b").isStarted());
+        // tried 1 + 2 times, then written whole to the dead-letter file
         await().atMost(Duration.ofSeconds(15))
                 .until(
                         () ->
                                 matching(
                                                         activity,
-                                                        field("event", "mail-failed"),
+                                                        field("event", "mail-dead-letter"),
                                                         field("state", "DEAD"))
                                                 .size()
                                         == 1);
+        String dead = java.nio.file.Files.readString(deadLetters());
+        assertTrue(dead.contains("Subject: [hotbackup] serverA/base is DEAD"), dead);
+        assertTrue(dead.contains("takeover-a: started"), dead);
+        assertTrue(dead.contains("To: ops@example.com"), dead);
         assertTrue(status("takeover-a").isStarted());
         assertTrue(
                 matching(activity, field("event", "takeover"), "takeover-a: started").size() == 1);

@@ -93,6 +93,10 @@ public final class ActivityLog extends ServiceSupport {
     /** Records the signal carried by {@code exchange} (the signal router's input). */
     public void signal(Exchange exchange) {
         Message in = exchange.getIn();
+        if (in.getHeader(Headers.FAILBACK_DUE) != null) {
+            // the same LIVE signal, handed back after the failback delay: recorded once already
+            return;
+        }
         record(
                 "signal",
                 in.getHeader(Headers.HOST, String.class),

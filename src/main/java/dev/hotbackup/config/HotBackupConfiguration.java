@@ -7,9 +7,13 @@ import dev.hotbackup.link.FrameDecoders;
 import dev.hotbackup.link.HeartbeatCodec;
 import dev.hotbackup.link.Rejections;
 import dev.hotbackup.link.Signer;
+import dev.hotbackup.link.Tls;
+import dev.hotbackup.monitor.AllowList;
+import dev.hotbackup.monitor.MonitorKey;
 import dev.hotbackup.monitor.MonitorRegistry;
 import dev.hotbackup.probe.ProbeResponder;
 import dev.hotbackup.probe.ReconfirmProbe;
+import dev.hotbackup.signal.MailDeadLetters;
 import dev.hotbackup.signal.SignalMail;
 import dev.hotbackup.signal.SignalPublisher;
 import dev.hotbackup.takeover.RouteControl;
@@ -28,6 +32,7 @@ import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.spi.Resource;
 import org.apache.camel.support.LifecycleStrategySupport;
+import org.apache.camel.support.jsse.SSLContextParameters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,7 +61,9 @@ public final class HotBackupConfiguration implements CamelConfiguration {
         pc.addPropertiesFunction(new SettingsFunction(s));
         LOG.info("Hot backup: {}", s);
         if (s.secret.isEmpty()) {
-            LOG.warn("hotbackup.secret is not set: heartbeats are not authenticated");
+            LOG.warn(
+                    "hotbackup.secret is not set: heartbeats are not authenticated ({})",
+                    s.allowUnsigned ? "hotbackup.allow-unsigned=true" : "loopback only");
         }
 
         chooseDsl(camelContext, s.dsl);
@@ -68,16 +75,51 @@ public final class HotBackupConfiguration implements CamelConfiguration {
         Signer signer = Signer.of(s.secret);
         HeartbeatCodec codec = new HeartbeatCodec(signer);
         registry.bind("heartbeatCodec", codec);
+        Tls tls = tls(s, camelContext);
+        // the netty endpoints refer to it whether TLS is on or not; it is only used when on
+        registry.bind("hotbackupTls", tls == null ? new SSLContextParameters() : tls.parameters());
 
         HeartbeatEmitter emitter =
-                s.emitterEnabled() ? emitter(camelContext, s, codec, signer) : null;
+                s.emitterEnabled() ? emitter(camelContext, s, codec, signer, tls) : null;
         if (s.listenerEnabled()) {
-            listener(camelContext, s, signer, activity, emitter);
+            listener(camelContext, s, signer, tls, activity, emitter);
         }
     }
 
+    private static Tls tls(HotBackupSettings s, CamelContext camelContext) throws Exception {
+        if (!s.tls) {
+            return null;
+        }
+        Tls tls =
+                Tls.of(
+                        s.tlsKeystore,
+                        s.tlsKeystorePassword,
+                        s.tlsTruststore,
+                        s.tlsTruststorePassword,
+                        s.tlsClientAuth,
+                        s.tlsVerifyHostname,
+                        s.tlsProtocols);
+        try {
+            tls.init(camelContext);
+        } catch (Exception e) {
+            throw new IllegalArgumentException(
+                    "hotbackup.tls: cannot load hotbackup.tls.keystore "
+                            + s.tlsKeystore
+                            + " or hotbackup.tls.truststore "
+                            + s.tlsTruststore
+                            + ": "
+                            + e.getMessage(),
+                    e);
+        }
+        return tls;
+    }
+
     private static HeartbeatEmitter emitter(
-            CamelContext camelContext, HotBackupSettings s, HeartbeatCodec codec, Signer signer)
+            CamelContext camelContext,
+            HotBackupSettings s,
+            HeartbeatCodec codec,
+            Signer signer,
+            Tls tls)
             throws Exception {
         long boot = BootCounter.next(s.stateDir);
         AtomicReference<HeartbeatEmitter> self = new AtomicReference<>();
@@ -89,7 +131,13 @@ public final class HotBackupConfiguration implements CamelConfiguration {
                         s.config,
                         () -> boot,
                         signer,
-                        () -> self.get() != null && self.get().isEmitting());
+                        () -> self.get() != null && self.get().isEmitting(),
+                        tls);
+        String tlsOptions =
+                tls == null
+                        ? ""
+                        : "&ssl=true&sslContextParameters=#hotbackupTls&hostnameVerification="
+                                + tls.verifyHostname();
         HeartbeatEmitter emitter =
                 new HeartbeatEmitter(
                         s.host,
@@ -98,6 +146,7 @@ public final class HotBackupConfiguration implements CamelConfiguration {
                         codec,
                         s.backupLocation,
                         Math.max(200, Math.min(2000, s.heartbeatInterval.toMillis() * 10)),
+                        tlsOptions,
                         responder::boundPort,
                         camelContext);
         self.set(emitter);
@@ -118,21 +167,24 @@ public final class HotBackupConfiguration implements CamelConfiguration {
             CamelContext camelContext,
             HotBackupSettings s,
             Signer signer,
+            Tls tls,
             ActivityLog activity,
             HeartbeatEmitter emitter)
             throws Exception {
         Registry registry = camelContext.getRegistry();
         Rejections rejections = new Rejections(activity);
         registry.bind("rejections", rejections);
-        registry.bind("hotbackupLineDecoder", FrameDecoders.lineDecoder());
-        registry.bind("hotbackupFrameGate", FrameDecoders.frameGate(rejections));
 
         SignalPublisher publisher =
                 new SignalPublisher(camelContext.createProducerTemplate(), s.whitespace);
         MonitorRegistry monitors =
                 new MonitorRegistry(
-                        s.threshold.toNanos(),
-                        s.checkInterval.toNanos(),
+                        new MonitorRegistry.Options(
+                                s.threshold.toNanos(),
+                                s.checkInterval.toNanos(),
+                                new AllowList(s.allow),
+                                s.expect.stream().map(HotBackupConfiguration::key).toList(),
+                                s.stateDir.resolve("monitors")),
                         publisher,
                         rejections,
                         activity,
@@ -140,7 +192,16 @@ public final class HotBackupConfiguration implements CamelConfiguration {
                         System::nanoTime);
         camelContext.addService(monitors);
         registry.bind("monitors", monitors);
-        ReconfirmProbe probe = new ReconfirmProbe(s.probeTimeout.toMillis(), signer);
+        registry.bind(
+                "hotbackupConnectionGuard",
+                FrameDecoders.connectionGuard(
+                        s.maxConnections, s.maxConnectionsPerAddress, rejections));
+        registry.bind("hotbackupLineDecoder", FrameDecoders.lineDecoder());
+        registry.bind(
+                "hotbackupFrameGate",
+                FrameDecoders.frameGate(
+                        rejections, s.idleTimeout.toNanos(), monitors::connectionClosed));
+        ReconfirmProbe probe = new ReconfirmProbe(s.probeTimeout.toMillis(), signer, tls);
         camelContext.addService(probe);
         registry.bind("reconfirmProbe", probe);
 
@@ -148,9 +209,17 @@ public final class HotBackupConfiguration implements CamelConfiguration {
         if (s.backup && emitter != null) {
             controlled.add(HeartbeatEmitter.ROUTE_ID);
         }
-        registry.bind("takeoverPlan", new TakeoverPlan(controlled));
+        TakeoverPlan plan =
+                new TakeoverPlan(controlled, s.failbackDelay.toNanos(), monitors, camelContext);
+        camelContext.addService(plan);
+        registry.bind("takeoverPlan", plan);
         registry.bind("routeControl", new RouteControl(camelContext, emitter, closeWaitMillis(s)));
-        registry.bind("signalMail", new SignalMail(s.host));
+        SignalMail mail = new SignalMail(s.host);
+        registry.bind("signalMail", mail);
+        MailDeadLetters deadLetters =
+                new MailDeadLetters(s.mailDeadLetterFile, s.mailTo, mail, activity, camelContext);
+        camelContext.addService(deadLetters);
+        registry.bind("mailDeadLetters", deadLetters);
 
         if (s.backup) {
             // full backup: nothing the live host does runs here until it is DEAD
@@ -179,6 +248,11 @@ public final class HotBackupConfiguration implements CamelConfiguration {
                         // checked while starting
                     }
                 });
+    }
+
+    private static MonitorKey key(String pair) {
+        int slash = pair.lastIndexOf('/');
+        return new MonitorKey(pair.substring(0, slash), pair.substring(slash + 1));
     }
 
     /**

@@ -30,6 +30,7 @@ public final class HotBackupSettings {
     public final List<HostPort> backupLocation;
     public final Duration heartbeatInterval;
     public final String secret;
+    public final boolean allowUnsigned;
     public final Path stateDir;
     public final Dsl dsl;
 
@@ -47,8 +48,24 @@ public final class HotBackupSettings {
     public final boolean activityLog;
     public final Path activityLogFile;
 
+    public final List<String> allow;
+    public final List<String> expect;
+    public final int maxConnections;
+    public final int maxConnectionsPerAddress;
+    public final Duration idleTimeout;
+
     public final List<String> takeoverRoutes;
     public final boolean takeoverOnClose;
+    public final Duration failbackDelay;
+
+    public final boolean tls;
+    public final String tlsKeystore;
+    public final String tlsKeystorePassword;
+    public final String tlsTruststore;
+    public final String tlsTruststorePassword;
+    public final boolean tlsClientAuth;
+    public final boolean tlsVerifyHostname;
+    public final List<String> tlsProtocols;
 
     public final String mailHost;
     public final int mailPort;
@@ -56,6 +73,10 @@ public final class HotBackupSettings {
     public final String mailPassword;
     public final String mailFrom;
     public final String mailTo;
+    public final int mailRetries;
+    public final Duration mailRetryDelay;
+    public final Duration mailTimeout;
+    public final Path mailDeadLetterFile;
 
     private HotBackupSettings(Reader r) {
         host = r.text("hotbackup.host", localHostName());
@@ -71,6 +92,7 @@ public final class HotBackupSettings {
                         Duration.ofMillis(10),
                         Duration.ofMinutes(10));
         secret = r.text("hotbackup.secret", "");
+        allowUnsigned = r.bool("hotbackup.allow-unsigned", false);
         stateDir = Path.of(r.text("hotbackup.state-dir", "data"));
         dsl = r.choice("hotbackup.dsl", "yaml", Dsl.class);
 
@@ -114,8 +136,42 @@ public final class HotBackupSettings {
                                 "hotbackup.listener.activity-log-file",
                                 "logs/hotbackup-activity.log"));
 
+        allow = r.list("hotbackup.listener.allow", HotBackupSettings::pair);
+        expect = r.list("hotbackup.listener.expect", HotBackupSettings::pair);
+        maxConnections = r.count("hotbackup.listener.max-connections", 512);
+        maxConnectionsPerAddress = r.count("hotbackup.listener.max-connections-per-address", 32);
+        idleTimeout =
+                r.duration(
+                        "hotbackup.listener.idle-timeout",
+                        "10s",
+                        Duration.ofMillis(100),
+                        Duration.ofDays(1));
+
         takeoverRoutes = r.list("hotbackup.takeover.routes", s -> s);
         takeoverOnClose = r.bool("hotbackup.takeover.on-close", true);
+        failbackDelay =
+                r.duration(
+                        "hotbackup.takeover.failback-delay",
+                        "0s",
+                        Duration.ZERO,
+                        Duration.ofDays(1));
+
+        tls = r.bool("hotbackup.tls.enabled", false);
+        tlsKeystore = r.text("hotbackup.tls.keystore", "");
+        tlsKeystorePassword = r.text("hotbackup.tls.keystore-password", "");
+        tlsTruststore = r.text("hotbackup.tls.truststore", "");
+        tlsTruststorePassword = r.text("hotbackup.tls.truststore-password", "");
+        tlsClientAuth =
+                r.choice("hotbackup.tls.client-auth", "none", ClientAuth.class)
+                        == ClientAuth.REQUIRE;
+        tlsVerifyHostname = r.bool("hotbackup.tls.verify-hostname", true);
+        List<String> protocols = r.list("hotbackup.tls.protocols", HotBackupSettings::protocol);
+        tlsProtocols = protocols.isEmpty() ? List.of("TLSv1.3", "TLSv1.2") : protocols;
+        if (tls && (tlsKeystore.isEmpty() || tlsTruststore.isEmpty())) {
+            r.problem(
+                    "hotbackup.tls.enabled",
+                    "needs hotbackup.tls.keystore and hotbackup.tls.truststore (PKCS12 files)");
+        }
 
         mailHost = r.text("hotbackup.mail.host", "");
         mailPort = r.port("hotbackup.mail.port", 25, false);
@@ -126,6 +182,20 @@ public final class HotBackupSettings {
                         "hotbackup.mail.from",
                         "hotbackup@" + host.replaceAll("[^A-Za-z0-9.-]", "-"));
         mailTo = r.text("hotbackup.mail.to", "");
+        mailRetries = r.count("hotbackup.mail.retries", 5);
+        mailRetryDelay =
+                r.duration("hotbackup.mail.retry-delay", "1s", Duration.ZERO, Duration.ofHours(1));
+        mailTimeout =
+                r.duration(
+                        "hotbackup.mail.timeout",
+                        "5s",
+                        Duration.ofMillis(100),
+                        Duration.ofMinutes(5));
+        mailDeadLetterFile =
+                Path.of(
+                        r.text(
+                                "hotbackup.mail.dead-letter-file",
+                                "logs/hotbackup-mail-dead-letters.txt"));
         if (!mailHost.isEmpty() && mailTo.isEmpty()) {
             r.problem("hotbackup.mail.to", "is required when hotbackup.mail.host is set");
         }
@@ -136,6 +206,26 @@ public final class HotBackupSettings {
         }
         if (listenerPort != 0 && probePort != 0 && listenerPort == probePort) {
             r.problem("hotbackup.probe.port", "must differ from hotbackup.listener.port");
+        }
+        if (secret.isEmpty() && !allowUnsigned) {
+            if (listenerPort != 0 && !isLoopback(listenerBindAddress)) {
+                r.problem(
+                        "hotbackup.secret",
+                        "is not set, and the Backup listener on "
+                                + listenerBindAddress
+                                + " would obey anyone who reaches it: set the same"
+                                + " hotbackup.secret on both hosts, or hotbackup.allow-unsigned=true"
+                                + " on a network you trust");
+            }
+            if (!backupLocation.stream().allMatch(b -> isLoopback(b.host()))) {
+                r.problem(
+                        "hotbackup.secret",
+                        "is not set, and heartbeats to "
+                                + backupLocation
+                                + " would be unauthenticated: set the same hotbackup.secret on"
+                                + " both hosts, or hotbackup.allow-unsigned=true on a network you"
+                                + " trust");
+            }
         }
         r.failIfAny();
     }
@@ -183,8 +273,43 @@ public final class HotBackupSettings {
                 + takeoverRoutes
                 + ", secret="
                 + (secret.isEmpty() ? "not set" : "set")
+                + ", tls="
+                + (tls ? "on" + (tlsClientAuth ? " (mutual)" : "") : "off")
+                + (allow.isEmpty() ? "" : ", allow=" + allow)
+                + (expect.isEmpty() ? "" : ", expect=" + expect)
                 + ", mail="
                 + (mailEnabled() ? mailHost + ":" + mailPort : "off");
+    }
+
+    /** Whether connections to or from {@code host} stay on this machine. */
+    static boolean isLoopback(String host) {
+        try {
+            return InetAddress.getByName(host).isLoopbackAddress();
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    /** A {@code host/config} pair; {@code *} stands for any run of characters. */
+    private static String pair(String value) {
+        int slash = value.lastIndexOf('/');
+        if (slash <= 0 || slash == value.length() - 1) {
+            throw new IllegalArgumentException("'" + value + "' is not host/config");
+        }
+        return value;
+    }
+
+    private static String protocol(String value) {
+        if (!value.equals("TLSv1.2") && !value.equals("TLSv1.3")) {
+            throw new IllegalArgumentException("'" + value + "': use TLSv1.2 and/or TLSv1.3");
+        }
+        return value;
+    }
+
+    /** Whether the TLS server asks the connecting side for a certificate. */
+    public enum ClientAuth {
+        NONE,
+        REQUIRE
     }
 
     private static String localHostName() {
@@ -266,6 +391,20 @@ public final class HotBackupSettings {
                                 + "ms");
             }
             return d;
+        }
+
+        int count(String key, int def) {
+            String v = text(key, Integer.toString(def));
+            try {
+                int n = Integer.parseInt(v);
+                if (n >= 0) {
+                    return n;
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            problem(key, "'" + v + "' is not a whole number of 0 or more");
+            return def;
         }
 
         <E extends Enum<E>> E choice(String key, String def, Class<E> type) {

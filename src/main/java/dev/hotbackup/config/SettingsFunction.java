@@ -9,9 +9,12 @@ import org.apache.camel.spi.PropertiesFunction;
  * <ul>
  *   <li>{@code listener-address}: {@code bind-address:port} of the Backup listener (an empty bind
  *       address means all interfaces);
- *   <li>{@code check-interval}: how often the threshold aggregator looks for silent pairs, in ms;
+ *   <li>{@code threshold}, {@code check-interval}, {@code heartbeat-interval}, {@code
+ *       mail-retry-delay}: the checked durations, in ms, with their defaults;
+ *   <li>{@code mail-retries}: how often a failed mail is tried again;
  *   <li>{@code takeover-on-close}: {@code true} or {@code false}, normalised for XPath;
  *   <li>{@code mail-enabled}: whether signals are mailed;
+ *   <li>{@code tls-enabled}, {@code tls-client-auth}: the Backup listener's TLS options;
  *   <li>{@code mail-uri}: the SMTP endpoint from {@code hotbackup.mail.*}, with credentials only
  *       when a user name is set;
  *   <li>{@code route:<id>}: whether this instance needs the pack's route {@code id} (used as the
@@ -38,12 +41,24 @@ public final class SettingsFunction implements PropertiesFunction {
                 return s.listenerBindAddress + ":" + s.listenerPort;
             case "check-interval":
                 return Long.toString(s.checkInterval.toMillis());
+            case "threshold":
+                return Long.toString(s.threshold.toMillis());
+            case "heartbeat-interval":
+                return Long.toString(s.heartbeatInterval.toMillis());
+            case "mail-retries":
+                return Integer.toString(s.mailRetries);
+            case "mail-retry-delay":
+                return Long.toString(s.mailRetryDelay.toMillis());
             case "takeover-on-close":
                 return Boolean.toString(s.takeoverOnClose);
             case "mail-enabled":
                 return Boolean.toString(s.mailEnabled());
             case "mail-uri":
                 return mailUri();
+            case "tls-enabled":
+                return Boolean.toString(s.tls);
+            case "tls-client-auth":
+                return Boolean.toString(s.tls && s.tlsClientAuth);
             default:
                 if (remainder.startsWith("route:")) {
                     return Boolean.toString(loads(remainder.substring("route:".length())));
@@ -58,7 +73,8 @@ public final class SettingsFunction implements PropertiesFunction {
                         .append(s.mailHost)
                         .append(':')
                         .append(s.mailPort)
-                        .append("?connectionTimeout=10000")
+                        .append("?connectionTimeout=")
+                        .append(s.mailTimeout.toMillis())
                         .append("&from=")
                         .append(raw(s.mailFrom))
                         .append("&to=")

@@ -50,6 +50,7 @@ public final class HeartbeatEmitter implements AggregationStrategy {
     /**
      * @param backups where heartbeats go ({@code hotbackup.backup-location})
      * @param connectTimeoutMillis how long a connection attempt to a backup may take
+     * @param tlsOptions endpoint options for TLS ({@code &ssl=true&...}), or empty
      * @param probePort the port this instance answers probes on, announced in every frame
      */
     public HeartbeatEmitter(
@@ -59,6 +60,7 @@ public final class HeartbeatEmitter implements AggregationStrategy {
             HeartbeatCodec codec,
             List<HostPort> backups,
             long connectTimeoutMillis,
+            String tlsOptions,
             IntSupplier probePort,
             CamelContext camelContext) {
         this.host = host;
@@ -67,7 +69,8 @@ public final class HeartbeatEmitter implements AggregationStrategy {
         this.codec = codec;
         this.probePort = probePort;
         this.camelContext = camelContext;
-        this.targets = backups.stream().map(b -> uri(b, connectTimeoutMillis)).toList();
+        this.targets =
+                backups.stream().map(b -> uri(b, connectTimeoutMillis) + tlsOptions).toList();
         for (HostPort b : backups) {
             reach.put(b.toString(), new Target(b.toString()));
         }

@@ -3,28 +3,45 @@ package dev.hotbackup.link;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.LineBasedFrameDecoder;
 import io.netty.handler.codec.MessageToMessageDecoder;
 import io.netty.handler.codec.TooLongFrameException;
+import io.netty.util.AttributeKey;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.apache.camel.component.netty.ChannelHandlerFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Backup listener's Netty decoders, given to the {@code netty:} endpoint as {@code
- * decoders=#hotbackupLineDecoder,#hotbackupFrameGate}: the first cuts the stream into lines of
- * bounded length, the second lets through only printable-ASCII lines as Strings and turns oversized
- * lines and bad bytes into counted rejections instead of exceptions that close the connection.
+ * The Backup listener's Netty handlers, given to the {@code netty:} endpoint as {@code
+ * decoders=#hotbackupConnectionGuard,#hotbackupLineDecoder,#hotbackupFrameGate}: the guard bounds
+ * how many connections are open (in all and per address), the line decoder cuts the stream into
+ * lines of bounded length, and the gate lets through only printable-ASCII lines as Strings, closes
+ * connections that deliver no line for the idle timeout, and turns oversized lines and bad bytes
+ * into counted rejections instead of exceptions.
  */
 public final class FrameDecoders {
 
     private static final Logger LOG = LoggerFactory.getLogger(FrameDecoders.class);
 
     private FrameDecoders() {}
+
+    /** Refuses connections beyond {@code max} in all or {@code maxPerAddress} from one address. */
+    public static ChannelHandler connectionGuard(
+            int max, int maxPerAddress, Rejections rejections) {
+        return new Guard(max, maxPerAddress, rejections);
+    }
 
     /** Creates one line decoder per connection (Netty decoders keep per-connection state). */
     public static ChannelHandlerFactory lineDecoder() {
@@ -36,14 +53,26 @@ public final class FrameDecoders {
         };
     }
 
-    /** Creates one gate per connection, reporting to {@code rejections}. */
-    public static ChannelHandlerFactory frameGate(Rejections rejections) {
+    /**
+     * Creates one gate per connection.
+     *
+     * @param idleNanos a connection that delivers no complete line for this long is closed
+     * @param closedByPeer told the remote address ({@code ip:port}) of every connection that the
+     *     other side closed or reset; connections this listener closed itself are not reported
+     */
+    public static ChannelHandlerFactory frameGate(
+            Rejections rejections, long idleNanos, Consumer<String> closedByPeer) {
         return new Factory() {
             @Override
             public ChannelHandler newChannelHandler() {
-                return new Gate(rejections);
+                return new Gate(rejections, idleNanos, closedByPeer);
             }
         };
+    }
+
+    /** The remote address as the netty consumer reports it: {@code /ip:port}. */
+    public static String source(ChannelHandlerContext ctx) {
+        return String.valueOf(ctx.channel().remoteAddress());
     }
 
     /** Base for the factories: Camel asks a factory for a handler per new connection. */
@@ -65,16 +94,119 @@ public final class FrameDecoders {
         }
     }
 
-    /** Printable ASCII lines in, Strings out; everything else counted and dropped. */
-    static final class Gate extends MessageToMessageDecoder<ByteBuf> {
-        private final Rejections rejections;
+    /** Counts open connections; one instance for the whole listener. */
+    @ChannelHandler.Sharable
+    static final class Guard extends ChannelInboundHandlerAdapter {
+        private static final AttributeKey<InetAddress> COUNTED =
+                AttributeKey.valueOf("hotbackup.counted");
 
-        Gate(Rejections rejections) {
+        private final int max;
+        private final int maxPerAddress;
+        private final Rejections rejections;
+        private final AtomicInteger open = new AtomicInteger();
+        private final ConcurrentHashMap<InetAddress, AtomicInteger> perAddress =
+                new ConcurrentHashMap<>();
+
+        Guard(int max, int maxPerAddress, Rejections rejections) {
+            this.max = max;
+            this.maxPerAddress = maxPerAddress;
             this.rejections = rejections;
         }
 
         @Override
+        public void channelActive(ChannelHandlerContext ctx) throws Exception {
+            InetAddress address = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress();
+            ctx.channel().attr(COUNTED).set(address);
+            int all = open.incrementAndGet();
+            int fromAddress =
+                    perAddress.computeIfAbsent(address, a -> new AtomicInteger()).incrementAndGet();
+            if (all > max || fromAddress > maxPerAddress) {
+                rejections.reject(
+                        RejectReason.TOO_MANY_CONNECTIONS,
+                        all > max
+                                ? all + " open connections (limit " + max + ")"
+                                : fromAddress
+                                        + " open connections from "
+                                        + address.getHostAddress()
+                                        + " (limit "
+                                        + maxPerAddress
+                                        + ")",
+                        source(ctx));
+                ctx.channel().attr(Gate.CLOSED_HERE).set(Boolean.TRUE);
+                ctx.close();
+                return;
+            }
+            super.channelActive(ctx);
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+            InetAddress address = ctx.channel().attr(COUNTED).getAndSet(null);
+            if (address != null) {
+                open.decrementAndGet();
+                perAddress.computeIfPresent(address, (a, n) -> n.decrementAndGet() <= 0 ? null : n);
+            }
+            super.channelInactive(ctx);
+        }
+
+        /** Connections open now. */
+        int open() {
+            return open.get();
+        }
+    }
+
+    /** Printable ASCII lines in, Strings out; everything else counted and dropped. */
+    static final class Gate extends MessageToMessageDecoder<ByteBuf> {
+        /** Set on a channel this listener closes itself (idle, limits). */
+        static final AttributeKey<Boolean> CLOSED_HERE =
+                AttributeKey.valueOf("hotbackup.closedHere");
+
+        private final Rejections rejections;
+        private final long idleNanos;
+        private final Consumer<String> closedByPeer;
+        private volatile long lastLine = System.nanoTime();
+        private ScheduledFuture<?> idleCheck;
+
+        Gate(Rejections rejections, long idleNanos, Consumer<String> closedByPeer) {
+            this.rejections = rejections;
+            this.idleNanos = idleNanos;
+            this.closedByPeer = closedByPeer;
+        }
+
+        @Override
+        public void handlerAdded(ChannelHandlerContext ctx) {
+            long period =
+                    Math.max(
+                            TimeUnit.MILLISECONDS.toNanos(20),
+                            Math.min(idleNanos / 4, TimeUnit.SECONDS.toNanos(1)));
+            idleCheck =
+                    ctx.executor()
+                            .scheduleAtFixedRate(
+                                    () -> closeIfIdle(ctx), period, period, TimeUnit.NANOSECONDS);
+        }
+
+        @Override
+        public void handlerRemoved(ChannelHandlerContext ctx) {
+            if (idleCheck != null) {
+                idleCheck.cancel(false);
+            }
+        }
+
+        private void closeIfIdle(ChannelHandlerContext ctx) {
+            long quiet = System.nanoTime() - lastLine;
+            if (quiet >= idleNanos && ctx.channel().isActive()) {
+                rejections.reject(
+                        RejectReason.IDLE,
+                        "no complete line for " + TimeUnit.NANOSECONDS.toMillis(quiet) + " ms",
+                        source(ctx));
+                ctx.channel().attr(CLOSED_HERE).set(Boolean.TRUE);
+                ctx.close();
+            }
+        }
+
+        @Override
         protected void decode(ChannelHandlerContext ctx, ByteBuf line, List<Object> out) {
+            lastLine = System.nanoTime();
             int n = line.readableBytes();
             int from = line.readerIndex();
             for (int i = 0; i < n; i++) {
@@ -88,6 +220,14 @@ public final class FrameDecoders {
                 }
             }
             out.add(line.toString(from, n, StandardCharsets.US_ASCII));
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+            if (ctx.channel().attr(CLOSED_HERE).get() == null) {
+                closedByPeer.accept(source(ctx));
+            }
+            super.channelInactive(ctx);
         }
 
         @Override
@@ -108,10 +248,6 @@ public final class FrameDecoders {
             } else {
                 ctx.fireExceptionCaught(cause);
             }
-        }
-
-        static String source(ChannelHandlerContext ctx) {
-            return String.valueOf(ctx.channel().remoteAddress());
         }
     }
 }

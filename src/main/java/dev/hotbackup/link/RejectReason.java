@@ -1,8 +1,8 @@
 package dev.hotbackup.link;
 
 /**
- * Why the listener refused a frame. Every rejection is counted under its {@link #code()}; none of
- * them changes the state of a monitor.
+ * Why the listener refused a frame or a connection. Every rejection is counted under its {@link
+ * #code()}; none of them changes the state of a monitor.
  */
 public enum RejectReason {
     /**
@@ -26,7 +26,13 @@ public enum RejectReason {
     /** The sequence number was already seen in this run of the live host. */
     REPLAYED("replayed"),
     /** The frame belongs to an earlier run of the live host than one already heard. */
-    STALE_BOOT("stale-boot");
+    STALE_BOOT("stale-boot"),
+    /** The (host, config) is not in {@code hotbackup.listener.allow}. */
+    NOT_ALLOWED("not-allowed"),
+    /** The connection would exceed {@code hotbackup.listener.max-connections[-per-address]}. */
+    TOO_MANY_CONNECTIONS("too-many-connections"),
+    /** The connection sent no complete line for {@code hotbackup.listener.idle-timeout}. */
+    IDLE("idle");
 
     private final String code;
 

@@ -3,6 +3,7 @@ package dev.hotbackup.link;
 import dev.hotbackup.activity.ActivityLog;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -24,6 +25,13 @@ public final class Rejections {
     private final Map<RejectReason, LongAdder> counts = new EnumMap<>(RejectReason.class);
     private final Map<RejectReason, Window> windows = new EnumMap<>(RejectReason.class);
     private final ActivityLog activity;
+    private final java.util.Set<String> reportedOnce = ConcurrentHashMap.newKeySet();
+
+    /**
+     * How many distinct senders are remembered for {@link #rejectOnce}; beyond, reports are
+     * windowed.
+     */
+    static final int MAX_ONCE = 10_000;
 
     public Rejections(ActivityLog activity) {
         this.activity = activity;
@@ -53,6 +61,26 @@ public final class Rejections {
                 null,
                 null,
                 reason.code() + ": " + detail + " from " + source + more);
+    }
+
+    /**
+     * Counts one refused frame and reports it only the first time for {@code once} (for example a
+     * source address and the name it used), so a sender that keeps trying is named once.
+     */
+    public void rejectOnce(RejectReason reason, String detail, String source, String once) {
+        counts.get(reason).increment();
+        if (reportedOnce.size() < MAX_ONCE && reportedOnce.add(reason.code() + ' ' + once)) {
+            LOG.warn(
+                    "Refused frame from {}: {}: {} (reported once)", source, reason.code(), detail);
+            activity.record(
+                    "rejected",
+                    null,
+                    null,
+                    null,
+                    reason.code() + ": " + detail + " from " + source);
+        } else if (reportedOnce.size() >= MAX_ONCE) {
+            reject(reason, detail, source);
+        }
     }
 
     /** Frames refused for this reason since start. */

@@ -33,10 +33,19 @@ final class Monitor {
 
     int probePort;
 
+    /** The connection ({@code /ip:port}) the last frame came on. */
+    String connection;
+
     /** A reconfirm is in flight for the silence that began at {@link #reconfirmBasis}. */
     boolean reconfirming;
 
     long reconfirmBasis;
+
+    /** Listed in {@code hotbackup.listener.expect}: silence from the start is DEAD too. */
+    boolean expected;
+
+    /** The state saved before this listener restarted, until the pair is heard or probed. */
+    MonitorState restored;
 
     Monitor(MonitorKey key, long now) {
         this.key = key;
@@ -44,8 +53,14 @@ final class Monitor {
         this.stateSince = Instant.now();
     }
 
-    /** The start of the current silence: the last frame or the last answered probe. */
+    /** The start of the current silence: the last frame, answered probe, or entering WAITING. */
     long quietSince() {
-        return Math.max(lastHeardNanos, lastAnsweredNanos);
+        long heard = Math.max(lastHeardNanos, lastAnsweredNanos);
+        return state == MonitorState.WAITING ? Math.max(heard, stateSinceNanos) : heard;
+    }
+
+    /** The state to save: a restored state not yet confirmed is kept as it was. */
+    MonitorState stateToSave() {
+        return state == MonitorState.WAITING && restored != null ? restored : state;
     }
 }

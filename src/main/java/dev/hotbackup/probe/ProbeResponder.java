@@ -1,6 +1,7 @@
 package dev.hotbackup.probe;
 
 import dev.hotbackup.link.Signer;
+import dev.hotbackup.link.Tls;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -38,6 +39,7 @@ public final class ProbeResponder extends ServiceSupport {
     private final LongSupplier boot;
     private final Signer signer;
     private final BooleanSupplier alive;
+    private final Tls tls;
 
     private EventLoopGroup group;
     private Channel server;
@@ -48,6 +50,7 @@ public final class ProbeResponder extends ServiceSupport {
      * @param port port to listen on; 0 for any free port (announced in the frames)
      * @param boot the current boot id of this instance
      * @param alive whether this instance currently emits heartbeats
+     * @param tls TLS for probe connections, or {@code null}
      */
     public ProbeResponder(
             String bindAddress,
@@ -56,7 +59,8 @@ public final class ProbeResponder extends ServiceSupport {
             String config,
             LongSupplier boot,
             Signer signer,
-            BooleanSupplier alive) {
+            BooleanSupplier alive,
+            Tls tls) {
         this.bindAddress = bindAddress;
         this.port = port;
         this.host = host;
@@ -64,6 +68,7 @@ public final class ProbeResponder extends ServiceSupport {
         this.boot = boot;
         this.signer = signer;
         this.alive = alive;
+        this.tls = tls;
     }
 
     /** The port probes are answered on, once started; 0 before. */
@@ -84,6 +89,9 @@ public final class ProbeResponder extends ServiceSupport {
                                 new ChannelInitializer<SocketChannel>() {
                                     @Override
                                     protected void initChannel(SocketChannel ch) {
+                                        if (tls != null) {
+                                            ch.pipeline().addLast(tls.serverHandler());
+                                        }
                                         ch.pipeline()
                                                 .addLast(
                                                         new ReadTimeoutHandler(

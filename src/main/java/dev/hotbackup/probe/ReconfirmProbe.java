@@ -2,6 +2,7 @@ package dev.hotbackup.probe;
 
 import dev.hotbackup.Headers;
 import dev.hotbackup.link.Signer;
+import dev.hotbackup.link.Tls;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
@@ -41,11 +42,16 @@ public final class ReconfirmProbe extends AsyncProcessorSupport {
 
     private final long timeoutMillis;
     private final Signer signer;
+    private final Tls tls;
     private EventLoopGroup group;
 
-    public ReconfirmProbe(long timeoutMillis, Signer signer) {
+    /**
+     * @param tls TLS for probe connections, or {@code null}
+     */
+    public ReconfirmProbe(long timeoutMillis, Signer signer, Tls tls) {
         this.timeoutMillis = timeoutMillis;
         this.signer = signer;
+        this.tls = tls;
     }
 
     @Override
@@ -55,7 +61,12 @@ public final class ReconfirmProbe extends AsyncProcessorSupport {
         String host = exchange.getIn().getHeader(Headers.HOST, String.class);
         String config = exchange.getIn().getHeader(Headers.CONFIG, String.class);
         if (address == null || port == null || port == 0) {
-            exchange.getIn().setHeader(Headers.PROBE_RESULT, "no probe port announced");
+            exchange.getIn()
+                    .setHeader(
+                            Headers.PROBE_RESULT,
+                            address == null
+                                    ? "no address known to probe"
+                                    : "no probe port announced");
             callback.done(true);
             return true;
         }
@@ -93,6 +104,9 @@ public final class ReconfirmProbe extends AsyncProcessorSupport {
                                 new ChannelInitializer<SocketChannel>() {
                                     @Override
                                     protected void initChannel(SocketChannel ch) {
+                                        if (tls != null) {
+                                            ch.pipeline().addLast(tls.clientHandler(address, port));
+                                        }
                                         ProbeMessages.addLineCodec(ch.pipeline());
                                         ch.pipeline()
                                                 .addLast(

@@ -2,18 +2,34 @@ package dev.hotbackup.takeover;
 
 import dev.hotbackup.Headers;
 import dev.hotbackup.monitor.MonitorKey;
+import dev.hotbackup.monitor.MonitorRegistry;
+import dev.hotbackup.monitor.MonitorState;
+import dev.hotbackup.signal.SignalPublisher;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.support.service.ServiceSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Decides which routes the signal router starts or stops for a signal, given the action the XPath
  * router chose. Remembers which monitored pairs are taken over, so that a LIVE from one host does
- * not stop routes that still cover another host that is DEAD.
+ * not stop routes that still cover another host that is DEAD. With a failback delay, a LIVE host
+ * must stay LIVE that long before its routes are released here: a flapping host does not make the
+ * backup start and stop them again and again.
  */
-public final class TakeoverPlan {
+public final class TakeoverPlan extends ServiceSupport {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TakeoverPlan.class);
 
     /** Start the takeover routes: the monitored host is DEAD (or CLOSE, if so configured). */
     public static final String TAKEOVER = "takeover";
@@ -21,18 +37,34 @@ public final class TakeoverPlan {
     /** Stop the takeover routes: the monitored host is LIVE again. */
     public static final String RELEASE = "release";
 
+    /** Keep the routes running until the failback delay has passed. */
+    public static final String HOLD = "hold";
+
     /** Touch no route; mail and log only. */
     public static final String NOTIFY = "notify";
 
     private final List<String> routes;
+    private final long failbackNanos;
+    private final MonitorRegistry monitors;
+    private final CamelContext camelContext;
     private final Set<MonitorKey> covered = new LinkedHashSet<>();
+    private ProducerTemplate template;
+    private ScheduledExecutorService timer;
 
     /**
      * @param routes route ids to start on takeover and stop on release, in order; in full-backup
      *     mode the heartbeat emitter is the last of them
+     * @param failbackNanos how long a LIVE host must stay LIVE before release; 0 releases at once
      */
-    public TakeoverPlan(List<String> routes) {
+    public TakeoverPlan(
+            List<String> routes,
+            long failbackNanos,
+            MonitorRegistry monitors,
+            CamelContext camelContext) {
         this.routes = List.copyOf(routes);
+        this.failbackNanos = failbackNanos;
+        this.monitors = monitors;
+        this.camelContext = camelContext;
     }
 
     /** The routes this plan controls. */
@@ -59,6 +91,18 @@ public final class TakeoverPlan {
                 act.addAll(routes);
             }
             case RELEASE -> {
+                boolean due = exchange.getIn().getHeader(Headers.FAILBACK_DUE) != null;
+                if (failbackNanos > 0 && !due && covered.contains(key)) {
+                    holdDown(exchange, key);
+                    exchange.getIn().setHeader(Headers.ACTION, HOLD);
+                    notes.add(
+                            "routes keep running until "
+                                    + key
+                                    + " has been LIVE for "
+                                    + TimeUnit.NANOSECONDS.toMillis(failbackNanos)
+                                    + " ms (hotbackup.takeover.failback-delay)");
+                    break;
+                }
                 covered.remove(key);
                 if (covered.isEmpty()) {
                     act.addAll(routes);
@@ -76,8 +120,57 @@ public final class TakeoverPlan {
         exchange.getIn().setHeader(Headers.OUTCOMES, notes);
     }
 
+    /** After the failback delay, hands the LIVE signal back if the host stayed LIVE throughout. */
+    private void holdDown(Exchange exchange, MonitorKey key) {
+        long since = monitors.stateSinceNanos(key);
+        Object xml = exchange.getIn().getBody();
+        Map<String, Object> headers = new HashMap<>();
+        for (String h :
+                List.of(
+                        Headers.HOST,
+                        Headers.CONFIG,
+                        Headers.STATE,
+                        Headers.TIME,
+                        Headers.DETAIL)) {
+            headers.put(h, exchange.getIn().getHeader(h));
+        }
+        headers.put(Headers.FAILBACK_DUE, Boolean.TRUE);
+        timer.schedule(
+                () -> {
+                    if (monitors.stateOf(key.host(), key.config()) == MonitorState.LIVE
+                            && monitors.stateSinceNanos(key) == since) {
+                        template.sendBodyAndHeaders(SignalPublisher.ENDPOINT, xml, headers);
+                    } else {
+                        LOG.info(
+                                "{} did not stay LIVE for the failback delay: routes keep running",
+                                key);
+                    }
+                },
+                failbackNanos,
+                TimeUnit.NANOSECONDS);
+    }
+
     /** Pairs currently taken over here. */
     public synchronized Set<MonitorKey> covered() {
         return Set.copyOf(covered);
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        template = camelContext.createProducerTemplate();
+        timer =
+                camelContext
+                        .getExecutorServiceManager()
+                        .newSingleThreadScheduledExecutor(this, "hotbackup-failback");
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        if (timer != null) {
+            camelContext.getExecutorServiceManager().shutdownNow(timer);
+        }
+        if (template != null) {
+            template.stop();
+        }
     }
 }

@@ -42,7 +42,11 @@ class HotBackupSettingsTest {
 
     @Test
     void backupLocationTakesSeveralTargetsAndIpv6() {
-        HotBackupSettings s = load(Map.of("hotbackup.backup-location", "hostB:7800, [::1]:7801"));
+        HotBackupSettings s =
+                load(
+                        Map.of(
+                                "hotbackup.backup-location", "hostB:7800, [::1]:7801",
+                                "hotbackup.secret", "s"));
         assertEquals(
                 List.of(new HostPort("hostB", 7800), new HostPort("::1", 7801)), s.backupLocation);
         assertEquals("[::1]:7801", s.backupLocation.get(1).toString());
@@ -89,5 +93,68 @@ class HotBackupSettingsTest {
                 load(Map.of("hotbackup.secret", "hunter2", "hotbackup.mail.password", "pw9"));
         assertFalse(s.toString().contains("hunter2"));
         assertFalse(s.toString().contains("pw9"));
+    }
+
+    @Test
+    void listenerOnTheNetworkNeedsASecret() {
+        IllegalArgumentException e =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> load(Map.of("hotbackup.listener.port", "7800")));
+        assertTrue(e.getMessage().contains("hotbackup.secret: is not set"), e.getMessage());
+        assertTrue(e.getMessage().contains("hotbackup.allow-unsigned=true"), e.getMessage());
+    }
+
+    @Test
+    void emitterToAnotherHostNeedsASecret() {
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> load(Map.of("hotbackup.backup-location", "otherhost.example:7800")));
+    }
+
+    @Test
+    void loopbackOnlyOrAnExplicitOptOutMayGoUnsigned() {
+        load(
+                Map.of(
+                        "hotbackup.listener.port",
+                        "7800",
+                        "hotbackup.listener.bind-address",
+                        "127.0.0.1"));
+        load(Map.of("hotbackup.backup-location", "localhost:7800,127.0.0.1:7801"));
+        load(Map.of("hotbackup.listener.port", "7800", "hotbackup.allow-unsigned", "true"));
+    }
+
+    @Test
+    void tlsNeedsBothStoresAndKnownProtocols() {
+        IllegalArgumentException e =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () ->
+                                load(
+                                        Map.of(
+                                                "hotbackup.tls.enabled", "true",
+                                                "hotbackup.tls.protocols", "SSLv3",
+                                                "hotbackup.tls.client-auth", "maybe")));
+        String m = e.getMessage();
+        assertTrue(m.contains("hotbackup.tls.enabled: needs hotbackup.tls.keystore"), m);
+        assertTrue(m.contains("hotbackup.tls.protocols: 'SSLv3'"), m);
+        assertTrue(
+                m.contains("hotbackup.tls.client-auth: 'maybe' is not one of [none, require]"), m);
+        assertEquals(List.of("TLSv1.3", "TLSv1.2"), load(Map.of()).tlsProtocols);
+    }
+
+    @Test
+    void allowAndExpectTakeHostSlashConfig() {
+        HotBackupSettings s =
+                load(
+                        Map.of(
+                                "hotbackup.listener.allow", "server*/base, */dr",
+                                "hotbackup.listener.expect", "serverA/base"));
+        assertEquals(List.of("server*/base", "*/dr"), s.allow);
+        IllegalArgumentException e =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> load(Map.of("hotbackup.listener.expect", "serverA")));
+        assertTrue(e.getMessage().contains("'serverA' is not host/config"), e.getMessage());
     }
 }

@@ -4,6 +4,7 @@ import dev.hotbackup.link.FrameState;
 import dev.hotbackup.link.HeartbeatCodec;
 import dev.hotbackup.link.HeartbeatFrame;
 import dev.hotbackup.link.Signer;
+import dev.hotbackup.link.Tls;
 import dev.hotbackup.probe.ProbeResponder;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -17,6 +18,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.SSLSocket;
 
 /**
  * A live host for listener tests: speaks the real signed heartbeat protocol over a real loopback
@@ -35,6 +37,7 @@ public final class FakeLiveHost implements AutoCloseable {
     private final List<String> written = new ArrayList<>();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
     private long boot;
+    private Tls tls;
     private Socket socket;
     private ProbeResponder responder;
     private ScheduledFuture<?> beating;
@@ -49,15 +52,37 @@ public final class FakeLiveHost implements AutoCloseable {
         this.boot = System.currentTimeMillis();
     }
 
+    /** Speaks TLS on the heartbeat connection and the probe (call before start). */
+    public FakeLiveHost withTls(Tls tls) {
+        this.tls = tls;
+        return this;
+    }
+
     /** Starts answering probes and connects to the listener. */
     public FakeLiveHost start() throws Exception {
         responder =
                 new ProbeResponder(
-                        "127.0.0.1", 0, host, config, () -> boot, signer, answering::get);
+                        "127.0.0.1", 0, host, config, () -> boot, signer, answering::get, tls);
         responder.start();
-        socket = new Socket("127.0.0.1", listenerPort);
-        socket.setTcpNoDelay(true);
+        socket = connect();
         return this;
+    }
+
+    private Socket connect() throws IOException {
+        Socket s;
+        if (tls == null) {
+            s = new Socket("127.0.0.1", listenerPort);
+        } else {
+            SSLSocket ssl =
+                    (SSLSocket)
+                            tls.context()
+                                    .getSocketFactory()
+                                    .createSocket("127.0.0.1", listenerPort);
+            ssl.startHandshake();
+            s = ssl;
+        }
+        s.setTcpNoDelay(true);
+        return s;
     }
 
     /** Sends one frame with the next sequence number and returns the line sent. */
@@ -140,7 +165,7 @@ public final class FakeLiveHost implements AutoCloseable {
         if (!responder.isStarted()) {
             responder.start();
         }
-        socket = new Socket("127.0.0.1", listenerPort);
+        socket = connect();
     }
 
     /** Every line written so far, for replay tests. */
