@@ -8,6 +8,7 @@ import dev.hotbackup.link.HeartbeatCodec;
 import dev.hotbackup.link.Rejections;
 import dev.hotbackup.link.Signer;
 import dev.hotbackup.link.Tls;
+import dev.hotbackup.link.TlsClientInitializer;
 import dev.hotbackup.monitor.AllowList;
 import dev.hotbackup.monitor.MonitorKey;
 import dev.hotbackup.monitor.MonitorRegistry;
@@ -133,11 +134,11 @@ public final class HotBackupConfiguration implements CamelConfiguration {
                         signer,
                         () -> self.get() != null && self.get().isEmitting(),
                         tls);
-        String tlsOptions =
-                tls == null
-                        ? ""
-                        : "&ssl=true&sslContextParameters=#hotbackupTls&hostnameVerification="
-                                + tls.verifyHostname();
+        String tlsOptions = "";
+        if (tls != null) {
+            camelContext.getRegistry().bind("hotbackupTlsClient", new TlsClientInitializer(tls));
+            tlsOptions = "&clientInitializerFactory=#hotbackupTlsClient";
+        }
         HeartbeatEmitter emitter =
                 new HeartbeatEmitter(
                         s.host,

@@ -40,6 +40,11 @@ public enum RejectReason {
         this.code = code;
     }
 
+    /** Whether a whole connection was refused, rather than one frame. */
+    public boolean isConnection() {
+        return this == TOO_MANY_CONNECTIONS || this == IDLE;
+    }
+
     /** The stable name used in counters, logs and the activity log. */
     public String code() {
         return code;

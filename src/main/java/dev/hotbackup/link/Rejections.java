@@ -54,7 +54,13 @@ public final class Rejections {
             return;
         }
         String more = suppressed > 0 ? " (" + suppressed + " more refused since last report)" : "";
-        LOG.warn("Refused frame from {}: {}: {}{}", source, reason.code(), detail, more);
+        LOG.warn(
+                "Refused {} from {}: {}: {}{}",
+                reason.isConnection() ? "connection" : "frame",
+                source,
+                reason.code(),
+                detail,
+                more);
         activity.record(
                 "rejected",
                 null,

@@ -1,0 +1,61 @@
+package dev.hotbackup;
+
+import static dev.hotbackup.testing.Activity.field;
+import static dev.hotbackup.testing.Activity.matching;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.hotbackup.monitor.MonitorState;
+import dev.hotbackup.testing.FakeLiveHost;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * With hotbackup.takeover.failback-delay, a host back from DEAD must stay LIVE that long before the
+ * backup stops its routes: a flapping host does not make them start and stop each time.
+ */
+class FailbackDelayTest extends ListenerTestSupport {
+
+    private static final Duration DELAY = Duration.ofMillis(2500);
+
+    @Override
+    protected void properties(Map<String, String> p) {
+        p.put("hotbackup.takeover.failback-delay", DELAY.toMillis() + "ms");
+    }
+
+    @Test
+    void flappingHostDoesNotStopTheRoutesUntilItStaysLive() throws Exception {
+        FakeLiveHost a = liveHost("serverA");
+        a.startHeartbeats(100);
+        awaitState("serverA", MonitorState.LIVE);
+        a.crash();
+        awaitState("serverA", MonitorState.DEAD);
+        await().atMost(Duration.ofSeconds(5)).until(() -> status("takeover-a").isStarted());
+
+        // back for less than the delay, then dead again: the routes never stop
+        a.restart();
+        a.startHeartbeats(100);
+        awaitState("serverA", MonitorState.LIVE);
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> matching(activity, field("event", "hold")).size() == 1);
+        assertTrue(status("takeover-a").isStarted());
+        a.crash();
+        awaitState("serverA", MonitorState.DEAD);
+        assertTrue(status("takeover-a").isStarted());
+
+        // back and staying: released once the delay has passed
+        a.restart();
+        a.startHeartbeats(100);
+        awaitState("serverA", MonitorState.LIVE);
+        long live = System.nanoTime();
+        await().atMost(DELAY.multipliedBy(3)).until(() -> status("takeover-a").isStopped());
+        long held = (System.nanoTime() - live) / 1_000_000;
+        assertTrue(held >= DELAY.toMillis() - 100, "released after " + held + " ms");
+        assertTrue(
+                matching(activity, field("event", "release"), "takeover-a: stopped").size() == 1);
+        assertTrue(
+                matching(activity, field("event", "takeover"), "takeover-a: already running").size()
+                        == 1);
+    }
+}

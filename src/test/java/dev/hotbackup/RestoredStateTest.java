@@ -1,0 +1,118 @@
+package dev.hotbackup;
+
+import static dev.hotbackup.testing.Activity.field;
+import static dev.hotbackup.testing.Activity.matching;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.hotbackup.link.FrameState;
+import dev.hotbackup.link.HeartbeatCodec;
+import dev.hotbackup.link.HeartbeatFrame;
+import dev.hotbackup.link.RejectReason;
+import dev.hotbackup.link.Signer;
+import dev.hotbackup.monitor.MonitorState;
+import dev.hotbackup.testing.FakeLiveHost;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.apache.camel.test.AvailablePortFinder;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A listener that starts again finds what it knew in its state file: a pair that was DEAD is probed
+ * at once and taken over again, a CLOSE pair is CLOSE again, a LIVE one waits for its next
+ * heartbeat, and the replay watermark still holds. A pair listed in hotbackup.listener.expect and
+ * never heard is DEAD after the threshold; one not listed stays WAITING.
+ */
+class RestoredStateTest extends ListenerTestSupport {
+
+    private static final int NOBODY = AvailablePortFinder.getNextAvailable();
+    private static final long BOOT = 1_700_000_000_000L;
+
+    @Override
+    protected void properties(Map<String, String> p) {
+        Path dir = Path.of(p.get("hotbackup.state-dir"));
+        try {
+            Files.createDirectories(dir);
+            Files.writeString(
+                    dir.resolve("monitors"),
+                    "hotbackup-monitors v1\n"
+                            + line("wasDead", "DEAD", 40)
+                            + line("wasClose", "CLOSE", 7)
+                            + line("wasLive", "LIVE", 100)
+                            + line("wasLiveExpected", "LIVE", 5));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        p.put("hotbackup.listener.expect", "wasLiveExpected/base,ghost/base");
+    }
+
+    private static String line(String host, String state, long seq) {
+        return host
+                + "\tbase\t"
+                + state
+                + "\t"
+                + BOOT
+                + "\t"
+                + seq
+                + "\t127.0.0.1\t"
+                + NOBODY
+                + "\t0\n";
+    }
+
+    @Test
+    void restartResumesWhatTheListenerKnew() throws Exception {
+        awaitState("wasDead", MonitorState.DEAD);
+        await().atMost(Duration.ofSeconds(5))
+                .until(
+                        () ->
+                                matching(
+                                                        activity,
+                                                        field("event", "takeover"),
+                                                        field("host", "wasDead"))
+                                                .size()
+                                        == 1);
+        assertTrue(status("takeover-a").isStarted() && status("takeover-b").isStarted());
+        assertTrue(
+                matching(
+                                        activity,
+                                        field("host", "wasDead"),
+                                        "still silent after the listener restarted")
+                                .size()
+                        >= 1);
+        awaitState("wasClose", MonitorState.CLOSE);
+        assertEquals(MonitorState.WAITING, monitors.stateOf("wasLive", "base"));
+
+        // expected pairs never heard are DEAD after the threshold; the others stay WAITING
+        awaitState("ghost", MonitorState.DEAD);
+        awaitState("wasLiveExpected", MonitorState.DEAD);
+        await().during(THRESHOLD)
+                .atMost(THRESHOLD.multipliedBy(2))
+                .until(() -> monitors.stateOf("wasLive", "base") == MonitorState.WAITING);
+        assertTrue(
+                matching(
+                                        activity,
+                                        field("host", "ghost"),
+                                        field("state", "DEAD"),
+                                        "since the listener started")
+                                .size()
+                        >= 1);
+
+        // the watermark survived: a frame recorded before the restart is refused
+        FakeLiveHost raw = liveHost("attacker");
+        HeartbeatCodec codec = new HeartbeatCodec(Signer.of(SECRET));
+        raw.sendLine(
+                codec.encode(new HeartbeatFrame("wasLive", "base", FrameState.LIVE, BOOT, 99, 0)));
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> rejections.count(RejectReason.REPLAYED) == 1);
+        raw.sendLine(
+                codec.encode(new HeartbeatFrame("wasLive", "base", FrameState.LIVE, BOOT, 101, 0)));
+        awaitState("wasLive", MonitorState.LIVE);
+        assertEquals(List.of("LIVE"), signalStates("wasLive"));
+    }
+}
