@@ -298,6 +298,10 @@ public final class MonitorRegistry extends ServiceSupport {
         m.stateSinceNanos = now;
         m.stateSince = Instant.now();
         changed.set(true);
+        if (store != null) {
+            // on disk before anything acts on the signal
+            store.append(saved(m));
+        }
         LOG.info("{}: {} -> {} ({})", m.key, from, to, detail);
         publisher.publish(
                 new Signal(
@@ -390,7 +394,7 @@ public final class MonitorRegistry extends ServiceSupport {
                 m.seq = s.seq();
                 m.remoteAddress = s.address();
                 m.probePort = s.probePort();
-                if (s.state() == MonitorState.DEAD || s.state() == MonitorState.CLOSE) {
+                if (s.state() != MonitorState.WAITING) {
                     m.restored = s.state();
                 }
                 if (s.state() == MonitorState.CLOSE) {
@@ -430,25 +434,31 @@ public final class MonitorRegistry extends ServiceSupport {
     }
 
     private void save() {
-        List<MonitorStore.Saved> all = new ArrayList<>(monitors.size());
-        for (Monitor m : monitors.values()) {
-            synchronized (m) {
-                all.add(
-                        new MonitorStore.Saved(
-                                m.key,
-                                m.stateToSave(),
-                                m.boot,
-                                m.seq,
-                                m.remoteAddress,
-                                m.probePort,
-                                m.stateSince.toEpochMilli()));
-            }
-        }
         try {
-            store.save(all);
+            store.save(
+                    () -> {
+                        List<MonitorStore.Saved> all = new ArrayList<>(monitors.size());
+                        for (Monitor m : monitors.values()) {
+                            synchronized (m) {
+                                all.add(saved(m));
+                            }
+                        }
+                        return all;
+                    });
         } catch (IOException e) {
             LOG.warn("Cannot save monitor state to {}: {}", store.file(), e.getMessage());
         }
+    }
+
+    private static MonitorStore.Saved saved(Monitor m) {
+        return new MonitorStore.Saved(
+                m.key,
+                m.stateToSave(),
+                m.boot,
+                m.seq,
+                m.remoteAddress,
+                m.probePort,
+                m.stateSince.toEpochMilli());
     }
 
     @Override
@@ -463,6 +473,7 @@ public final class MonitorRegistry extends ServiceSupport {
         }
         if (store != null) {
             save();
+            store.close();
         }
     }
 
