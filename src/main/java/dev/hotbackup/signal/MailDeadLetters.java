@@ -16,6 +16,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.seda.SedaEndpoint;
+import org.apache.camel.support.SynchronizationAdapter;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,6 +52,27 @@ public final class MailDeadLetters extends ServiceSupport {
         this.mail = mail;
         this.activity = activity;
         this.camelContext = camelContext;
+    }
+
+    /**
+     * Called as a mail enters the mail route: if the exchange still ends in failure (when Camel is
+     * forced to stop, its error handler neither retries nor hands over to the dead-letter channel),
+     * the mail is written here.
+     */
+    public void track(Exchange exchange) {
+        exchange.getExchangeExtension()
+                .addOnCompletion(
+                        new SynchronizationAdapter() {
+                            @Override
+                            public void onFailure(Exchange failed) {
+                                Exception cause = failed.getException();
+                                write(
+                                        failed,
+                                        "the instance stopped while it was being sent ("
+                                                + (cause == null ? "no cause" : cause.getMessage())
+                                                + ")");
+                            }
+                        });
     }
 
     /** Writes the mail of {@code exchange} to the file; the cause is the caught exception. */

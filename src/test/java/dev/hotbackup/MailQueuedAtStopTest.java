@@ -1,0 +1,103 @@
+package dev.hotbackup;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.hotbackup.link.FrameState;
+import dev.hotbackup.monitor.MonitorState;
+import dev.hotbackup.testing.FakeLiveHost;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * An SMTP server that accepts connections and never answers, and an instance that stops while mails
+ * wait: the one being tried and the ones queued behind it all end up in the dead-letter file. No
+ * mail is dropped silently.
+ */
+class MailQueuedAtStopTest extends ListenerTestSupport {
+
+    private static final ServerSocket BLACK_HOLE = blackHole();
+    private static final List<Socket> SWALLOWED = new ArrayList<>();
+    private static final Path DEAD_LETTERS = Path.of("target/test-mail/MailQueuedAtStopTest.txt");
+
+    @Override
+    protected int mailPort() {
+        return BLACK_HOLE.getLocalPort();
+    }
+
+    @Override
+    protected void properties(Map<String, String> p) {
+        p.put("hotbackup.mail.timeout", "1500ms");
+        p.put("hotbackup.mail.retries", "5");
+        p.put("hotbackup.mail.dead-letter-file", DEAD_LETTERS.toString());
+    }
+
+    @AfterAll
+    static void close() throws IOException {
+        BLACK_HOLE.close();
+        for (Socket s : SWALLOWED) {
+            s.close();
+        }
+    }
+
+    @Test
+    void mailsPendingAtStopGoToTheDeadLetterFile() throws Exception {
+        Files.deleteIfExists(DEAD_LETTERS);
+        FakeLiveHost a = liveHost("serverA");
+        a.send(FrameState.LIVE);
+        awaitState("serverA", MonitorState.LIVE);
+        a.send(FrameState.CLOSE);
+        awaitState("serverA", MonitorState.CLOSE);
+        a.send(FrameState.LIVE);
+        awaitState("serverA", MonitorState.LIVE);
+        a.send(FrameState.CLOSE);
+        awaitState("serverA", MonitorState.CLOSE);
+        await().atMost(Duration.ofSeconds(5)).until(() -> !SWALLOWED.isEmpty());
+
+        // Camel gives up waiting for the mail route before all four were tried
+        context.getShutdownStrategy().setTimeout(2);
+        context.stop();
+
+        await("the mail being tried when Camel gave up")
+                .atMost(Duration.ofSeconds(5))
+                .until(() -> Files.readString(DEAD_LETTERS).split("==== ").length - 1 == 4);
+        String dead = Files.readString(DEAD_LETTERS);
+        assertTrue(dead.contains("Subject: [hotbackup] serverA/base is LIVE"), dead);
+        assertTrue(dead.contains("Subject: [hotbackup] serverA/base is CLOSE"), dead);
+        assertTrue(dead.contains("the instance stopped before it was sent"), dead);
+        assertTrue(dead.contains("Exception reading response"), dead);
+    }
+
+    private static ServerSocket blackHole() {
+        try {
+            ServerSocket s = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+            Thread t =
+                    new Thread(
+                            () -> {
+                                while (!s.isClosed()) {
+                                    try {
+                                        SWALLOWED.add(s.accept());
+                                    } catch (IOException e) {
+                                        return;
+                                    }
+                                }
+                            });
+            t.setDaemon(true);
+            t.start();
+            return s;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
