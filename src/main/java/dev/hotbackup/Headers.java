@@ -9,8 +9,14 @@ public final class Headers {
     /** LIVE or CLOSE: what the accepted heartbeat said. */
     public static final String FRAME_STATE = "HotBackupFrameState";
 
-    /** Why a reconfirm was asked for: {@code threshold} (aggregator) or {@code watchdog}. */
+    /**
+     * Why a reconfirm was asked for: {@code threshold} (aggregator), {@code watchdog}, or {@code
+     * disconnect} (the host's connection closed without CLOSE).
+     */
     public static final String CAUSE = "HotBackupCause";
+
+    /** The connection ({@code /ip:port}) whose closing asked for a reconfirm. */
+    public static final String CONNECTION = "HotBackupConnection";
 
     /** Set by the monitor when a probe is due: where to send it. */
     public static final String PROBE_ADDRESS = "HotBackupProbeAddress";

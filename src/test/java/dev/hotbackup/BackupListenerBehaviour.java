@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.apache.camel.ServiceStatus;
+import org.apache.camel.test.AvailablePortFinder;
 import org.junit.jupiter.api.Test;
 import org.w3c.dom.Element;
 
@@ -61,8 +62,9 @@ abstract class BackupListenerBehaviour extends ListenerTestSupport {
         a.startHeartbeats(100);
         awaitState("serverA", MonitorState.LIVE);
 
+        // silent, nothing listens on its probe port, but its connection stays open
         long last = a.stopHeartbeats();
-        a.crash();
+        a.stopAnsweringPort();
         awaitState("serverA", MonitorState.DEAD);
         long silentMillis = (System.nanoTime() - last) / 1_000_000;
 
@@ -78,9 +80,67 @@ abstract class BackupListenerBehaviour extends ListenerTestSupport {
                                                         activity,
                                                         field("event", "signal"),
                                                         field("state", "DEAD"),
+                                                        "silent for",
                                                         "probe: connection refused")
                                                 .size()
                                         == 1);
+    }
+
+    @Test
+    void killedProcessIsDeadAsSoonAsItsConnectionCloses() throws Exception {
+        FakeLiveHost a = liveHost("serverA");
+        a.startHeartbeats(100);
+        awaitState("serverA", MonitorState.LIVE);
+
+        a.crash();
+
+        awaitState("serverA", MonitorState.DEAD);
+        await().atMost(Duration.ofSeconds(5))
+                .until(
+                        () ->
+                                matching(
+                                                        activity,
+                                                        field("state", "DEAD"),
+                                                        "connection closed without CLOSE; probe: connection refused")
+                                                .size()
+                                        == 1);
+    }
+
+    @Test
+    void droppedConnectionOfAHostThatStillAnswersIsNotDead() throws Exception {
+        FakeLiveHost a = liveHost("serverA");
+        a.startHeartbeats(100);
+        awaitState("serverA", MonitorState.LIVE);
+
+        a.stopHeartbeats();
+        a.dropConnection();
+
+        // probed at once and again before the threshold: it answers, so it stays LIVE
+        await().atMost(Duration.ofSeconds(10))
+                .until(
+                        () ->
+                                matching(activity, field("event", "probe"), "probe answered").size()
+                                        >= 2);
+        assertEquals(MonitorState.LIVE, monitors.stateOf("serverA", "base"));
+        assertEquals(List.of("LIVE"), signalStates("serverA"));
+    }
+
+    @Test
+    void aProbePortThatNeverAnsweredDoesNotFailOverOnDisconnect() throws Exception {
+        FakeLiveHost a = liveHost("serverA");
+        a.announceProbePort(AvailablePortFinder.getNextAvailable());
+        a.startHeartbeats(100);
+        awaitState("serverA", MonitorState.LIVE);
+        long up = System.nanoTime();
+
+        a.crash();
+
+        awaitState("serverA", MonitorState.DEAD);
+        assertTrue(
+                (System.nanoTime() - up) / 1_000_000 >= THRESHOLD.toMillis() - 15,
+                "a probe port never verified must not shortcut the threshold");
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> matching(activity, field("state", "DEAD"), "silent for").size() == 1);
     }
 
     @Test

@@ -51,7 +51,8 @@ class TlsTest extends ListenerTestSupport {
         p.put("hotbackup.tls.client-auth", "require");
         p.put("hotbackup.backup-location", "127.0.0.1:" + LISTENER_PORT);
         // the first TLS handshake of a cold JVM on a busy machine can take longer than 200 ms
-        p.put("hotbackup.listener.probe-timeout", "900ms");
+        p.put("hotbackup.listener.threshold", "3s");
+        p.put("hotbackup.listener.probe-timeout", "1500ms");
     }
 
     private static Tls tls(Path keyStore) throws Exception {

@@ -178,6 +178,9 @@ public final class HotBackupConfiguration implements CamelConfiguration {
 
         SignalPublisher publisher =
                 new SignalPublisher(camelContext.createProducerTemplate(), s.whitespace);
+        ReconfirmProbe probe = new ReconfirmProbe(s.probeTimeout.toMillis(), signer, tls);
+        camelContext.addService(probe);
+        registry.bind("reconfirmProbe", probe);
         MonitorRegistry monitors =
                 new MonitorRegistry(
                         new MonitorRegistry.Options(
@@ -185,12 +188,16 @@ public final class HotBackupConfiguration implements CamelConfiguration {
                                 s.checkInterval.toNanos(),
                                 new AllowList(s.allow),
                                 s.expect.stream().map(HotBackupConfiguration::key).toList(),
-                                s.stateDir.resolve("monitors")),
+                                s.stateDir.resolve("monitors"),
+                                s.probeTimeout.toNanos(),
+                                s.probeOnDisconnect,
+                                s.retention.toNanos()),
                         publisher,
                         rejections,
                         activity,
                         camelContext,
-                        System::nanoTime);
+                        System::nanoTime,
+                        probe::probe);
         camelContext.addService(monitors);
         registry.bind("monitors", monitors);
         registry.bind(
@@ -202,10 +209,6 @@ public final class HotBackupConfiguration implements CamelConfiguration {
                 "hotbackupFrameGate",
                 FrameDecoders.frameGate(
                         rejections, s.idleTimeout.toNanos(), monitors::connectionClosed));
-        ReconfirmProbe probe = new ReconfirmProbe(s.probeTimeout.toMillis(), signer, tls);
-        camelContext.addService(probe);
-        registry.bind("reconfirmProbe", probe);
-
         List<String> controlled = new ArrayList<>(s.takeoverRoutes);
         if (s.backup && emitter != null) {
             controlled.add(HeartbeatEmitter.ROUTE_ID);

@@ -44,6 +44,8 @@ public final class HotBackupSettings {
     public final Duration threshold;
     public final Duration checkInterval;
     public final Duration probeTimeout;
+    public final boolean probeOnDisconnect;
+    public final Duration retention;
     public final SignalXml.Whitespace whitespace;
     public final boolean activityLog;
     public final Path activityLogFile;
@@ -121,12 +123,23 @@ public final class HotBackupSettings {
                         derivedCheck.toMillis() + "ms",
                         Duration.ofMillis(1),
                         threshold);
+        Duration derivedProbe = threshold.dividedBy(4);
+        if (derivedProbe.compareTo(Duration.ofSeconds(1)) > 0) {
+            derivedProbe = Duration.ofSeconds(1);
+        }
         probeTimeout =
                 r.duration(
                         "hotbackup.listener.probe-timeout",
-                        "200ms",
+                        derivedProbe.toMillis() + "ms",
                         Duration.ofMillis(10),
-                        threshold);
+                        threshold.dividedBy(2));
+        probeOnDisconnect = r.bool("hotbackup.listener.probe-on-disconnect", true);
+        retention =
+                r.duration(
+                        "hotbackup.listener.retention",
+                        "24h",
+                        Duration.ofSeconds(1),
+                        Duration.ofDays(3650));
         whitespace =
                 r.choice("hotbackup.listener.whitespace", "preserve", SignalXml.Whitespace.class);
         activityLog = r.bool("hotbackup.listener.activity-log", true);

@@ -8,6 +8,18 @@ import java.time.Instant;
  */
 final class Monitor {
 
+    /** Where the reconfirm of a silence stands. */
+    enum Probe {
+        /** No probe out for the current silence. */
+        NONE,
+        /** A probe is out; its result decides. */
+        IN_FLIGHT,
+        /**
+         * The probe got no valid answer before the threshold: DEAD once the threshold is reached.
+         */
+        FAILED
+    }
+
     final MonitorKey key;
     MonitorState state = MonitorState.WAITING;
 
@@ -36,10 +48,20 @@ final class Monitor {
     /** The connection ({@code /ip:port}) the last frame came on. */
     String connection;
 
-    /** A reconfirm is in flight for the silence that began at {@link #reconfirmBasis}. */
-    boolean reconfirming;
+    /** Where the reconfirm of the current silence stands. */
+    Probe probe = Probe.NONE;
 
-    long reconfirmBasis;
+    /** The last frame's time when the probe started: a frame since makes its result void. */
+    long probeBasis;
+
+    /** What the failed probe said, kept until DEAD is decided at the threshold. */
+    String probeResult;
+
+    /**
+     * Whether the host answered a probe when it became LIVE: only then does a connection it drops
+     * lead to an immediate probe. {@code null} until known.
+     */
+    Boolean probeVerified;
 
     /** Listed in {@code hotbackup.listener.expect}: silence from the start is DEAD too. */
     boolean expected;

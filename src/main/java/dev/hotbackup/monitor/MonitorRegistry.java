@@ -22,6 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.apache.camel.AsyncProducer;
 import org.apache.camel.CamelContext;
@@ -50,6 +51,15 @@ public final class MonitorRegistry extends ServiceSupport {
     /** The reconfirm route's input. */
     public static final String RECONFIRM_ENDPOINT = "direct:hotbackup-reconfirm";
 
+    /** The probe's result when the host answered. */
+    static final String ANSWERED = "answered";
+
+    /** The probe's result when nothing listens on the probe port any more. */
+    static final String REFUSED = "connection refused";
+
+    /** The cause of a reconfirm asked for because a connection closed. */
+    static final String DISCONNECT = "disconnect";
+
     /** Slack between the aggregator's millisecond wall clock and the monotonic clock. */
     private static final long TOLERANCE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
@@ -64,13 +74,24 @@ public final class MonitorRegistry extends ServiceSupport {
      * @param allow pairs accepted
      * @param expect pairs that are DEAD if never heard within the threshold after start
      * @param stateFile where the state survives restarts; {@code null} to keep it in memory only
+     * @param probeTimeoutNanos how long a probe may take; it is sent this long before the threshold
+     * @param probeOnDisconnect probe at once when a host's connection closes without CLOSE
+     * @param retentionNanos pairs DEAD or CLOSE this long are forgotten
      */
     public record Options(
             long thresholdNanos,
             long checkIntervalNanos,
             AllowList allow,
             List<MonitorKey> expect,
-            Path stateFile) {}
+            Path stateFile,
+            long probeTimeoutNanos,
+            boolean probeOnDisconnect,
+            long retentionNanos) {}
+
+    /** Sends one probe; {@code done} gets {@code answered} or what went wrong, exactly once. */
+    public interface Prober {
+        void probe(String address, int port, String host, String config, Consumer<String> done);
+    }
 
     private final ConcurrentHashMap<String, Monitor> monitors = new ConcurrentHashMap<>();
     private final Options options;
@@ -80,6 +101,7 @@ public final class MonitorRegistry extends ServiceSupport {
     private final CamelContext camelContext;
     private final LongSupplier clock;
     private final MonitorStore store;
+    private final Prober prober;
     private final AtomicBoolean changed = new AtomicBoolean();
     private final AtomicBoolean watermarkMoved = new AtomicBoolean();
     private final List<Monitor> restoredClose = new ArrayList<>();
@@ -94,8 +116,10 @@ public final class MonitorRegistry extends ServiceSupport {
             Rejections rejections,
             ActivityLog activity,
             CamelContext camelContext,
-            LongSupplier clock) {
+            LongSupplier clock,
+            Prober prober) {
         this.options = options;
+        this.prober = prober;
         this.publisher = publisher;
         this.rejections = rejections;
         this.activity = activity;
@@ -152,6 +176,7 @@ public final class MonitorRegistry extends ServiceSupport {
             m.seq = frame.seq();
             m.lastHeardNanos = now;
             m.lastAnsweredNanos = 0;
+            m.probe = Monitor.Probe.NONE;
             m.remoteAddress = hostOf(exchange);
             m.connection = source;
             m.probePort = frame.probePort();
@@ -179,24 +204,45 @@ public final class MonitorRegistry extends ServiceSupport {
     }
 
     /**
-     * Called for a pair reported silent. If it is due for a reconfirm (LIVE and silent for the
-     * threshold; or WAITING and expected, or DEAD before this listener restarted), marks a
-     * reconfirm in flight and sets the probe target headers; otherwise sets nothing and nothing
-     * more happens.
+     * Called for a pair reported silent: by the threshold aggregator, by the watchdog (before the
+     * threshold, so that the probe's answer is in by then), or when its connection closed. Sets the
+     * probe target headers if a probe is due; decides DEAD at once if a probe already failed and
+     * the threshold is reached; otherwise sets nothing and nothing more happens.
      */
     public void silent(Exchange exchange) {
         String id = exchange.getIn().getHeader(Headers.KEY, String.class);
+        String cause = exchange.getIn().getHeader(Headers.CAUSE, "threshold", String.class);
         Monitor m = id == null ? null : monitors.get(id);
         if (m == null) {
             return;
         }
         long now = clock.getAsLong();
         synchronized (m) {
-            if (m.reconfirming || !due(m, now, options.thresholdNanos() - TOLERANCE_NANOS)) {
+            if (m.probe == Monitor.Probe.IN_FLIGHT) {
                 return;
             }
-            m.reconfirming = true;
-            m.reconfirmBasis = m.lastHeardNanos;
+            if (m.probe == Monitor.Probe.FAILED) {
+                decide(m, m.probeBasis);
+                return;
+            }
+            boolean due;
+            if (DISCONNECT.equals(cause)) {
+                due =
+                        m.state == MonitorState.LIVE
+                                && Boolean.TRUE.equals(m.probeVerified)
+                                && m.connection != null
+                                && m.connection.equals(
+                                        exchange.getIn()
+                                                .getHeader(Headers.CONNECTION, String.class));
+            } else {
+                due = due(m, now, probeLead(m) + TOLERANCE_NANOS);
+            }
+            if (!due) {
+                return;
+            }
+            m.probe = Monitor.Probe.IN_FLIGHT;
+            m.probeBasis = m.lastHeardNanos;
+            exchange.getIn().setHeader(Headers.CAUSE, cause);
             exchange.getIn().setHeader(Headers.HOST, m.key.host());
             exchange.getIn().setHeader(Headers.CONFIG, m.key.config());
             exchange.getIn().setHeader(Headers.PROBE_ADDRESS, m.remoteAddress);
@@ -205,25 +251,30 @@ public final class MonitorRegistry extends ServiceSupport {
     }
 
     /**
-     * Takes the reconfirm probe's result. DEAD is declared here, and only here: the pair is still
-     * silent (no frame arrived while the probe was out) and the probe got no valid answer.
+     * Takes the reconfirm probe's result. A valid answer means not DEAD. No answer means DEAD once
+     * the pair has been silent for the threshold, at once if it has; after a dropped connection,
+     * only a refused probe (nothing listens any more) means DEAD at once. A frame that arrived
+     * while the probe was out makes the result void.
      */
     public void probeResult(Exchange exchange) {
         String id = exchange.getIn().getHeader(Headers.KEY, String.class);
         String result = exchange.getIn().getHeader(Headers.PROBE_RESULT, String.class);
+        String cause = exchange.getIn().getHeader(Headers.CAUSE, String.class);
         Monitor m = id == null ? null : monitors.get(id);
         if (m == null) {
             return;
         }
         long now = clock.getAsLong();
         synchronized (m) {
-            m.reconfirming = false;
-            if (m.lastHeardNanos != m.reconfirmBasis
-                    || (m.state != MonitorState.LIVE && m.state != MonitorState.WAITING)) {
+            if (m.probe != Monitor.Probe.IN_FLIGHT || m.lastHeardNanos != m.probeBasis) {
+                return;
+            }
+            m.probe = Monitor.Probe.NONE;
+            if (m.state != MonitorState.LIVE && m.state != MonitorState.WAITING) {
                 return;
             }
             String silence = seconds(now - m.quietSince());
-            if ("answered".equals(result)) {
+            if (ANSWERED.equals(result)) {
                 m.lastAnsweredNanos = now;
                 m.restored = null;
                 LOG.info("{} silent for {} s but answered the probe: not DEAD", m.key, silence);
@@ -235,17 +286,73 @@ public final class MonitorRegistry extends ServiceSupport {
                         "silent for " + silence + " s; probe answered");
                 return;
             }
-            String why;
-            if (m.state == MonitorState.LIVE) {
-                why = "silent for " + silence + " s";
-            } else if (m.restored == MonitorState.DEAD) {
-                why = "still silent after the listener restarted";
-            } else {
-                why = "not heard in the " + silence + " s since the listener started";
+            if (m.state == MonitorState.WAITING) {
+                String why =
+                        m.restored == MonitorState.DEAD
+                                ? "still silent after the listener restarted"
+                                : "not heard in the " + silence + " s since the listener started";
+                transition(m, MonitorState.DEAD, why + "; probe: " + result, now);
+                m.restored = null;
+                return;
             }
-            transition(m, MonitorState.DEAD, why + "; probe: " + result, now);
-            m.restored = null;
+            if (DISCONNECT.equals(cause)) {
+                if (REFUSED.equals(result)) {
+                    transition(
+                            m,
+                            MonitorState.DEAD,
+                            "connection closed without CLOSE; probe: " + result,
+                            now);
+                } else {
+                    LOG.info(
+                            "{} closed its connection; the probe was not conclusive ({}): DEAD only"
+                                    + " after the threshold",
+                            m.key,
+                            result);
+                }
+                return;
+            }
+            m.probe = Monitor.Probe.FAILED;
+            m.probeResult = result;
+            long left = m.lastHeardNanos + options.thresholdNanos() - now;
+            if (left <= TOLERANCE_NANOS) {
+                decide(m, m.probeBasis);
+            } else {
+                long basis = m.probeBasis;
+                watchdog.schedule(() -> decideLater(m, basis), left, TimeUnit.NANOSECONDS);
+            }
         }
+    }
+
+    private void decideLater(Monitor m, long basis) {
+        synchronized (m) {
+            decide(m, basis);
+        }
+    }
+
+    /**
+     * DEAD if the pair is LIVE, its probe failed, no frame came since, and the threshold passed.
+     */
+    private void decide(Monitor m, long basis) {
+        long now = clock.getAsLong();
+        if (m.state != MonitorState.LIVE
+                || m.probe != Monitor.Probe.FAILED
+                || m.lastHeardNanos != basis
+                || now - m.lastHeardNanos < options.thresholdNanos() - TOLERANCE_NANOS) {
+            return;
+        }
+        m.probe = Monitor.Probe.NONE;
+        transition(
+                m,
+                MonitorState.DEAD,
+                "silent for " + seconds(now - m.lastHeardNanos) + " s; probe: " + m.probeResult,
+                now);
+    }
+
+    /** How long before the threshold a LIVE pair's probe goes out. */
+    private long probeLead(Monitor m) {
+        return m.state == MonitorState.LIVE
+                ? options.probeTimeoutNanos() + options.checkIntervalNanos()
+                : 0;
     }
 
     /** The state of one pair, or {@code null} if never heard of. */
@@ -278,16 +385,37 @@ public final class MonitorRegistry extends ServiceSupport {
         return monitors.size();
     }
 
-    /** The connection {@code /ip:port} closed from the other side (see FrameDecoders). */
+    /**
+     * A connection ({@code /ip:port}) was closed by the other side. A LIVE pair whose frames came
+     * on it, and that did not say CLOSE, is probed at once instead of after the threshold: a killed
+     * process is DEAD in milliseconds. Only pairs that answered a probe when they became LIVE
+     * qualify, so a probe port that a firewall refuses cannot cause a false DEAD.
+     */
     public void connectionClosed(String connection) {
-        // the reconfirm on disconnect comes with the failover-speed work; nothing to do yet
+        if (!options.probeOnDisconnect() || !isStarted()) {
+            return;
+        }
+        for (Monitor m : monitors.values()) {
+            boolean probe;
+            synchronized (m) {
+                probe =
+                        m.state == MonitorState.LIVE
+                                && connection.equals(m.connection)
+                                && Boolean.TRUE.equals(m.probeVerified);
+            }
+            if (probe) {
+                reconfirm(m.key.id(), DISCONNECT, connection);
+            }
+        }
     }
 
-    private boolean due(Monitor m, long now, long threshold) {
+    private boolean due(Monitor m, long now, long lead) {
         long quiet = now - m.quietSince();
         return switch (m.state) {
-            case LIVE -> quiet >= threshold;
-            case WAITING -> m.restored == MonitorState.DEAD || (m.expected && quiet >= threshold);
+            case LIVE -> quiet >= options.thresholdNanos() - lead;
+            case WAITING ->
+                    m.restored == MonitorState.DEAD
+                            || (m.expected && quiet >= options.thresholdNanos() - TOLERANCE_NANOS);
             default -> false;
         };
     }
@@ -303,6 +431,9 @@ public final class MonitorRegistry extends ServiceSupport {
             store.append(saved(m));
         }
         LOG.info("{}: {} -> {} ({})", m.key, from, to, detail);
+        if (to == MonitorState.LIVE) {
+            verifyProbe(m);
+        }
         publisher.publish(
                 new Signal(
                         m.key.host(),
@@ -312,38 +443,101 @@ public final class MonitorRegistry extends ServiceSupport {
                         detail));
     }
 
-    /** Finds the pairs due for a reconfirm that nobody reported yet, and sends them to it. */
+    /**
+     * Sends to the reconfirm the pairs due for it (LIVE pairs a probe timeout before their
+     * threshold, expected or restored WAITING pairs), decides the ones whose failed probe is
+     * overdue, forgets pairs DEAD or CLOSE for longer than the retention, and saves the state.
+     */
     void watch() {
         if (!camelContext.isStarted()) {
             return;
         }
         publishRestoredClose();
         long now = clock.getAsLong();
-        long grace = options.thresholdNanos() + 2 * options.checkIntervalNanos();
         List<String> due = new ArrayList<>();
+        List<Monitor> old = new ArrayList<>();
         for (Monitor m : monitors.values()) {
             synchronized (m) {
-                if (!m.reconfirming && due(m, now, grace)) {
+                if (m.probe == Monitor.Probe.FAILED) {
+                    decide(m, m.probeBasis);
+                } else if (m.probe == Monitor.Probe.NONE && due(m, now, probeLead(m))) {
                     due.add(m.key.id());
+                } else if ((m.state == MonitorState.DEAD || m.state == MonitorState.CLOSE)
+                        && now - m.stateSinceNanos >= options.retentionNanos()
+                        && !m.expected) {
+                    old.add(m);
                 }
             }
         }
         for (String id : due) {
-            Exchange exchange = reconfirm.getEndpoint().createExchange();
-            exchange.getIn().setHeader(Headers.KEY, id);
-            exchange.getIn().setHeader(Headers.CAUSE, "watchdog");
-            reconfirm.process(
-                    exchange,
-                    doneSync -> {
-                        if (exchange.getException() != null) {
-                            LOG.warn(
-                                    "Reconfirm of {} failed: {}",
-                                    id,
-                                    exchange.getException().getMessage());
-                        }
-                    });
+            reconfirm(id, "watchdog", null);
+        }
+        for (Monitor m : old) {
+            if (monitors.remove(m.key.id(), m)) {
+                changed.set(true);
+                LOG.info(
+                        "Forgot {}: {} since {} (hotbackup.listener.retention)",
+                        m.key,
+                        m.state,
+                        m.stateSince);
+                activity.record(
+                        "evicted",
+                        m.key.host(),
+                        m.key.config(),
+                        m.state.name(),
+                        m.state + " since " + m.stateSince);
+            }
         }
         saveIfDue(now);
+    }
+
+    private void reconfirm(String id, String cause, String connection) {
+        Exchange exchange = reconfirm.getEndpoint().createExchange();
+        exchange.getIn().setHeader(Headers.KEY, id);
+        exchange.getIn().setHeader(Headers.CAUSE, cause);
+        if (connection != null) {
+            exchange.getIn().setHeader(Headers.CONNECTION, connection);
+        }
+        reconfirm.process(
+                exchange,
+                doneSync -> {
+                    if (exchange.getException() != null) {
+                        LOG.warn(
+                                "Reconfirm of {} failed: {}",
+                                id,
+                                exchange.getException().getMessage());
+                    }
+                });
+    }
+
+    /** Probes a pair that became LIVE, to know whether a dropped connection can be trusted. */
+    private void verifyProbe(Monitor m) {
+        if (!options.probeOnDisconnect() || m.probePort == 0 || m.remoteAddress == null) {
+            m.probeVerified = Boolean.FALSE;
+            return;
+        }
+        String address = m.remoteAddress;
+        int port = m.probePort;
+        prober.probe(
+                address,
+                port,
+                m.key.host(),
+                m.key.config(),
+                result -> {
+                    synchronized (m) {
+                        boolean ok = ANSWERED.equals(result);
+                        if (!ok && !Boolean.FALSE.equals(m.probeVerified)) {
+                            LOG.warn(
+                                    "{} does not answer the reconfirm probe on {}:{} ({}): a dropped"
+                                            + " connection will not fail it over before the threshold",
+                                    m.key,
+                                    address,
+                                    port,
+                                    result);
+                        }
+                        m.probeVerified = ok;
+                    }
+                });
     }
 
     /** A pair that was CLOSE when this listener stopped is CLOSE again: its signal is repeated. */

@@ -54,6 +54,28 @@ public final class ProbeMessages {
         return body + ' ' + (signer == null ? Signer.NONE : signer.sign(body));
     }
 
+    /**
+     * The answer to {@code request} by whichever instance it names, if {@code alive} says that
+     * instance answers; {@code null} otherwise. For a responder that stands for many instances (a
+     * load generator).
+     */
+    public static String answerAny(
+            String request,
+            long boot,
+            Signer signer,
+            java.util.function.BiPredicate<String, String> alive) {
+        String[] f = request.split(" ", -1);
+        if (f.length != 4 || !REQUEST.equals(f[0])) {
+            return null;
+        }
+        String host = dev.hotbackup.link.Names.decode(f[1]);
+        String config = dev.hotbackup.link.Names.decode(f[2]);
+        if (host == null || config == null || !alive.test(host, config)) {
+            return null;
+        }
+        return answer(request, host, config, boot, signer);
+    }
+
     /** Whether {@code answer} is a valid answer from (host, config) to the given nonce. */
     static boolean isValidAnswer(
             String answer, String host, String config, String nonce, Signer signer) {

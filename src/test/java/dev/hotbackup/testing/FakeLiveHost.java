@@ -42,6 +42,7 @@ public final class FakeLiveHost implements AutoCloseable {
     private ProbeResponder responder;
     private ScheduledFuture<?> beating;
     private volatile long lastSentNanos;
+    private volatile int announcedProbePort = -1;
 
     public FakeLiveHost(String host, String config, String secret, int listenerPort) {
         this.host = host;
@@ -95,7 +96,9 @@ public final class FakeLiveHost implements AutoCloseable {
                                 state,
                                 boot,
                                 seq.incrementAndGet(),
-                                responder.boundPort()));
+                                announcedProbePort >= 0
+                                        ? announcedProbePort
+                                        : responder.boundPort()));
         sendLine(line);
         return line;
     }
@@ -145,6 +148,22 @@ public final class FakeLiveHost implements AutoCloseable {
     /** Whether the probe is answered; a hung process answers nothing. */
     public void answerProbes(boolean answer) {
         answering.set(answer);
+    }
+
+    /** Closes the probe port (the process no longer listens), keeping the heartbeat connection. */
+    public void stopAnsweringPort() throws Exception {
+        responder.stop();
+    }
+
+    /** Drops the heartbeat connection (reset), as a network failure would; the process lives on. */
+    public void dropConnection() throws Exception {
+        socket.setSoLinger(true, 0);
+        socket.close();
+    }
+
+    /** Announces this probe port in its frames instead of the real one (a wrong setting). */
+    public void announceProbePort(int port) {
+        announcedProbePort = port;
     }
 
     /** Simulates a crash: no more frames, probe port closed, connection reset. */
