@@ -1,0 +1,518 @@
+package dev.hotbackup.bench;
+
+import dev.hotbackup.testing.ActivityFile;
+import dev.hotbackup.testing.HotBackupProcess;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.camel.test.AvailablePortFinder;
+
+/**
+ * The benchmark: real processes on this machine, camel-hot-backup and Camel's own failover side by
+ * side, then docs/benchmarks.md and its plots. {@code ./mvnw -Pbench verify} runs it; {@code
+ * -Dbench.quick=true} runs a few trials of each for a quick look; {@code
+ * -Dbench.sections=failover,alarms,scale,emitter,startup} picks sections.
+ */
+public final class Benchmark {
+
+    static final Duration SHORT = Duration.ofSeconds(2);
+    static final Duration DEFAULT = Duration.ofSeconds(60);
+
+    private final boolean quick = Boolean.getBoolean("bench.quick");
+    private final Set<String> sections =
+            Set.of(
+                    System.getProperty("bench.sections", "failover,alarms,scale,emitter,startup")
+                            .split(","));
+    private final int trials = quick ? 5 : 20;
+    private final Path work = Path.of("target/bench").toAbsolutePath();
+    private final long start = System.nanoTime();
+    final Results results = new Results();
+
+    public static void main(String[] args) throws Exception {
+        Benchmark b = new Benchmark();
+        int code = 0;
+        try {
+            b.run();
+        } catch (Exception e) {
+            e.printStackTrace(System.out);
+            code = 1;
+        }
+        System.exit(code);
+    }
+
+    private void run() throws Exception {
+        deleteTree(work);
+        Files.createDirectories(work);
+        results.quick = quick;
+        results.trials = trials;
+        say("camel-hot-backup benchmark (" + (quick ? "quick" : "full") + ") in " + work);
+        if (sections.contains("failover")) {
+            failover();
+        }
+        if (sections.contains("alarms")) {
+            falseAlarms();
+        }
+        if (sections.contains("scale")) {
+            scale();
+        }
+        if (sections.contains("emitter")) {
+            emitter();
+        }
+        if (sections.contains("startup")) {
+            startup();
+        }
+        results.minutes = (System.nanoTime() - start) / 60e9;
+        Report.write(results, Path.of("docs"));
+        say("written docs/benchmarks.md, docs/failover-time.png, docs/listener-scale.png");
+    }
+
+    // ---- 1 and 2: failover time, ours and Camel's master: side by side -------------------------
+
+    private void failover() throws Exception {
+        for (Kill kill : Kill.values()) {
+            results.failover.put(
+                    key("camel-hot-backup", SHORT, kill),
+                    sequential(
+                            () -> new OurPair(dir("ours-short-" + kill), SHORT),
+                            kill,
+                            SHORT.plusSeconds(30)));
+        }
+        for (Kill kill : Kill.values()) {
+            Duration bound = DEFAULT.plusSeconds(30);
+            String k = key("camel-hot-backup", DEFAULT, kill);
+            results.failover.put(
+                    k,
+                    kill == Kill.SIGSTOP
+                            ? parallel(
+                                    "ours-default-" + kill,
+                                    () -> new OurPair(dir(k + System.nanoTime()), DEFAULT),
+                                    kill,
+                                    bound)
+                            : sequential(
+                                    () -> new OurPair(dir("ours-default-" + kill), DEFAULT),
+                                    kill,
+                                    bound));
+        }
+        for (Kill kill : Kill.values()) {
+            // Camel's FileLockClusterService as fast as it stays stable: leader heartbeat every
+            // 100 ms, stale after 2 missed ones
+            String k = key("master: tuned", null, kill);
+            Duration bound = Duration.ofSeconds(kill == Kill.SIGSTOP ? 30 : 20);
+            results.failover.put(
+                    k,
+                    kill == Kill.SIGSTOP
+                            ? parallel(
+                                    "master-tuned-" + kill,
+                                    () -> new MasterPair(dir(k + System.nanoTime()), 100, 2, 0),
+                                    kill,
+                                    bound)
+                            : sequential(
+                                    () -> new MasterPair(dir("master-tuned-" + kill), 100, 2, 0),
+                                    kill,
+                                    bound));
+        }
+        for (Kill kill : Kill.values()) {
+            // Camel's defaults: heartbeat every 10 s, stale after 5 missed ones, 1 s initial delay
+            String k = key("master: default", null, kill);
+            results.failover.put(
+                    k,
+                    parallel(
+                            "master-default-" + kill,
+                            () -> new MasterPair(dir(k + System.nanoTime()), 10_000, 5, 1_000),
+                            kill,
+                            Duration.ofSeconds(150)));
+        }
+    }
+
+    static String key(String subject, Duration threshold, Kill kill) {
+        return subject
+                + (threshold == null ? "" : " (threshold " + threshold.toSeconds() + " s)")
+                + " | "
+                + kill.label;
+    }
+
+    /** All trials one after another on one subject. */
+    private List<Long> sequential(Maker make, Kill kill, Duration bound) throws Exception {
+        List<Long> out = new ArrayList<>();
+        try (FailoverSubject s = make.make()) {
+            for (int i = 0; i < trials; i++) {
+                long ms = s.trial(kill, i, bound);
+                out.add(ms);
+                say(String.format(Locale.ROOT, "  %s trial %d: %s", kill, i + 1, Stats.ms(ms)));
+            }
+        }
+        say("failover " + kill + ": " + Stats.of(out).row());
+        return out;
+    }
+
+    /** Trials that take a minute or more: ten subjects at once, started 5 s apart. */
+    private List<Long> parallel(String name, Maker make, Kill kill, Duration bound)
+            throws Exception {
+        int subjects = Math.min(10, trials);
+        int each = (trials + subjects - 1) / subjects;
+        ExecutorService pool = Executors.newFixedThreadPool(subjects);
+        List<Future<List<Long>>> futures = new ArrayList<>();
+        for (int p = 0; p < subjects; p++) {
+            int index = p;
+            futures.add(
+                    pool.submit(
+                            () -> {
+                                TimeUnit.SECONDS.sleep(5L * index);
+                                List<Long> out = new ArrayList<>();
+                                try (FailoverSubject s = make.make()) {
+                                    for (int i = 0; i < each; i++) {
+                                        long ms = s.trial(kill, i, bound);
+                                        out.add(ms);
+                                        say(
+                                                String.format(
+                                                        Locale.ROOT,
+                                                        "  %s %s #%d.%d: %s",
+                                                        name,
+                                                        kill,
+                                                        index,
+                                                        i,
+                                                        Stats.ms(ms)));
+                                    }
+                                }
+                                return out;
+                            }));
+        }
+        List<Long> all = new ArrayList<>();
+        for (Future<List<Long>> f : futures) {
+            all.addAll(f.get());
+        }
+        pool.shutdown();
+        List<Long> firstN = all.subList(0, Math.min(trials, all.size()));
+        say("failover " + name + ": " + Stats.of(firstN).row());
+        return new ArrayList<>(firstN);
+    }
+
+    // ---- 3 and 5: false alarms, heartbeat gaps under load, emitter cost -------------------------
+
+    private void falseAlarms() throws Exception {
+        int pauses = quick ? 10 : 100;
+        try (OurPair pair = new OurPair(dir("alarms-pauses"), SHORT)) {
+            pair.ready();
+            ActivityFile activity = pair.backup().activity();
+            for (int i = 0; i < pauses; i++) {
+                pair.live().pause();
+                TimeUnit.MILLISECONDS.sleep(SHORT.toMillis() / 2);
+                pair.live().resume();
+                // back to a steady heartbeat before the next pause
+                TimeUnit.MILLISECONDS.sleep(SHORT.toMillis() / 2 + 500);
+            }
+            results.pauses = pauses;
+            results.pauseDeads =
+                    activity.matching("\"event\":\"signal\"", "\"state\":\"DEAD\"").size();
+            say(
+                    "pauses at half the threshold: "
+                            + pauses
+                            + ", DEAD signals: "
+                            + results.pauseDeads);
+        }
+
+        Path dir = dir("alarms-busy");
+        Path burn = Files.createDirectories(dir.resolve("burn-routes"));
+        StringBuilder routes = new StringBuilder();
+        for (int i = 1; i <= 8; i++) {
+            routes.append(
+                    """
+                    - route:
+                        id: burn-%d
+                        from:
+                          uri: scheduler:burn-%d
+                          parameters:
+                            delay: 0
+                            initialDelay: 0
+                          steps:
+                            - loop:
+                                constant: 100000
+                                steps:
+                                  - setBody:
+                                      simple: "${random(1000)}"
+                    """
+                            .formatted(i, i));
+        }
+        Files.writeString(burn.resolve("burn.camel.yaml"), routes);
+        int port = AvailablePortFinder.getNextAvailable();
+        try (GapRecorder gaps = new GapRecorder();
+                HotBackupProcess backup =
+                        new HotBackupProcess(
+                                        "backupB",
+                                        dir.resolve("backup"),
+                                        HotBackupProcess.packagedJar())
+                                .set("hotbackup.listener.port", port)
+                                .set("hotbackup.listener.bind-address", "127.0.0.1")
+                                .set("hotbackup.listener.threshold", SHORT.toMillis() + "ms")
+                                .set("hotbackup.secret", "bench-secret");
+                HotBackupProcess live =
+                        new HotBackupProcess(
+                                        "serverA",
+                                        dir.resolve("live"),
+                                        HotBackupProcess.packagedJar())
+                                .withRoutes(burn)
+                                .set(
+                                        "hotbackup.backup-location",
+                                        "127.0.0.1:" + port + ",127.0.0.1:" + gaps.port())
+                                .set("hotbackup.secret", "bench-secret")) {
+            backup.start().awaitStarted();
+            live.start().awaitStarted();
+            ActivityFile activity = backup.activity();
+            activity.await(1, Duration.ofSeconds(60), "\"state\":\"LIVE\"");
+            TimeUnit.SECONDS.sleep(5);
+            gaps.reset();
+            long cpu0 = Proc.cpuNanos(live.pid());
+            long t0 = System.nanoTime();
+            TimeUnit.SECONDS.sleep(quick ? 15 : 60);
+            double cores = (Proc.cpuNanos(live.pid()) - cpu0) / (double) (System.nanoTime() - t0);
+            results.busyCores = cores;
+            results.busyGaps = Stats.of(gaps.gapsMillis());
+            results.busyDeads =
+                    activity.matching("\"event\":\"signal\"", "\"state\":\"DEAD\"").size();
+            say(
+                    String.format(
+                            Locale.ROOT,
+                            "saturated live host: %.2f cores busy, heartbeat gaps %s, DEAD signals %d",
+                            cores,
+                            results.busyGaps.row(),
+                            results.busyDeads));
+        }
+    }
+
+    private void emitter() throws Exception {
+        Duration window = Duration.ofSeconds(quick ? 20 : 60);
+        try (GapRecorder gaps = new GapRecorder();
+                HotBackupProcess live =
+                        new HotBackupProcess(
+                                        "serverA",
+                                        dir("emitter/live"),
+                                        HotBackupProcess.packagedJar())
+                                .set("hotbackup.backup-location", "127.0.0.1:" + gaps.port())
+                                .set("hotbackup.allow-unsigned", "false")
+                                .set("hotbackup.secret", "bench-secret");
+                HotBackupProcess idle =
+                        new HotBackupProcess(
+                                "idle", dir("emitter/idle"), HotBackupProcess.packagedJar())) {
+            live.start().awaitStarted();
+            idle.start().awaitStarted();
+            TimeUnit.SECONDS.sleep(10);
+            gaps.reset();
+            long live0 = Proc.cpuNanos(live.pid());
+            long idle0 = Proc.cpuNanos(idle.pid());
+            long t0 = System.nanoTime();
+            TimeUnit.NANOSECONDS.sleep(window.toNanos());
+            long elapsed = System.nanoTime() - t0;
+            results.emitterCpu = (Proc.cpuNanos(live.pid()) - live0) / (double) elapsed;
+            results.idleCpu = (Proc.cpuNanos(idle.pid()) - idle0) / (double) elapsed;
+            results.emitterGaps = Stats.of(gaps.gapsMillis());
+            results.emitterFrames = gaps.count();
+            say(
+                    String.format(
+                            Locale.ROOT,
+                            "emitter: %.3f %% of a core (an idle instance: %.3f %%), gaps %s",
+                            results.emitterCpu * 100,
+                            results.idleCpu * 100,
+                            results.emitterGaps.row()));
+        }
+    }
+
+    // ---- 4: scale of one listener
+    // ----------------------------------------------------------------
+
+    private void scale() throws Exception {
+        int[] sizes = quick ? new int[] {100, 1000} : new int[] {100, 1000, 10_000};
+        Duration threshold = Duration.ofSeconds(5);
+        for (int n : sizes) {
+            int port = AvailablePortFinder.getNextAvailable();
+            try (HotBackupProcess listener =
+                    new HotBackupProcess(
+                                    "backupB", dir("scale-" + n), HotBackupProcess.packagedJar())
+                            .jvmArg("-Xmx512m")
+                            .set("hotbackup.listener.port", port)
+                            .set("hotbackup.listener.bind-address", "127.0.0.1")
+                            .set("hotbackup.listener.threshold", threshold.toMillis() + "ms")
+                            .set("hotbackup.secret", "bench-secret")) {
+                listener.start().awaitStarted();
+                ActivityFile activity = listener.activity();
+                try (LoadGenerator gen =
+                        new LoadGenerator(n, Math.min(20, n), port, "bench-secret")) {
+                    long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+                    while (activity.matching("\"event\":\"signal\"", "\"state\":\"LIVE\"").size()
+                            < n) {
+                        if (System.nanoTime() > deadline) {
+                            throw new IllegalStateException("not all " + n + " pairs became LIVE");
+                        }
+                        TimeUnit.MILLISECONDS.sleep(500);
+                    }
+                    TimeUnit.SECONDS.sleep(10);
+                    long cpu0 = Proc.cpuNanos(listener.pid());
+                    long sent0 = gen.sent();
+                    long t0 = System.nanoTime();
+                    TimeUnit.SECONDS.sleep(quick ? 10 : 20);
+                    long elapsed = System.nanoTime() - t0;
+                    ScaleRow row = new ScaleRow();
+                    row.pairs = n;
+                    row.cores = (Proc.cpuNanos(listener.pid()) - cpu0) / (double) elapsed;
+                    row.framesPerSecond = (gen.sent() - sent0) * 1e9 / elapsed;
+                    row.heapMiB = Proc.heapAfterGc(listener.pid()) / 1048576.0;
+                    row.rssMiB = Proc.rss(listener.pid()) / 1048576.0;
+                    row.rejected = activity.matching("\"event\":\"rejected\"").size();
+
+                    List<Integer> all = new ArrayList<>();
+                    for (int i = 0; i < n; i++) {
+                        all.add(i);
+                    }
+                    Collections.shuffle(all, new Random(n));
+                    List<Integer> silent = all.subList(0, n / 10);
+                    long[] lastSent = gen.silence(silent);
+                    TimeUnit.MILLISECONDS.sleep(threshold.toMillis() + 10_000);
+                    Map<String, Long> deadAt = new LinkedHashMap<>();
+                    for (String line :
+                            activity.matching("\"event\":\"signal\"", "\"state\":\"DEAD\"")) {
+                        String host = line.replaceAll(".*\"host\":\"([^\"]+)\".*", "$1");
+                        String time = line.replaceAll(".*\"time\":\"([^\"]+)\".*", "$1");
+                        deadAt.put(host, Instant.parse(time).toEpochMilli());
+                    }
+                    List<Long> lateness = new ArrayList<>();
+                    for (int k = 0; k < silent.size(); k++) {
+                        Long at = deadAt.get(LoadGenerator.host(silent.get(k)));
+                        lateness.add(at == null ? -1 : at - (lastSent[k] + threshold.toMillis()));
+                    }
+                    row.lateness = Stats.of(lateness);
+                    row.falseDeads = deadAt.size() - (silent.size() - row.lateness.missing());
+                    results.scale.add(row);
+                    say(
+                            String.format(
+                                    Locale.ROOT,
+                                    "scale %d pairs: %.0f frames/s, %.2f cores, heap %.0f MiB, rss %.0f MiB, DEAD lateness %s, other DEAD %d",
+                                    n,
+                                    row.framesPerSecond,
+                                    row.cores,
+                                    row.heapMiB,
+                                    row.rssMiB,
+                                    row.lateness.row(),
+                                    row.falseDeads));
+                }
+            }
+        }
+    }
+
+    // ---- 6: start-up
+    // -------------------------------------------------------------------------------
+
+    private void startup() throws Exception {
+        int port = AvailablePortFinder.getNextAvailable();
+        try (HotBackupProcess backup =
+                        new HotBackupProcess(
+                                        "backupB",
+                                        dir("startup/backup"),
+                                        HotBackupProcess.packagedJar())
+                                .set("hotbackup.listener.port", port)
+                                .set("hotbackup.listener.bind-address", "127.0.0.1")
+                                .set("hotbackup.secret", "bench-secret");
+                HotBackupProcess live =
+                        new HotBackupProcess(
+                                        "serverA",
+                                        dir("startup/live"),
+                                        HotBackupProcess.packagedJar())
+                                .set("hotbackup.backup-location", "127.0.0.1:" + port)
+                                .set("hotbackup.secret", "bench-secret")) {
+            backup.start().awaitStarted();
+            ActivityFile activity = backup.activity();
+            List<Long> times = new ArrayList<>();
+            for (int i = 1; i <= trials; i++) {
+                long t0 = System.currentTimeMillis();
+                live.start();
+                String first =
+                        activity.await(
+                                        i,
+                                        Duration.ofSeconds(60),
+                                        "\"event\":\"signal\"",
+                                        "\"state\":\"LIVE\"")
+                                .get(i - 1);
+                long at =
+                        Instant.parse(first.replaceAll(".*\"time\":\"([^\"]+)\".*", "$1"))
+                                .toEpochMilli();
+                times.add(at - t0);
+                live.kill();
+                activity.await(
+                        i, Duration.ofSeconds(60), "\"event\":\"signal\"", "\"state\":\"DEAD\"");
+            }
+            results.startup = Stats.of(times);
+            say("start to first LIVE: " + results.startup.row());
+        }
+    }
+
+    // ---- helpers
+    // -------------------------------------------------------------------------------------
+
+    private Path dir(String name) throws IOException {
+        return Files.createDirectories(work.resolve(name.replaceAll("[^A-Za-z0-9.-]+", "-")));
+    }
+
+    private void say(String text) {
+        System.out.printf(Locale.ROOT, "[%7.1f s] %s%n", (System.nanoTime() - start) / 1e9, text);
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> all = Files.walk(root)) {
+            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+
+    interface Maker {
+        FailoverSubject make() throws Exception;
+    }
+
+    /** One size of the scale test. */
+    static final class ScaleRow {
+        int pairs;
+        double framesPerSecond;
+        double cores;
+        double heapMiB;
+        double rssMiB;
+        int rejected;
+        Stats lateness;
+        int falseDeads;
+    }
+
+    /** Everything measured, for the report. */
+    static final class Results {
+        boolean quick;
+        int trials;
+        double minutes;
+        final Map<String, List<Long>> failover = new LinkedHashMap<>();
+        int pauses;
+        int pauseDeads = -1;
+        double busyCores;
+        Stats busyGaps;
+        int busyDeads = -1;
+        double emitterCpu = -1;
+        double idleCpu;
+        Stats emitterGaps;
+        int emitterFrames;
+        final List<ScaleRow> scale = new ArrayList<>();
+        Stats startup;
+    }
+}

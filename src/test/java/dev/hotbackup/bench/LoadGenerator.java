@@ -1,0 +1,181 @@
+package dev.hotbackup.bench;
+
+import dev.hotbackup.link.FrameState;
+import dev.hotbackup.link.HeartbeatCodec;
+import dev.hotbackup.link.HeartbeatFrame;
+import dev.hotbackup.link.Signer;
+import dev.hotbackup.probe.ProbeMessages;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Many live hosts in one JVM: {@code pairs} (host, config) pairs heartbeating every 100 ms with the
+ * real signed protocol, spread over a few connections (each 100 ms batch of a connection is one
+ * write), and a probe responder answering for every pair that is not silenced.
+ */
+final class LoadGenerator implements AutoCloseable {
+
+    private final int pairs;
+    private final long boot = System.currentTimeMillis();
+    private final HeartbeatCodec codec;
+    private final Signer signer;
+    private final long[] seq;
+    private final long[] lastSent;
+    private final Set<Integer> silenced = ConcurrentHashMap.newKeySet();
+    private final List<Socket> sockets = new ArrayList<>();
+    private final ScheduledExecutorService senders;
+    private final ServerSocket responder;
+    private final ExecutorService answering = Executors.newFixedThreadPool(8);
+    private final AtomicLong sent = new AtomicLong();
+
+    LoadGenerator(int pairs, int connections, int listenerPort, String secret) throws IOException {
+        this.pairs = pairs;
+        this.signer = Signer.of(secret);
+        this.codec = new HeartbeatCodec(signer);
+        this.seq = new long[pairs];
+        this.lastSent = new long[pairs];
+        responder = new ServerSocket(0, 1024, InetAddress.getLoopbackAddress());
+        Thread accept = new Thread(this::answerProbes, "generator-probes");
+        accept.setDaemon(true);
+        accept.start();
+        senders = Executors.newScheduledThreadPool(2);
+        int per = (pairs + connections - 1) / connections;
+        for (int c = 0; c < connections; c++) {
+            int from = c * per;
+            int to = Math.min(pairs, from + per);
+            if (from >= to) {
+                break;
+            }
+            Socket s = new Socket("127.0.0.1", listenerPort);
+            s.setTcpNoDelay(true);
+            sockets.add(s);
+            // spread the connections over the 100 ms period
+            senders.scheduleAtFixedRate(
+                    () -> send(s, from, to), c * 100L / connections, 100, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    static String host(int i) {
+        return "gen-" + i;
+    }
+
+    private void send(Socket s, int from, int to) {
+        StringBuilder batch = new StringBuilder((to - from) * 100);
+        List<Integer> included = new ArrayList<>(to - from);
+        for (int i = from; i < to; i++) {
+            if (silenced.contains(i)) {
+                continue;
+            }
+            seq[i]++;
+            batch.append(
+                            codec.encode(
+                                    new HeartbeatFrame(
+                                            host(i),
+                                            "base",
+                                            FrameState.LIVE,
+                                            boot,
+                                            seq[i],
+                                            responder.getLocalPort())))
+                    .append('\n');
+            included.add(i);
+        }
+        try {
+            OutputStream out = s.getOutputStream();
+            out.write(batch.toString().getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            long now = System.currentTimeMillis();
+            for (int i : included) {
+                lastSent[i] = now;
+            }
+            sent.addAndGet(included.size());
+        } catch (IOException e) {
+            // the listener went away; the benchmark notices
+        }
+    }
+
+    private void answerProbes() {
+        while (!responder.isClosed()) {
+            try {
+                Socket s = responder.accept();
+                answering.submit(() -> answer(s));
+            } catch (IOException e) {
+                return;
+            }
+        }
+    }
+
+    private void answer(Socket s) {
+        try (s;
+                BufferedReader in =
+                        new BufferedReader(
+                                new InputStreamReader(
+                                        s.getInputStream(), StandardCharsets.US_ASCII))) {
+            String request = in.readLine();
+            if (request == null) {
+                return;
+            }
+            String answer =
+                    ProbeMessages.answerAny(
+                            request,
+                            boot,
+                            signer,
+                            (host, config) ->
+                                    !silenced.contains(Integer.parseInt(host.substring(4))));
+            if (answer != null) {
+                s.getOutputStream().write((answer + "\n").getBytes(StandardCharsets.US_ASCII));
+            }
+        } catch (IOException | RuntimeException e) {
+            // a probe we could not answer
+        }
+    }
+
+    /** Frames sent so far. */
+    long sent() {
+        return sent.get();
+    }
+
+    /** Stops heartbeats and probe answers of these pairs; returns each one's last send time. */
+    long[] silence(List<Integer> which) {
+        silenced.addAll(which);
+        // a batch being written now may still carry them: wait for every connection's next turn
+        try {
+            TimeUnit.MILLISECONDS.sleep(250);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        long[] last = new long[which.size()];
+        for (int k = 0; k < which.size(); k++) {
+            last[k] = lastSent[which.get(k)];
+        }
+        return last;
+    }
+
+    int pairs() {
+        return pairs;
+    }
+
+    @Override
+    public void close() throws IOException {
+        senders.shutdownNow();
+        answering.shutdownNow();
+        responder.close();
+        for (Socket s : sockets) {
+            s.close();
+        }
+    }
+}

@@ -1,0 +1,60 @@
+package dev.hotbackup.bench;
+
+import java.util.concurrent.TimeUnit;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.file.cluster.FileLockClusterService;
+import org.apache.camel.main.Main;
+import org.apache.camel.main.MainListenerSupport;
+
+/**
+ * The benchmark's peer: Camel's own failover. A master: route on a FileLockClusterService over a
+ * shared folder runs the same file route as camel-hot-backup's takeover route, on whichever member
+ * holds the lock. Prints LEADER when it becomes the leader.
+ *
+ * <p>Arguments: lock folder, files folder, acquireLockInterval (ms), heartbeatTimeoutMultiplier,
+ * acquireLockDelay (ms).
+ */
+public final class MasterPeer {
+
+    private MasterPeer() {}
+
+    public static void main(String[] args) throws Exception {
+        String root = args[0];
+        String files = args[1];
+        FileLockClusterService cluster = new FileLockClusterService();
+        cluster.setRoot(root);
+        cluster.setAcquireLockInterval(Long.parseLong(args[2]), TimeUnit.MILLISECONDS);
+        cluster.setHeartbeatTimeoutMultiplier(Integer.parseInt(args[3]));
+        cluster.setAcquireLockDelay(Long.parseLong(args[4]), TimeUnit.MILLISECONDS);
+        Main main = new Main();
+        main.configure().setRoutesCollectorEnabled(false);
+        main.configure()
+                .addRoutesBuilder(
+                        new RouteBuilder() {
+                            @Override
+                            public void configure() {
+                                from("master:bench:file:"
+                                                + files
+                                                + "/inbox?include=trial-.*\\.txt&initialDelay=0&delay=20&delete=true")
+                                        .routeId("bench-takeover")
+                                        .setBody(simple(FailoverSubject.STAMP))
+                                        .to("file:" + files + "/out?tempPrefix=.tmp-");
+                                from("master:bench:timer:leader?repeatCount=1&delay=0")
+                                        .routeId("leader")
+                                        .log("LEADER");
+                            }
+                        });
+        main.addMainListener(
+                new MainListenerSupport() {
+                    @Override
+                    public void afterConfigure(org.apache.camel.main.BaseMainSupport m) {
+                        try {
+                            m.getCamelContext().addService(cluster);
+                        } catch (Exception e) {
+                            throw new IllegalStateException(e);
+                        }
+                    }
+                });
+        main.run();
+    }
+}

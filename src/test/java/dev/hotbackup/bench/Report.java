@@ -1,0 +1,344 @@
+package dev.hotbackup.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** Writes docs/benchmarks.md from the results, with the machine it ran on and the targets. */
+final class Report {
+
+    private Report() {}
+
+    static void write(Benchmark.Results r, Path docs) throws Exception {
+        Files.createDirectories(docs);
+        if (!r.failover.isEmpty()) {
+            Charts.failoverDistribution(r.failover, docs.resolve("failover-time.png"));
+        }
+        if (!r.scale.isEmpty()) {
+            Charts.scale(r.scale, docs.resolve("listener-scale.png"));
+        }
+        StringBuilder md = new StringBuilder();
+        md.append("# Benchmarks\n\n");
+        md.append(
+                        "Measured with `./mvnw -Pbench verify` (the harness is `src/test/java/dev/hotbackup/bench`), ")
+                .append(r.quick ? "**quick run** (`-Dbench.quick=true`), " : "full run, ")
+                .append(String.format(Locale.ROOT, "%.0f minutes, ", r.minutes))
+                .append(ZonedDateTime.now().format(DateTimeFormatter.RFC_1123_DATE_TIME))
+                .append(
+                        ".\nEvery figure comes from real processes (the packaged jar) on this one machine, on loopback.\n\n");
+        md.append("Machine: ").append(machine()).append("\n\n");
+
+        targets(r, md);
+        failover(r, md);
+        alarms(r, md);
+        scale(r, md);
+        emitter(r, md);
+        if (r.startup != null) {
+            md.append(
+                            "## Start-up\n\nProcess start of the live host to the backup's first LIVE signal, ")
+                    .append(r.startup.n())
+                    .append(
+                            " starts:\n\n| p50 | p95 | p99 | max | trials |\n|---|---|---|---|---|\n| ")
+                    .append(r.startup.row())
+                    .append(" |\n\n");
+        }
+        Files.writeString(docs.resolve("benchmarks.md"), md.toString());
+    }
+
+    private static void targets(Benchmark.Results r, StringBuilder md) {
+        md.append("## Targets\n\n| target | measured | met |\n|---|---|---|\n");
+        Stats kill = stats(r, Benchmark.key("camel-hot-backup", Benchmark.DEFAULT, Kill.SIGKILL));
+        if (kill != null) {
+            row(
+                    md,
+                    "SIGKILL at the default 60 s threshold: takeover under 500 ms p99",
+                    "p99 " + Stats.ms(kill.p99()),
+                    kill.p99() >= 0 && kill.p99() < 500 && kill.missing() == 0);
+        }
+        for (java.time.Duration t : List.of(Benchmark.SHORT, Benchmark.DEFAULT)) {
+            Stats hung = stats(r, Benchmark.key("camel-hot-backup", t, Kill.SIGSTOP));
+            if (hung != null) {
+                long over = hung.p99() - t.toMillis();
+                row(
+                        md,
+                        "hung at "
+                                + t.toSeconds()
+                                + " s: failover no later than threshold + 250 ms p99 (DEAD plus the takeover)",
+                        "p99 threshold + " + Stats.ms(over),
+                        hung.p99() >= 0 && over <= 250 && hung.missing() == 0);
+            }
+        }
+        if (r.pauseDeads >= 0) {
+            row(
+                    md,
+                    "zero false DEAD: " + r.pauses + " pauses at half the threshold",
+                    r.pauseDeads + " DEAD",
+                    r.pauseDeads == 0);
+        }
+        if (r.busyDeads >= 0) {
+            row(
+                    md,
+                    "zero false DEAD: live host's CPU saturated by its own routes",
+                    r.busyDeads + " DEAD",
+                    r.busyDeads == 0);
+            row(
+                    md,
+                    "heartbeat gap p99 under 150 ms with the CPU saturated",
+                    "p99 " + Stats.ms(r.busyGaps.p99()),
+                    r.busyGaps.p99() < 150);
+        }
+        for (Benchmark.ScaleRow s : r.scale) {
+            if (s.pairs == 10_000) {
+                row(
+                        md,
+                        "10,000 pairs at 10 Hz within 1 core",
+                        String.format(Locale.ROOT, "%.2f cores", s.cores),
+                        s.cores <= 1.0);
+                row(
+                        md,
+                        "10,000 pairs within 512 MiB heap",
+                        String.format(Locale.ROOT, "%.0f MiB after GC (-Xmx512m)", s.heapMiB),
+                        s.heapMiB <= 512);
+                row(
+                        md,
+                        "DEAD lateness p99 under 250 ms (1,000 go silent at once)",
+                        "p99 " + Stats.ms(s.lateness.p99()),
+                        s.lateness.p99() >= 0
+                                && s.lateness.p99() < 250
+                                && s.lateness.missing() == 0);
+            }
+        }
+        if (r.emitterCpu >= 0) {
+            row(
+                    md,
+                    "emitter under 0.5 % of one core at 10 Hz",
+                    String.format(Locale.ROOT, "%.2f %% (whole process)", r.emitterCpu * 100),
+                    r.emitterCpu < 0.005);
+        }
+        if (r.startup != null) {
+            row(
+                    md,
+                    "process start to first LIVE under 3 s",
+                    "p99 " + Stats.ms(r.startup.p99()),
+                    r.startup.p99() < 3000);
+        }
+        md.append('\n');
+    }
+
+    private static void failover(Benchmark.Results r, StringBuilder md) {
+        if (r.failover.isEmpty()) {
+            return;
+        }
+        md.append(
+                        "## Failover time\n\nFrom the moment the live process is killed, hung or stopped to the first file ")
+                .append(
+                        "processed by the takeover route on the other process (a file route polling every 20 ms, the same ")
+                .append("route on both sides; the trial file is dropped right after the kill).\n\n")
+                .append(
+                        "| scenario | p50 | p95 | p99 | max | trials |\n|---|---|---|---|---|---|\n");
+        for (Map.Entry<String, List<Long>> e : r.failover.entrySet()) {
+            md.append("| ")
+                    .append(e.getKey())
+                    .append(" | ")
+                    .append(Stats.of(e.getValue()).row())
+                    .append(" |\n");
+        }
+        md.append("\n![failover time distribution](failover-time.png)\n\n");
+        md.append(
+                        "### Against Camel's own failover\n\nOur p50 and p99 over theirs, per scenario (lower is better; ")
+                .append("\"never\" when their member took over in no trial within the bound).\n\n")
+                .append(
+                        "| scenario | camel-hot-backup 60 s p50 / p99 | master: tuned p50 / p99 | ratio p99 | master: default p50 / p99 | ratio p99 |\n|---|---|---|---|---|---|\n");
+        for (Kill kill : Kill.values()) {
+            Stats ours = stats(r, Benchmark.key("camel-hot-backup", Benchmark.DEFAULT, kill));
+            Stats tuned = stats(r, Benchmark.key("master: tuned", null, kill));
+            Stats def = stats(r, Benchmark.key("master: default", null, kill));
+            if (ours == null) {
+                continue;
+            }
+            md.append("| ")
+                    .append(kill.label)
+                    .append(" | ")
+                    .append(pp(ours))
+                    .append(" | ")
+                    .append(pp(tuned))
+                    .append(" | ")
+                    .append(ratio(ours, tuned))
+                    .append(" | ")
+                    .append(pp(def))
+                    .append(" | ")
+                    .append(ratio(ours, def))
+                    .append(" |\n");
+        }
+        md.append(
+                        "\nConfiguration: camel-hot-backup as packaged (heartbeat 100 ms, check interval min(threshold/20, ")
+                .append(
+                        "100 ms), probe timeout min(1 s, threshold/4), probe on disconnect on), backup in full-backup mode ")
+                .append(
+                        "(-b), HMAC secret set. Camel's master: `FileLockClusterService` on a local folder; *default*: ")
+                .append(
+                        "acquireLockInterval 10 s, heartbeatTimeoutMultiplier 5, acquireLockDelay 1 s; *tuned*: 100 ms, 2, 0 ")
+                .append(
+                        "(the leader is stale after 200 ms without a heartbeat written to the lock folder). Trials that take ")
+                .append("a minute or more run on ten pairs at once, started 5 s apart.\n\n");
+    }
+
+    private static void alarms(Benchmark.Results r, StringBuilder md) {
+        if (r.pauseDeads < 0) {
+            return;
+        }
+        md.append(
+                        "## False alarms\n\n| scenario | DEAD signals | heartbeat gaps p50 / p95 / p99 / max |\n|---|---|---|\n")
+                .append("| ")
+                .append(r.pauses)
+                .append(" pauses (SIGSTOP) of the live process for half the 2 s threshold | ")
+                .append(r.pauseDeads)
+                .append(" | |\n");
+        if (r.busyGaps != null) {
+            md.append("| live host with 8 busy routes on ")
+                    .append(Runtime.getRuntime().availableProcessors())
+                    .append(
+                            String.format(
+                                    Locale.ROOT,
+                                    " cores (%.2f cores used by the process) | ",
+                                    r.busyCores))
+                    .append(r.busyDeads)
+                    .append(" | ")
+                    .append(Stats.ms(r.busyGaps.p50()))
+                    .append(" / ")
+                    .append(Stats.ms(r.busyGaps.p95()))
+                    .append(" / ")
+                    .append(Stats.ms(r.busyGaps.p99()))
+                    .append(" / ")
+                    .append(Stats.ms(r.busyGaps.max()))
+                    .append(" |\n");
+        }
+        md.append('\n');
+    }
+
+    private static void scale(Benchmark.Results r, StringBuilder md) {
+        if (r.scale.isEmpty()) {
+            return;
+        }
+        md.append(
+                        "## Scale of one listener\n\nA load generator speaks the real signed protocol for N pairs at 10 heartbeats ")
+                .append(
+                        "a second each, over up to 20 connections, and answers their probes. Threshold 5 s, listener heap ")
+                .append(
+                        "limit 512 MiB. Then a random tenth stop heartbeating and answering at once: DEAD lateness is the time ")
+                .append("of the DEAD signal past their last frame plus the threshold.\n\n")
+                .append(
+                        "| pairs | frames/s | listener CPU | heap after GC | RSS | refused | DEAD lateness p50 / p99 / max | missed / other DEAD |\n|---|---|---|---|---|---|---|---|\n");
+        for (Benchmark.ScaleRow s : r.scale) {
+            md.append(
+                    String.format(
+                            Locale.ROOT,
+                            "| %d | %.0f | %.2f cores | %.0f MiB | %.0f MiB | %d | %s / %s / %s | %d / %d |\n",
+                            s.pairs,
+                            s.framesPerSecond,
+                            s.cores,
+                            s.heapMiB,
+                            s.rssMiB,
+                            s.rejected,
+                            Stats.ms(s.lateness.p50()),
+                            Stats.ms(s.lateness.p99()),
+                            Stats.ms(s.lateness.max()),
+                            s.lateness.missing(),
+                            s.falseDeads));
+        }
+        md.append("\n![listener CPU and heap](listener-scale.png)\n\n");
+    }
+
+    private static void emitter(Benchmark.Results r, StringBuilder md) {
+        if (r.emitterCpu < 0) {
+            return;
+        }
+        md.append(
+                String.format(
+                        Locale.ROOT,
+                        "## Emitter cost\n\nA live host that only heartbeats (10 Hz) used %.3f %% of one core, the whole process; "
+                                + "an idle instance with nothing configured used %.3f %%. %d heartbeats arrived, gaps p50 / p99 / max: %s / %s / %s.\n\n",
+                        r.emitterCpu * 100,
+                        r.idleCpu * 100,
+                        r.emitterFrames,
+                        Stats.ms(r.emitterGaps.p50()),
+                        Stats.ms(r.emitterGaps.p99()),
+                        Stats.ms(r.emitterGaps.max())));
+    }
+
+    private static Stats stats(Benchmark.Results r, String key) {
+        List<Long> v = r.failover.get(key);
+        return v == null ? null : Stats.of(v);
+    }
+
+    private static String pp(Stats s) {
+        if (s == null) {
+            return "not run";
+        }
+        if (s.p50() < 0) {
+            return "never";
+        }
+        return Stats.ms(s.p50())
+                + " / "
+                + Stats.ms(s.p99())
+                + (s.missing() > 0 ? " (" + s.missing() + " never)" : "");
+    }
+
+    private static String ratio(Stats ours, Stats theirs) {
+        if (theirs == null) {
+            return "";
+        }
+        if (theirs.p99() < 0 || theirs.missing() > 0) {
+            return "they did not fail over";
+        }
+        return String.format(Locale.ROOT, "%.2f", ours.p99() / (double) theirs.p99());
+    }
+
+    private static void row(StringBuilder md, String target, String measured, boolean met) {
+        md.append("| ")
+                .append(target)
+                .append(" | ")
+                .append(measured)
+                .append(" | ")
+                .append(met ? "yes" : "**no**")
+                .append(" |\n");
+    }
+
+    private static String machine() {
+        try {
+            String cpu =
+                    Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
+                            .filter(l -> l.startsWith("model name"))
+                            .findFirst()
+                            .map(l -> l.substring(l.indexOf(':') + 1).trim())
+                            .orElse("unknown CPU");
+            String mem =
+                    Files.readAllLines(Path.of("/proc/meminfo")).stream()
+                            .filter(l -> l.startsWith("MemTotal"))
+                            .findFirst()
+                            .map(l -> Long.parseLong(l.replaceAll("\\D", "")) / 1048576 + " GiB")
+                            .orElse("?");
+            String kernel = Files.readString(Path.of("/proc/sys/kernel/osrelease")).trim();
+            return Runtime.getRuntime().availableProcessors()
+                    + " cores ("
+                    + cpu
+                    + "), "
+                    + mem
+                    + " RAM, Linux "
+                    + kernel
+                    + ", "
+                    + System.getProperty("java.vm.name")
+                    + " "
+                    + System.getProperty("java.version")
+                    + ", Apache Camel "
+                    + new org.apache.camel.impl.DefaultCamelContext().getVersion();
+        } catch (IOException | RuntimeException e) {
+            return "unknown (" + e.getMessage() + ")";
+        }
+    }
+}
