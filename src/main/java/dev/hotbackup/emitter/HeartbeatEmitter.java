@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntSupplier;
 import org.apache.camel.AggregationStrategy;
 import org.apache.camel.CamelContext;
+import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
 import org.apache.camel.ServiceStatus;
 import org.slf4j.Logger;
@@ -43,6 +44,7 @@ public final class HeartbeatEmitter implements AggregationStrategy {
     private final AtomicLong seq = new AtomicLong();
     private final Map<String, Target> reach = new ConcurrentHashMap<>();
 
+    private volatile List<Endpoint> endpoints;
     private volatile boolean closing;
     private volatile boolean closed;
     private volatile CountDownLatch closeSent = new CountDownLatch(1);
@@ -98,8 +100,21 @@ public final class HeartbeatEmitter implements AggregationStrategy {
         return boot;
     }
 
-    /** Endpoint URIs of the backups, for the route's recipient list. */
-    public List<String> targets() {
+    /**
+     * The backups' endpoints, for the route's recipient list. Resolved once: handing the recipient
+     * list URIs would have Camel parse and normalise them on every heartbeat.
+     */
+    public List<Endpoint> targets() {
+        List<Endpoint> e = endpoints;
+        if (e == null) {
+            e = targets.stream().map(camelContext::getEndpoint).toList();
+            endpoints = e;
+        }
+        return e;
+    }
+
+    /** Endpoint URIs of the backups. */
+    public List<String> targetUris() {
         return targets;
     }
 
@@ -205,7 +220,8 @@ public final class HeartbeatEmitter implements AggregationStrategy {
 
     private boolean routeStarted() {
         ServiceStatus status = camelContext.getRouteController().getRouteStatus(ROUTE_ID);
-        return status != null && status.isStarted();
+        // the first frame leaves while the route is still starting: it counts as emitting
+        return status != null && (status.isStarted() || status.isStarting());
     }
 
     /** Reachability of one backup, reported on change only. */

@@ -57,6 +57,9 @@ public final class MonitorRegistry extends ServiceSupport {
     /** The probe's result when nothing listens on the probe port any more. */
     static final String REFUSED = "connection refused";
 
+    /** How often a pair that became LIVE is probed before its probe port is deemed unusable. */
+    private static final int VERIFY_ATTEMPTS = 3;
+
     /** The cause of a reconfirm asked for because a connection closed. */
     static final String DISCONNECT = "disconnect";
 
@@ -512,6 +515,10 @@ public final class MonitorRegistry extends ServiceSupport {
 
     /** Probes a pair that became LIVE, to know whether a dropped connection can be trusted. */
     private void verifyProbe(Monitor m) {
+        verifyProbe(m, 1);
+    }
+
+    private void verifyProbe(Monitor m, int attempt) {
         if (!options.probeOnDisconnect() || m.probePort == 0 || m.remoteAddress == null) {
             m.probeVerified = Boolean.FALSE;
             return;
@@ -525,17 +532,32 @@ public final class MonitorRegistry extends ServiceSupport {
                 m.key.config(),
                 result -> {
                     synchronized (m) {
-                        boolean ok = ANSWERED.equals(result);
-                        if (!ok && !Boolean.FALSE.equals(m.probeVerified)) {
-                            LOG.warn(
-                                    "{} does not answer the reconfirm probe on {}:{} ({}): a dropped"
-                                            + " connection will not fail it over before the threshold",
-                                    m.key,
-                                    address,
-                                    port,
-                                    result);
+                        if (ANSWERED.equals(result)) {
+                            m.probeVerified = Boolean.TRUE;
+                            return;
                         }
-                        m.probeVerified = ok;
+                        m.probeVerified = Boolean.FALSE;
+                        if (attempt < VERIFY_ATTEMPTS && m.state == MonitorState.LIVE) {
+                            // a host that just started may not answer yet: ask again a bit later
+                            watchdog.schedule(
+                                    () -> {
+                                        synchronized (m) {
+                                            if (m.state == MonitorState.LIVE) {
+                                                verifyProbe(m, attempt + 1);
+                                            }
+                                        }
+                                    },
+                                    attempt * 2L,
+                                    TimeUnit.SECONDS);
+                            return;
+                        }
+                        LOG.warn(
+                                "{} does not answer the reconfirm probe on {}:{} ({}): a dropped"
+                                        + " connection will not fail it over before the threshold",
+                                m.key,
+                                address,
+                                port,
+                                result);
                     }
                 });
     }

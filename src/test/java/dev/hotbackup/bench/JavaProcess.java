@@ -23,7 +23,6 @@ final class JavaProcess implements AutoCloseable {
         this.name = name;
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx256m");
-        command.add("-XX:TieredStopAtLevel=1");
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(mainClass);
