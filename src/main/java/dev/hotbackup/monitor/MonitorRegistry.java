@@ -57,6 +57,10 @@ public final class MonitorRegistry extends ServiceSupport {
     /** The probe's result when nothing listens on the probe port any more. */
     static final String REFUSED = "connection refused";
 
+    /** Recorded when a pair that became LIVE answered its first probe. */
+    public static final String VERIFIED =
+            "probe answered on becoming LIVE: a dropped connection fails over at once";
+
     /** How often a pair that became LIVE is probed before its probe port is deemed unusable. */
     private static final int VERIFY_ATTEMPTS = 3;
 
@@ -534,6 +538,12 @@ public final class MonitorRegistry extends ServiceSupport {
                     synchronized (m) {
                         if (ANSWERED.equals(result)) {
                             m.probeVerified = Boolean.TRUE;
+                            activity.record(
+                                    "probe",
+                                    m.key.host(),
+                                    m.key.config(),
+                                    m.state.name(),
+                                    VERIFIED);
                             return;
                         }
                         m.probeVerified = Boolean.FALSE;

@@ -1,5 +1,6 @@
 package dev.hotbackup.bench;
 
+import dev.hotbackup.monitor.MonitorRegistry;
 import dev.hotbackup.testing.ActivityFile;
 import dev.hotbackup.testing.HotBackupProcess;
 import java.io.IOException;
@@ -238,7 +239,7 @@ public final class Benchmark {
                         from:
                           uri: scheduler:burn-%d
                           parameters:
-                            delay: 0
+                            delay: 1
                             initialDelay: 0
                           steps:
                             - loop:
@@ -450,6 +451,12 @@ public final class Benchmark {
                         Instant.parse(first.replaceAll(".*\"time\":\"([^\"]+)\".*", "$1"))
                                 .toEpochMilli();
                 times.add(at - t0);
+                // once its probe port answered, the kill fails over at once
+                activity.await(
+                        i,
+                        Duration.ofSeconds(60),
+                        "\"host\":\"serverA\"",
+                        MonitorRegistry.VERIFIED);
                 live.kill();
                 activity.await(
                         i, Duration.ofSeconds(60), "\"event\":\"signal\"", "\"state\":\"DEAD\"");

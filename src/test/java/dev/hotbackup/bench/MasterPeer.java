@@ -1,6 +1,7 @@
 package dev.hotbackup.bench;
 
 import java.util.concurrent.TimeUnit;
+import org.apache.camel.builder.LambdaRouteBuilder;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.file.cluster.FileLockClusterService;
 import org.apache.camel.main.Main;
@@ -10,6 +11,9 @@ import org.apache.camel.main.MainListenerSupport;
  * The benchmark's peer: Camel's own failover. A master: route on a FileLockClusterService over a
  * shared folder runs the same file route as camel-hot-backup's takeover route, on whichever member
  * holds the lock. Prints LEADER when it becomes the leader.
+ *
+ * <p>The routes are a lambda, not a RouteBuilder subclass: route tests scan dev.hotbackup for
+ * RouteBuilder classes and would try to instantiate one here.
  *
  * <p>Arguments: lock folder, files folder, acquireLockInterval (ms), heartbeatTimeoutMultiplier,
  * acquireLockDelay (ms).
@@ -28,28 +32,31 @@ public final class MasterPeer {
         cluster.setAcquireLockDelay(Long.parseLong(args[4]), TimeUnit.MILLISECONDS);
         Main main = new Main();
         main.configure().setRoutesCollectorEnabled(false);
-        main.configure()
-                .addRoutesBuilder(
-                        new RouteBuilder() {
-                            @Override
-                            public void configure() {
-                                from("master:bench:file:"
-                                                + files
-                                                + "/inbox?include=trial-.*\\.txt&initialDelay=0&delay=20&delete=true")
-                                        .routeId("bench-takeover")
-                                        .setBody(simple(FailoverSubject.STAMP))
-                                        .to("file:" + files + "/out?tempPrefix=.tmp-");
-                                from("master:bench:timer:leader?repeatCount=1&delay=0")
-                                        .routeId("leader")
-                                        .log("LEADER");
-                            }
-                        });
         main.addMainListener(
                 new MainListenerSupport() {
                     @Override
                     public void afterConfigure(org.apache.camel.main.BaseMainSupport m) {
                         try {
                             m.getCamelContext().addService(cluster);
+                            RouteBuilder.addRoutes(
+                                    m.getCamelContext(),
+                                    (LambdaRouteBuilder)
+                                            rb -> {
+                                                rb.from(
+                                                                "master:bench:file:"
+                                                                        + files
+                                                                        + "/inbox?include=trial-.*\\.txt&initialDelay=0&delay=20&delete=true")
+                                                        .routeId("bench-takeover")
+                                                        .setBody(rb.simple(FailoverSubject.STAMP))
+                                                        .to(
+                                                                "file:"
+                                                                        + files
+                                                                        + "/out?tempPrefix=.tmp-");
+                                                rb.from(
+                                                                "master:bench:timer:leader?repeatCount=1&delay=0")
+                                                        .routeId("leader")
+                                                        .log("LEADER");
+                                            });
                         } catch (Exception e) {
                             throw new IllegalStateException(e);
                         }

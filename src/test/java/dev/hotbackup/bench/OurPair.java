@@ -1,5 +1,6 @@
 package dev.hotbackup.bench;
 
+import dev.hotbackup.monitor.MonitorRegistry;
 import dev.hotbackup.testing.ActivityFile;
 import dev.hotbackup.testing.HotBackupProcess;
 import java.nio.file.Files;
@@ -83,6 +84,8 @@ final class OurPair extends FailoverSubject {
                 lives, WAIT, "\"event\":\"signal\"", "\"host\":\"serverA\"", "\"state\":\"LIVE\"");
         // the takeover route is stopped again before the next kill
         activity.await(lives, WAIT, "\"event\":\"release\"", "\"host\":\"serverA\"");
+        // and its probe port answered, so a killed process fails over at once
+        activity.await(lives, WAIT, "\"host\":\"serverA\"", MonitorRegistry.VERIFIED);
         liveUp = true;
     }
 
