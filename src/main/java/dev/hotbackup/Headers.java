@@ -56,5 +56,17 @@ public final class Headers {
     /** Set on a LIVE signal re-sent after the failback delay: release now. */
     public static final String FAILBACK_DUE = "HotBackupFailbackDue";
 
+    /**
+     * Set by an operator's request instead of a state change: {@code takeover} or {@code release}
+     * for one pair, whatever its state and the takeover mode.
+     */
+    public static final String FORCE = "HotBackupForce";
+
+    /** Who asked for a forced action, and from where ({@code http 10.0.0.5 alice}, {@code jmx}). */
+    public static final String OPERATOR = "HotBackupOperator";
+
+    /** Exchange property: monotonic time the signal router planned its action. */
+    public static final String PLANNED_AT = "HotBackupPlannedAt";
+
     private Headers() {}
 }

@@ -56,7 +56,19 @@ public abstract class ListenerTestSupport {
     protected static final Duration THRESHOLD = Duration.ofSeconds(1);
     protected static final int LISTENER_PORT = AvailablePortFinder.getNextAvailable();
     protected static final int SMTP_PORT = AvailablePortFinder.getNextAvailable();
+    protected static final int HTTP_PORT = AvailablePortFinder.getNextAvailable();
+    protected static final int OBSERVE_PORT = AvailablePortFinder.getNextAvailable();
+    protected static final String TOKEN = "test-operator-token-0123456789";
     private static final ServerSocket BUSY = busyPort();
+
+    static {
+        // camel-main binds its HTTP servers before any configuration class runs: these must be
+        // known from the start, as they are in a deployment (application.properties, -D, env)
+        System.setProperty("hotbackup.http.enabled", "true");
+        System.setProperty("hotbackup.http.port", Integer.toString(HTTP_PORT));
+        System.setProperty("hotbackup.http.observe-port", Integer.toString(OBSERVE_PORT));
+        System.setProperty("hotbackup.http.bind-address", "127.0.0.1");
+    }
 
     @RegisterExtension
     protected static final GreenMailExtension MAIL =
@@ -102,6 +114,7 @@ public abstract class ListenerTestSupport {
         p.put("hotbackup.mail.host", "127.0.0.1");
         p.put("hotbackup.mail.port", Integer.toString(mailPort()));
         p.put("test.busy-port", Integer.toString(BUSY.getLocalPort()));
+        p.put("hotbackup.http.token", TOKEN);
         // a state folder per test: what one test leaves must not be restored in the next
         p.put(
                 "hotbackup.state-dir",

@@ -68,7 +68,7 @@ class SecretsTest extends ListenerTestSupport {
 
         String everything =
                 String.join("\n", LOG.lines())
-                        + String.join("\n", activity.recent())
+                        + String.join("\n", activity.recentLines())
                         + Files.readString(activity.file())
                         + Files.readString(DEAD_LETTERS);
         assertTrue(everything.contains("Couldn't connect"), "the failure paths were logged");

@@ -32,7 +32,33 @@ public final class ActivityLog extends ServiceSupport {
 
     private final boolean enabled;
     private final Path file;
-    private final ArrayDeque<String> recent = new ArrayDeque<>(RECENT);
+    private final ArrayDeque<Entry> recent = new ArrayDeque<>(RECENT);
+    private final java.util.concurrent.ConcurrentHashMap<
+                    String, java.util.concurrent.atomic.LongAdder>
+            counts = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** One entry of the log. */
+    public record Entry(
+            String time, String event, String host, String config, String state, String detail) {
+
+        /** The entry as the log file holds it: one JSON object. */
+        public String json() {
+            return "{\"time\":"
+                    + Json.quote(time)
+                    + ",\"event\":"
+                    + Json.quote(event)
+                    + ",\"host\":"
+                    + Json.quote(host)
+                    + ",\"config\":"
+                    + Json.quote(config)
+                    + ",\"state\":"
+                    + Json.quote(state)
+                    + ",\"detail\":"
+                    + Json.quote(detail)
+                    + "}";
+        }
+    }
+
     private BufferedWriter writer;
     private boolean failed;
 
@@ -55,25 +81,20 @@ public final class ActivityLog extends ServiceSupport {
      * written is reported once and the event still happens.
      */
     public void record(String event, String host, String config, String state, String detail) {
-        String line =
-                "{\"time\":"
-                        + Json.quote(Instant.now().toString())
-                        + ",\"event\":"
-                        + Json.quote(event)
-                        + ",\"host\":"
-                        + Json.quote(host)
-                        + ",\"config\":"
-                        + Json.quote(config)
-                        + ",\"state\":"
-                        + Json.quote(state)
-                        + ",\"detail\":"
-                        + Json.quote(detail)
-                        + "}";
+        String time = Instant.now().toString();
+        counts.computeIfAbsent(event, k -> new java.util.concurrent.atomic.LongAdder()).increment();
+        if (state != null) {
+            counts.computeIfAbsent(
+                            event + " " + state, k -> new java.util.concurrent.atomic.LongAdder())
+                    .increment();
+        }
+        Entry entry = new Entry(time, event, host, config, state, detail);
+        String line = entry.json();
         synchronized (this) {
             if (recent.size() == RECENT) {
                 recent.removeFirst();
             }
-            recent.addLast(line);
+            recent.addLast(entry);
             if (!enabled || writer == null) {
                 return;
             }
@@ -93,6 +114,17 @@ public final class ActivityLog extends ServiceSupport {
     /** Records the signal carried by {@code exchange} (the signal router's input). */
     public void signal(Exchange exchange) {
         Message in = exchange.getIn();
+        String force = in.getHeader(Headers.FORCE, String.class);
+        if (force != null) {
+            // not a signal: an operator asked for this action
+            record(
+                    "operator",
+                    in.getHeader(Headers.HOST, String.class),
+                    in.getHeader(Headers.CONFIG, String.class),
+                    in.getHeader(Headers.STATE, String.class),
+                    force + " requested by " + in.getHeader(Headers.OPERATOR, String.class));
+            return;
+        }
         if (in.getHeader(Headers.FAILBACK_DUE) != null) {
             // the same LIVE signal, handed back after the failback delay: recorded once already
             return;
@@ -131,9 +163,23 @@ public final class ActivityLog extends ServiceSupport {
                 failure == null ? "sent" : failure.getMessage());
     }
 
-    /** The most recent entries as JSON lines, oldest first. */
-    public synchronized List<String> recent() {
+    /** The most recent entries, oldest first. */
+    public synchronized List<Entry> recent() {
         return new ArrayList<>(recent);
+    }
+
+    /** The most recent entries as JSON lines, oldest first. */
+    public List<String> recentLines() {
+        return recent().stream().map(Entry::json).toList();
+    }
+
+    /**
+     * How many entries were recorded since start, by {@code event} or {@code event state} (for
+     * example {@code signal DEAD}, {@code mail-sent DEAD}), for metrics.
+     */
+    public long count(String eventAndState) {
+        java.util.concurrent.atomic.LongAdder a = counts.get(eventAndState);
+        return a == null ? 0 : a.sum();
     }
 
     @Override

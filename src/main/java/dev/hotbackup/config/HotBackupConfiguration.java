@@ -12,6 +12,11 @@ import dev.hotbackup.link.TlsClientInitializer;
 import dev.hotbackup.monitor.AllowList;
 import dev.hotbackup.monitor.MonitorKey;
 import dev.hotbackup.monitor.MonitorRegistry;
+import dev.hotbackup.operate.HotBackupHealthCheck;
+import dev.hotbackup.operate.HotBackupMetrics;
+import dev.hotbackup.operate.HotBackupStatus;
+import dev.hotbackup.operate.JmxControl;
+import dev.hotbackup.operate.Operator;
 import dev.hotbackup.probe.ProbeResponder;
 import dev.hotbackup.probe.ReconfirmProbe;
 import dev.hotbackup.signal.MailDeadLetters;
@@ -21,12 +26,14 @@ import dev.hotbackup.takeover.RouteControl;
 import dev.hotbackup.takeover.TakeoverPlan;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.StartupListener;
+import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.model.Model;
 import org.apache.camel.model.RouteDefinition;
 import org.apache.camel.spi.PropertiesComponent;
@@ -53,12 +60,15 @@ public final class HotBackupConfiguration implements CamelConfiguration {
                     "backup-listener",
                     "reconfirm",
                     "signal-router",
-                    "signal-mail");
+                    "signal-mail",
+                    "status-api",
+                    "status-page",
+                    "operator-api");
 
     @Override
     public void configure(CamelContext camelContext) throws Exception {
         PropertiesComponent pc = camelContext.getPropertiesComponent();
-        HotBackupSettings s = HotBackupSettings.load(key -> pc.resolveProperty(key).orElse(null));
+        HotBackupSettings s = load(pc);
         pc.addPropertiesFunction(new SettingsFunction(s));
         LOG.info("Hot backup: {}", s);
         if (s.secret.isEmpty()) {
@@ -82,9 +92,91 @@ public final class HotBackupConfiguration implements CamelConfiguration {
 
         HeartbeatEmitter emitter =
                 s.emitterEnabled() ? emitter(camelContext, s, codec, signer, tls) : null;
-        if (s.listenerEnabled()) {
-            listener(camelContext, s, signer, tls, activity, emitter);
+        Listener listener =
+                s.listenerEnabled()
+                        ? listener(camelContext, s, signer, tls, activity, emitter)
+                        : null;
+        operations(camelContext, s, activity, emitter, listener);
+    }
+
+    /** The parts of a Backup listener that the status, health, metrics and operator read. */
+    private record Listener(
+            MonitorRegistry monitors,
+            TakeoverPlan plan,
+            Rejections rejections,
+            RouteControl routeControl,
+            MailDeadLetters deadLetters) {}
+
+    /** Status page and API, operator actions, JMX, the health check and metrics. */
+    private static void operations(
+            CamelContext camelContext,
+            HotBackupSettings s,
+            ActivityLog activity,
+            HeartbeatEmitter emitter,
+            Listener l)
+            throws Exception {
+        HotBackupStatus status =
+                new HotBackupStatus(
+                        s,
+                        camelContext,
+                        activity,
+                        l == null ? null : l.monitors(),
+                        l == null ? null : l.plan(),
+                        emitter,
+                        l == null ? null : l.rejections(),
+                        l == null ? null : l.deadLetters());
+        camelContext.getRegistry().bind("hotbackupStatus", status);
+        Operator operator = null;
+        if (l != null) {
+            operator =
+                    new Operator(
+                            l.monitors(),
+                            l.plan(),
+                            activity,
+                            camelContext,
+                            s.httpToken,
+                            s.whitespace);
+            camelContext.addService(operator);
+            camelContext.getRegistry().bind("hotbackupOperator", operator);
         }
+        camelContext.addService(new JmxControl(status, operator));
+        HealthCheckRegistry health = HealthCheckRegistry.get(camelContext);
+        if (health != null) {
+            health.register(new HotBackupHealthCheck(status));
+        }
+        if (l != null) {
+            HotBackupMetrics metrics =
+                    new HotBackupMetrics(
+                            camelContext,
+                            activity,
+                            l.monitors(),
+                            l.rejections(),
+                            l.plan(),
+                            l.routeControl(),
+                            l.deadLetters());
+            camelContext.addService(metrics);
+            camelContext.addStartupListener(
+                    new StartupListener() {
+                        @Override
+                        public void onCamelContextStarted(
+                                CamelContext context, boolean alreadyStarted) {
+                            // the meter registry is bound once Camel has fully started
+                        }
+
+                        @Override
+                        public void onCamelContextFullyStarted(
+                                CamelContext context, boolean alreadyStarted) {
+                            metrics.bind();
+                        }
+                    });
+        }
+    }
+
+    /** Reads the settings from Camel's properties: files, -D, environment, overrides. */
+    static HotBackupSettings load(PropertiesComponent pc) {
+        Set<String> names = new java.util.HashSet<>(pc.loadProperties().stringPropertyNames());
+        names.addAll(System.getProperties().stringPropertyNames());
+        return HotBackupSettings.load(key -> pc.resolveProperty(key).orElse(null), names);
     }
 
     private static Tls tls(HotBackupSettings s, CamelContext camelContext) throws Exception {
@@ -164,7 +256,7 @@ public final class HotBackupConfiguration implements CamelConfiguration {
         return emitter;
     }
 
-    private static void listener(
+    private static Listener listener(
             CamelContext camelContext,
             HotBackupSettings s,
             Signer signer,
@@ -210,15 +302,26 @@ public final class HotBackupConfiguration implements CamelConfiguration {
                 FrameDecoders.frameGate(
                         rejections, s.idleTimeout.toNanos(), monitors::connectionClosed));
         List<String> controlled = new ArrayList<>(s.takeoverRoutes);
+        Map<MonitorKey, List<String>> perPair = new java.util.LinkedHashMap<>();
+        s.takeoverRoutesFor.forEach(
+                (pair, routes) -> perPair.put(key(pair), new ArrayList<>(routes)));
         if (s.backup && emitter != null) {
             controlled.add(HeartbeatEmitter.ROUTE_ID);
+            perPair.values().forEach(r -> r.add(HeartbeatEmitter.ROUTE_ID));
         }
         TakeoverPlan plan =
-                new TakeoverPlan(controlled, s.failbackDelay.toNanos(), monitors, camelContext);
+                new TakeoverPlan(
+                        controlled,
+                        perPair,
+                        s.takeoverMode == HotBackupSettings.TakeoverMode.MANUAL,
+                        s.failbackDelay.toNanos(),
+                        monitors,
+                        camelContext);
         camelContext.addService(plan);
         registry.bind("takeoverPlan", plan);
-        registry.bind("routeControl", new RouteControl(camelContext, emitter, closeWaitMillis(s)));
-        SignalMail mail = new SignalMail(s.host);
+        RouteControl routeControl = new RouteControl(camelContext, emitter, closeWaitMillis(s));
+        registry.bind("routeControl", routeControl);
+        SignalMail mail = new SignalMail(s.host, s.mailSubject, s.mailBody, s.mailToFor);
         registry.bind("signalMail", mail);
         MailDeadLetters deadLetters =
                 new MailDeadLetters(s.mailDeadLetterFile, s.mailTo, mail, activity, camelContext);
@@ -227,7 +330,8 @@ public final class HotBackupConfiguration implements CamelConfiguration {
 
         if (s.backup) {
             // full backup: nothing the live host does runs here until it is DEAD
-            String pattern = String.join(",", controlled);
+            java.util.Set<String> all = new java.util.LinkedHashSet<>(plan.allRoutes());
+            String pattern = String.join(",", all);
             String existing = camelContext.getAutoStartupExcludePattern();
             if (existing != null && !existing.isBlank()) {
                 pattern = existing + "," + pattern;
@@ -235,15 +339,14 @@ public final class HotBackupConfiguration implements CamelConfiguration {
             if (!pattern.isEmpty()) {
                 camelContext.setAutoStartupExcludePattern(pattern);
             }
-            LOG.info(
-                    "Full-backup mode: {} stay stopped until a monitored host is DEAD", controlled);
+            LOG.info("Full-backup mode: {} stay stopped until a monitored host is DEAD", all);
         }
         camelContext.addStartupListener(
                 new StartupListener() {
                     @Override
                     public void onCamelContextStarting(
                             CamelContext context, boolean alreadyStarted) {
-                        checkTakeoverRoutes(context, s.takeoverRoutes);
+                        checkTakeoverRoutes(context, List.copyOf(s.allTakeoverRoutes()));
                     }
 
                     @Override
@@ -252,6 +355,7 @@ public final class HotBackupConfiguration implements CamelConfiguration {
                         // checked while starting
                     }
                 });
+        return new Listener(monitors, plan, rejections, routeControl, deadLetters);
     }
 
     private static MonitorKey key(String pair) {

@@ -1,13 +1,19 @@
 package dev.hotbackup.config;
 
 import dev.hotbackup.link.Names;
+import dev.hotbackup.signal.MailTemplate;
 import dev.hotbackup.signal.SignalXml;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Function;
 import org.apache.camel.util.TimeUtils;
 
@@ -80,7 +86,32 @@ public final class HotBackupSettings {
     public final Duration mailTimeout;
     public final Path mailDeadLetterFile;
 
-    private HotBackupSettings(Reader r) {
+    /** Takeover routes of pairs that have their own list, by {@code host/config}. */
+    public final Map<String, List<String>> takeoverRoutesFor;
+
+    /** Mail recipients of pairs that have their own, by {@code host/config}. */
+    public final Map<String, String> mailToFor;
+
+    /** Mail subject and body templates by signal state ({@code LIVE}, {@code DEAD}, ...). */
+    public final Map<String, String> mailSubject;
+
+    public final Map<String, String> mailBody;
+
+    /** Whether DEAD starts the takeover routes by itself, or waits for an operator. */
+    public enum TakeoverMode {
+        AUTO,
+        MANUAL
+    }
+
+    public final TakeoverMode takeoverMode;
+
+    public final boolean httpEnabled;
+    public final int httpPort;
+    public final String httpBindAddress;
+    public final String httpToken;
+    public final int observePort;
+
+    private HotBackupSettings(Reader r, Set<String> names) {
         host = r.text("hotbackup.host", localHostName());
         config = r.text("hotbackup.config", "base");
         r.name("hotbackup.host", host);
@@ -209,6 +240,51 @@ public final class HotBackupSettings {
                         r.text(
                                 "hotbackup.mail.dead-letter-file",
                                 "logs/hotbackup-mail-dead-letters.txt"));
+        takeoverRoutesFor = new TreeMap<>();
+        mailToFor = new TreeMap<>();
+        for (String name : new TreeSet<>(names)) {
+            if (name.startsWith(ROUTES_FOR)) {
+                String pair = name.substring(ROUTES_FOR.length());
+                if (r.isPair(name, pair)) {
+                    takeoverRoutesFor.put(pair, r.list(name, x -> x));
+                }
+            } else if (name.startsWith(MAIL_TO_FOR)) {
+                String pair = name.substring(MAIL_TO_FOR.length());
+                if (r.isPair(name, pair)) {
+                    mailToFor.put(pair, r.text(name, ""));
+                }
+            }
+        }
+        takeoverMode = r.choice("hotbackup.takeover.mode", "auto", TakeoverMode.class);
+        mailSubject = new TreeMap<>();
+        mailBody = new TreeMap<>();
+        String subject = r.text("hotbackup.mail.subject", MailTemplate.SUBJECT);
+        String body = r.text("hotbackup.mail.body", MailTemplate.BODY);
+        for (String state : List.of("LIVE", "DEAD", "CLOSE")) {
+            String lower = state.toLowerCase(Locale.ROOT);
+            mailSubject.put(
+                    state,
+                    r.template("hotbackup.mail.subject." + lower, subject.replace("\\n", "\n")));
+            mailBody.put(
+                    state, r.template("hotbackup.mail.body." + lower, body.replace("\\n", "\n")));
+        }
+
+        httpEnabled = r.bool("hotbackup.http.enabled", listenerPort != 0);
+        httpPort = r.port("hotbackup.http.port", 8080, true);
+        String httpBind = r.text("hotbackup.http.bind-address", "");
+        httpBindAddress = httpBind.isEmpty() ? "0.0.0.0" : httpBind;
+        httpToken = r.text("hotbackup.http.token", "");
+        observePort = r.port("hotbackup.http.observe-port", 9876, true);
+        if (httpEnabled && observePort != 0 && observePort == httpPort) {
+            r.problem(
+                    "hotbackup.http.observe-port",
+                    "must differ from hotbackup.http.port (Camel 4.18.0 ignores /observe on a shared"
+                            + " port)");
+        }
+        if (!httpToken.isEmpty() && httpToken.length() < 16) {
+            r.problem("hotbackup.http.token", "is shorter than 16 characters: too easy to guess");
+        }
+
         if (!mailHost.isEmpty() && mailTo.isEmpty()) {
             r.problem("hotbackup.mail.to", "is required when hotbackup.mail.host is set");
         }
@@ -250,7 +326,35 @@ public final class HotBackupSettings {
      * @throws IllegalArgumentException listing every bad key
      */
     public static HotBackupSettings load(Function<String, String> lookup) {
-        return new HotBackupSettings(new Reader(lookup));
+        return load(lookup, Set.of());
+    }
+
+    /**
+     * Reads and checks the settings, including the keys that name a pair ({@code
+     * hotbackup.takeover.routes.<host>/<config>}, {@code hotbackup.mail.to.<host>/<config>}).
+     *
+     * @param names every configured key, to find those that name a pair
+     */
+    public static HotBackupSettings load(Function<String, String> lookup, Set<String> names) {
+        return new HotBackupSettings(new Reader(lookup), names);
+    }
+
+    /** Prefix of the keys that give one pair its own takeover routes. */
+    public static final String ROUTES_FOR = "hotbackup.takeover.routes.";
+
+    /** Prefix of the keys that give one pair its own mail recipients. */
+    public static final String MAIL_TO_FOR = "hotbackup.mail.to.";
+
+    /** The takeover routes of a pair: its own list, or {@code hotbackup.takeover.routes}. */
+    public List<String> takeoverRoutesOf(String host, String config) {
+        return takeoverRoutesFor.getOrDefault(host + "/" + config, takeoverRoutes);
+    }
+
+    /** Every route id any pair is taken over with. */
+    public Set<String> allTakeoverRoutes() {
+        Set<String> all = new LinkedHashSet<>(takeoverRoutes);
+        takeoverRoutesFor.values().forEach(all::addAll);
+        return all;
     }
 
     /** Whether this instance runs a Backup listener. */
@@ -290,6 +394,18 @@ public final class HotBackupSettings {
                 + (tls ? "on" + (tlsClientAuth ? " (mutual)" : "") : "off")
                 + (allow.isEmpty() ? "" : ", allow=" + allow)
                 + (expect.isEmpty() ? "" : ", expect=" + expect)
+                + (takeoverRoutesFor.isEmpty()
+                        ? ""
+                        : ", takeover.routes per pair=" + takeoverRoutesFor)
+                + ", takeover.mode="
+                + takeoverMode.name().toLowerCase(Locale.ROOT)
+                + ", http="
+                + (httpEnabled
+                        ? httpBindAddress
+                                + ":"
+                                + httpPort
+                                + (httpToken.isEmpty() ? " (operator actions off)" : "")
+                        : "off")
                 + ", mail="
                 + (mailEnabled() ? mailHost + ":" + mailPort : "off");
     }
@@ -345,6 +461,25 @@ public final class HotBackupSettings {
         String text(String key, String def) {
             String v = lookup.apply(key);
             return v == null || v.isBlank() ? def : v.trim();
+        }
+
+        boolean isPair(String key, String pair) {
+            int slash = pair.lastIndexOf('/');
+            if (slash <= 0 || slash == pair.length() - 1) {
+                problem(key, "must end in <host>/<config>, for example " + key + "serverA/base");
+                return false;
+            }
+            return true;
+        }
+
+        String template(String key, String def) {
+            String v = lookup.apply(key);
+            String t = v == null || v.isBlank() ? def : v.replace("\\n", "\n");
+            String problem = MailTemplate.problem(t);
+            if (problem != null) {
+                problem(key, problem);
+            }
+            return t;
         }
 
         void name(String key, String value) {

@@ -1,5 +1,7 @@
 package dev.hotbackup.config;
 
+import org.apache.camel.CamelContext;
+import org.apache.camel.CamelContextAware;
 import org.apache.camel.spi.PropertiesFunction;
 
 /**
@@ -17,16 +19,48 @@ import org.apache.camel.spi.PropertiesFunction;
  *   <li>{@code tls-enabled}, {@code tls-client-auth}: the Backup listener's TLS options;
  *   <li>{@code mail-uri}: the SMTP endpoint from {@code hotbackup.mail.*}, with credentials only
  *       when a user name is set;
+ *   <li>{@code http-enabled}, {@code http-port}, {@code http-bind-address}, {@code observe-port}:
+ *       the embedded HTTP servers (camel.server.* and camel.management.*);
  *   <li>{@code route:<id>}: whether this instance needs the pack's route {@code id} (used as the
  *       route's {@code precondition}).
  * </ul>
  */
-public final class SettingsFunction implements PropertiesFunction {
+public final class SettingsFunction implements PropertiesFunction, CamelContextAware {
 
-    private final HotBackupSettings s;
+    private volatile HotBackupSettings s;
+    private CamelContext camelContext;
 
     public SettingsFunction(HotBackupSettings settings) {
         this.s = settings;
+    }
+
+    /**
+     * Found by Camel through {@code
+     * META-INF/services/org/apache/camel/properties-function/hotbackup} when camel-main binds
+     * {@code camel.server.*} and {@code camel.management.*}, before {@link HotBackupConfiguration}
+     * has run: reads the settings itself, once.
+     */
+    public SettingsFunction() {
+        this.s = null;
+    }
+
+    @Override
+    public void setCamelContext(CamelContext camelContext) {
+        this.camelContext = camelContext;
+    }
+
+    @Override
+    public CamelContext getCamelContext() {
+        return camelContext;
+    }
+
+    private HotBackupSettings settings() {
+        HotBackupSettings current = s;
+        if (current == null) {
+            current = HotBackupConfiguration.load(camelContext.getPropertiesComponent());
+            s = current;
+        }
+        return current;
     }
 
     @Override
@@ -36,6 +70,7 @@ public final class SettingsFunction implements PropertiesFunction {
 
     @Override
     public String apply(String remainder) {
+        HotBackupSettings s = settings();
         switch (remainder) {
             case "listener-address":
                 return s.listenerBindAddress + ":" + s.listenerPort;
@@ -54,20 +89,28 @@ public final class SettingsFunction implements PropertiesFunction {
             case "mail-enabled":
                 return Boolean.toString(s.mailEnabled());
             case "mail-uri":
-                return mailUri();
+                return mailUri(s);
             case "tls-enabled":
                 return Boolean.toString(s.tls);
             case "tls-client-auth":
                 return Boolean.toString(s.tls && s.tlsClientAuth);
+            case "http-enabled":
+                return Boolean.toString(s.httpEnabled);
+            case "http-port":
+                return Integer.toString(s.httpPort);
+            case "http-bind-address":
+                return s.httpBindAddress;
+            case "observe-port":
+                return Integer.toString(s.observePort);
             default:
                 if (remainder.startsWith("route:")) {
-                    return Boolean.toString(loads(remainder.substring("route:".length())));
+                    return Boolean.toString(loads(s, remainder.substring("route:".length())));
                 }
                 throw new IllegalArgumentException("Unknown value {{hotbackup:" + remainder + "}}");
         }
     }
 
-    private String mailUri() {
+    private static String mailUri(HotBackupSettings s) {
         StringBuilder uri =
                 new StringBuilder("smtp://")
                         .append(s.mailHost)
@@ -91,11 +134,13 @@ public final class SettingsFunction implements PropertiesFunction {
         return value.contains(")") ? "RAW{" + value + "}" : "RAW(" + value + ")";
     }
 
-    private boolean loads(String route) {
+    private static boolean loads(HotBackupSettings s, String route) {
         return switch (route) {
             case "heartbeat-emitter" -> s.emitterEnabled();
             case "backup-listener", "reconfirm", "signal-router" -> s.listenerEnabled();
             case "signal-mail" -> s.listenerEnabled() && s.mailEnabled();
+            case "status-api", "status-page" -> s.httpEnabled;
+            case "operator-api" -> s.httpEnabled && s.listenerEnabled();
             default -> throw new IllegalArgumentException("Unknown pack route " + route);
         };
     }

@@ -101,6 +101,8 @@ public final class MonitorRegistry extends ServiceSupport {
     }
 
     private final ConcurrentHashMap<String, Monitor> monitors = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.LongAdder accepted =
+            new java.util.concurrent.atomic.LongAdder();
     private final Options options;
     private final SignalPublisher publisher;
     private final Rejections rejections;
@@ -206,6 +208,7 @@ public final class MonitorRegistry extends ServiceSupport {
             }
             m.restored = null;
         }
+        accepted.increment();
         exchange.getIn().setHeader(Headers.KEY, key.id());
         exchange.getIn().setHeader(Headers.FRAME_STATE, frame.state().name());
     }
@@ -385,6 +388,58 @@ public final class MonitorRegistry extends ServiceSupport {
         synchronized (m) {
             return m.stateSinceNanos;
         }
+    }
+
+    /** What an operator sees of one monitored pair, read at one instant. */
+    public record View(
+            MonitorKey key,
+            MonitorState state,
+            long stateForNanos,
+            java.time.Instant stateSince,
+            long heardAgoNanos,
+            String remoteAddress,
+            boolean expected) {}
+
+    /** Every pair this listener knows, sorted by host then config. */
+    public List<View> views() {
+        long now = clock.getAsLong();
+        List<View> out = new ArrayList<>();
+        for (Monitor m : monitors.values()) {
+            out.add(view(m, now));
+        }
+        out.sort(
+                java.util.Comparator.comparing((View v) -> v.key().host())
+                        .thenComparing(v -> v.key().config()));
+        return out;
+    }
+
+    /** One pair's view, or {@code null} if never heard of. */
+    public View view(MonitorKey key) {
+        Monitor m = monitors.get(key.id());
+        return m == null ? null : view(m, clock.getAsLong());
+    }
+
+    private static View view(Monitor m, long now) {
+        synchronized (m) {
+            return new View(
+                    m.key,
+                    m.state,
+                    now - m.stateSinceNanos,
+                    m.stateSince,
+                    m.lastHeardNanos == 0 ? -1 : now - m.lastHeardNanos,
+                    m.remoteAddress,
+                    m.expected);
+        }
+    }
+
+    /** Frames accepted since start (every rejected one is counted by {@link Rejections}). */
+    public long accepted() {
+        return accepted.sum();
+    }
+
+    /** The silence tolerated before DEAD. */
+    public long thresholdNanos() {
+        return options.thresholdNanos();
     }
 
     /** How many pairs this listener knows. */

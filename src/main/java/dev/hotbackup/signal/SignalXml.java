@@ -27,12 +27,17 @@ public final class SignalXml {
 
     public static String render(
             String host, String config, SignalState state, Whitespace whitespace) {
+        return render(host, config, state.name(), whitespace);
+    }
+
+    /** The same form for any state name, such as {@code WAITING} in an operator's request. */
+    public static String render(String host, String config, String state, Whitespace whitespace) {
         return "<signal host='"
                 + attribute(host, whitespace)
                 + "' config='"
                 + attribute(config, whitespace)
                 + "'>"
-                + state.name()
+                + state
                 + "</signal>";
     }
 

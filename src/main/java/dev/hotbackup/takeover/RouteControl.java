@@ -28,6 +28,15 @@ public final class RouteControl {
     private final CamelContext camelContext;
     private final HeartbeatEmitter emitter;
     private final long closeTimeoutMillis;
+    private final java.util.concurrent.ConcurrentHashMap<String, Timing> timings =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** How long the signal router took to act on takeovers or releases, from plan to outcome. */
+    public record Timing(long count, long totalNanos, long maxNanos, long lastNanos) {
+        Timing plus(long nanos) {
+            return new Timing(count + 1, totalNanos + nanos, Math.max(maxNanos, nanos), nanos);
+        }
+    }
 
     /**
      * @param emitter the heartbeat emitter, or {@code null} when this instance emits none
@@ -102,6 +111,16 @@ public final class RouteControl {
 
     /** Joins the notes of {@link TakeoverPlan} and the outcomes of the split into one list. */
     public List<String> outcomes(Exchange exchange) {
+        Long planned = exchange.getProperty(Headers.PLANNED_AT, Long.class);
+        String action = exchange.getIn().getHeader(Headers.ACTION, String.class);
+        List<?> acted = exchange.getIn().getHeader(Headers.ROUTES, List.class);
+        if (planned != null
+                && acted != null
+                && !acted.isEmpty()
+                && (TakeoverPlan.TAKEOVER.equals(action) || TakeoverPlan.RELEASE.equals(action))) {
+            long took = System.nanoTime() - planned;
+            timings.merge(action, new Timing(1, took, took, took), (a, b) -> a.plus(took));
+        }
         List<String> all = new ArrayList<>();
         List<?> notes = exchange.getIn().getHeader(Headers.OUTCOMES, List.class);
         if (notes != null) {
@@ -112,6 +131,11 @@ public final class RouteControl {
             list.forEach(o -> all.add(String.valueOf(o)));
         }
         return all;
+    }
+
+    /** Takeover and release timings so far, by action. */
+    public java.util.Map<String, Timing> timings() {
+        return java.util.Map.copyOf(timings);
     }
 
     private boolean isEmitter(Exchange exchange) {

@@ -44,6 +44,8 @@ public final class TakeoverPlan extends ServiceSupport {
     public static final String NOTIFY = "notify";
 
     private final List<String> routes;
+    private final Map<MonitorKey, List<String>> perPair;
+    private final boolean manual;
     private final long failbackNanos;
     private final MonitorRegistry monitors;
     private final CamelContext camelContext;
@@ -52,24 +54,49 @@ public final class TakeoverPlan extends ServiceSupport {
     private ScheduledExecutorService timer;
 
     /**
-     * @param routes route ids to start on takeover and stop on release, in order; in full-backup
-     *     mode the heartbeat emitter is the last of them
+     * @param routes route ids to start on takeover and stop on release, in order, for a pair with
+     *     no list of its own; in full-backup mode the heartbeat emitter is the last of them
+     * @param perPair route ids of pairs that have their own list ({@code
+     *     hotbackup.takeover.routes.<host>/<config>})
+     * @param manual {@code hotbackup.takeover.mode=manual}: DEAD only alerts, an operator takes
+     *     over
      * @param failbackNanos how long a LIVE host must stay LIVE before release; 0 releases at once
      */
     public TakeoverPlan(
             List<String> routes,
+            Map<MonitorKey, List<String>> perPair,
+            boolean manual,
             long failbackNanos,
             MonitorRegistry monitors,
             CamelContext camelContext) {
         this.routes = List.copyOf(routes);
+        this.perPair = Map.copyOf(perPair);
+        this.manual = manual;
         this.failbackNanos = failbackNanos;
         this.monitors = monitors;
         this.camelContext = camelContext;
     }
 
-    /** The routes this plan controls. */
+    /** The routes taken over for a pair with no list of its own. */
     public List<String> routes() {
         return routes;
+    }
+
+    /** The routes taken over for one pair. */
+    public List<String> routesFor(MonitorKey key) {
+        return perPair.getOrDefault(key, routes);
+    }
+
+    /** Every route this plan may start or stop. */
+    public Set<String> allRoutes() {
+        Set<String> all = new LinkedHashSet<>(routes);
+        perPair.values().forEach(all::addAll);
+        return all;
+    }
+
+    /** Whether DEAD waits for an operator ({@code hotbackup.takeover.mode=manual}). */
+    public boolean manual() {
+        return manual;
     }
 
     /**
@@ -78,7 +105,13 @@ public final class TakeoverPlan extends ServiceSupport {
      * at a time.
      */
     public synchronized void plan(Exchange exchange) {
-        String action = exchange.getIn().getHeader(Headers.ACTION, NOTIFY, String.class);
+        exchange.setProperty(Headers.PLANNED_AT, System.nanoTime());
+        String force = exchange.getIn().getHeader(Headers.FORCE, String.class);
+        String action =
+                force != null
+                        ? force
+                        : exchange.getIn().getHeader(Headers.ACTION, NOTIFY, String.class);
+        exchange.getIn().setHeader(Headers.ACTION, action);
         MonitorKey key =
                 new MonitorKey(
                         exchange.getIn().getHeader(Headers.HOST, String.class),
@@ -87,12 +120,21 @@ public final class TakeoverPlan extends ServiceSupport {
         List<String> notes = new ArrayList<>();
         switch (action) {
             case TAKEOVER -> {
+                if (manual && force == null) {
+                    exchange.getIn().setHeader(Headers.ACTION, NOTIFY);
+                    notes.add(
+                            "manual takeover mode: "
+                                    + routesFor(key)
+                                    + " not started; an operator takes over with POST"
+                                    + " /hotbackup/action/takeover or the JMX operation takeover");
+                    break;
+                }
                 covered.add(key);
-                act.addAll(routes);
+                act.addAll(routesFor(key));
             }
             case RELEASE -> {
                 boolean due = exchange.getIn().getHeader(Headers.FAILBACK_DUE) != null;
-                if (failbackNanos > 0 && !due && covered.contains(key)) {
+                if (failbackNanos > 0 && !due && force == null && covered.contains(key)) {
                     holdDown(exchange, key);
                     exchange.getIn().setHeader(Headers.ACTION, HOLD);
                     notes.add(
@@ -104,11 +146,13 @@ public final class TakeoverPlan extends ServiceSupport {
                     break;
                 }
                 covered.remove(key);
-                if (covered.isEmpty()) {
-                    act.addAll(routes);
-                } else {
-                    for (String r : routes) {
-                        notes.add(r + ": kept running, still covering " + covered);
+                for (String r : routesFor(key)) {
+                    List<MonitorKey> still =
+                            covered.stream().filter(k -> routesFor(k).contains(r)).toList();
+                    if (still.isEmpty()) {
+                        act.add(r);
+                    } else {
+                        notes.add(r + ": kept running, still covering " + still);
                     }
                 }
             }

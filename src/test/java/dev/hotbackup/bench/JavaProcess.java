@@ -40,6 +40,10 @@ final class JavaProcess implements AutoCloseable {
         return this;
     }
 
+    boolean isAlive() {
+        return process != null && process.isAlive();
+    }
+
     String output() throws IOException {
         Path out = dir.resolve(name + "-" + runs + ".log");
         return Files.exists(out) ? Files.readString(out, StandardCharsets.UTF_8) : "";

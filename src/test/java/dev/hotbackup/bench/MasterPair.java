@@ -49,6 +49,10 @@ final class MasterPair extends FailoverSubject {
                 if (members[i].output().contains("LEADER")) {
                     leader = i;
                 }
+                if (!members[i].isAlive()) {
+                    throw new IllegalStateException(
+                            "member " + i + " exited: " + members[i].output());
+                }
             }
             Thread.sleep(20);
         }

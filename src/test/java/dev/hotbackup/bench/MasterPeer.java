@@ -29,7 +29,8 @@ public final class MasterPeer {
         cluster.setRoot(root);
         cluster.setAcquireLockInterval(Long.parseLong(args[2]), TimeUnit.MILLISECONDS);
         cluster.setHeartbeatTimeoutMultiplier(Integer.parseInt(args[3]));
-        cluster.setAcquireLockDelay(Long.parseLong(args[4]), TimeUnit.MILLISECONDS);
+        // Camel refuses 0: "acquireLockDelay must be greater than 0"
+        cluster.setAcquireLockDelay(Math.max(1, Long.parseLong(args[4])), TimeUnit.MILLISECONDS);
         Main main = new Main();
         main.configure().setRoutesCollectorEnabled(false);
         main.addMainListener(

@@ -10,7 +10,7 @@ public final class Activity {
 
     /** Entries whose JSON contains every one of {@code fragments}. */
     public static List<String> matching(ActivityLog log, String... fragments) {
-        return log.recent().stream()
+        return log.recentLines().stream()
                 .filter(
                         line -> {
                             for (String f : fragments) {

@@ -1,0 +1,39 @@
+package dev.hotbackup.operate;
+
+/**
+ * camel-hot-backup over JMX, registered as {@code dev.hotbackup:type=HotBackup}: the same state as
+ * {@code GET /hotbackup/status}, and the operator's takeover and release of one pair. Access is
+ * controlled by the JVM's JMX settings ({@code com.sun.management.jmxremote.*}).
+ */
+public interface HotBackupMXBean {
+
+    /** The name this instance announces. */
+    String getHost();
+
+    String getConfig();
+
+    /** {@code live}, {@code backup}, {@code standby}, {@code covering}, joined by +. */
+    String getRole();
+
+    /** {@code auto} or {@code manual}. */
+    String getTakeoverMode();
+
+    /** One line per monitored pair: {@code host/config STATE, heard N ms ago}. */
+    String[] getMonitors();
+
+    /** Pairs taken over here, as {@code host/config}. */
+    String[] getTakenOver();
+
+    long getFramesAccepted();
+
+    long getFramesRejected();
+
+    /** Everything, as the JSON of {@code GET /hotbackup/status}. */
+    String getStatusJson();
+
+    /** Starts the pair's takeover routes here now, in either takeover mode; returns outcomes. */
+    String[] takeover(String host, String config);
+
+    /** Stops the pair's takeover routes here now; returns outcomes. */
+    String[] release(String host, String config);
+}

@@ -1,0 +1,227 @@
+package dev.hotbackup.operate;
+
+import dev.hotbackup.Headers;
+import dev.hotbackup.activity.ActivityLog;
+import dev.hotbackup.activity.Json;
+import dev.hotbackup.monitor.MonitorKey;
+import dev.hotbackup.monitor.MonitorRegistry;
+import dev.hotbackup.monitor.MonitorState;
+import dev.hotbackup.signal.SignalPublisher;
+import dev.hotbackup.signal.SignalXml;
+import dev.hotbackup.takeover.TakeoverPlan;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangePattern;
+import org.apache.camel.Message;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.support.service.ServiceSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An operator's takeover or release of one monitored pair, by HTTP ({@code POST
+ * /hotbackup/pairs/{host}/{config}/takeover|release} with {@code Authorization: Bearer <token>}) or
+ * JMX. The request goes through the signal router like a signal, so it is ordered with the signals,
+ * recorded in the activity log with who asked and from where, mailed, and its outcome per route is
+ * returned. A forced takeover works in both takeover modes; a forced release stops the pair's
+ * routes whatever its state and failback delay.
+ */
+public final class Operator extends ServiceSupport {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Operator.class);
+
+    /** The remote address header of camel-platform-http-vertx. */
+    static final String REMOTE_ADDRESS = "CamelVertxPlatformHttpRemoteAddress";
+
+    private final MonitorRegistry monitors;
+    private final TakeoverPlan plan;
+    private final ActivityLog activity;
+    private final CamelContext camelContext;
+    private final byte[] token;
+    private final SignalXml.Whitespace whitespace;
+    private ProducerTemplate template;
+
+    /**
+     * @param token {@code hotbackup.http.token}; empty turns the HTTP actions off (JMX still works:
+     *     it has its own access control)
+     */
+    public Operator(
+            MonitorRegistry monitors,
+            TakeoverPlan plan,
+            ActivityLog activity,
+            CamelContext camelContext,
+            String token,
+            SignalXml.Whitespace whitespace) {
+        this.monitors = monitors;
+        this.plan = plan;
+        this.activity = activity;
+        this.camelContext = camelContext;
+        this.token = token.getBytes(StandardCharsets.UTF_8);
+        this.whitespace = whitespace;
+    }
+
+    /**
+     * Takes over or releases one pair and waits for the signal router's outcome.
+     *
+     * @param action {@code takeover} or {@code release}
+     * @param who who asked, and from where, for the activity log and the mail
+     * @return each route's outcome
+     * @throws IllegalArgumentException for an unknown action or pair
+     */
+    public List<String> act(String action, String host, String config, String who) {
+        if (!TakeoverPlan.TAKEOVER.equals(action) && !TakeoverPlan.RELEASE.equals(action)) {
+            throw new IllegalArgumentException(
+                    "unknown action '" + action + "': use takeover or release");
+        }
+        if (host == null || host.isBlank() || config == null || config.isBlank()) {
+            throw new IllegalArgumentException("name the pair: host and config");
+        }
+        MonitorKey key = new MonitorKey(host, config);
+        MonitorState state = monitors.stateOf(host, config);
+        if (state == null) {
+            List<String> known = monitors.views().stream().map(v -> v.key().toString()).toList();
+            throw new IllegalArgumentException(
+                    "no monitored pair " + key + "; this listener knows " + known);
+        }
+        Map<String, Object> headers = new HashMap<>();
+        headers.put(Headers.HOST, host);
+        headers.put(Headers.CONFIG, config);
+        headers.put(Headers.STATE, state.name());
+        headers.put(Headers.TIME, Instant.now().toString());
+        headers.put(Headers.DETAIL, "operator " + action + " requested by " + who);
+        headers.put(Headers.FORCE, action);
+        headers.put(Headers.OPERATOR, who);
+        LOG.info("Operator {} of {} requested by {}", action, key, who);
+        String xml = SignalXml.render(host, config, state.name(), whitespace);
+        Exchange done =
+                template.send(
+                        SignalPublisher.ENDPOINT,
+                        ExchangePattern.InOut,
+                        e -> {
+                            e.getIn().setBody(xml);
+                            e.getIn().setHeaders(headers);
+                        });
+        if (done.getException() != null) {
+            throw new IllegalStateException(
+                    "the signal router failed: " + done.getException().getMessage(),
+                    done.getException());
+        }
+        List<?> outcomes = done.getMessage().getHeader(Headers.OUTCOMES, List.class);
+        List<String> out = new ArrayList<>();
+        if (outcomes != null) {
+            outcomes.forEach(o -> out.add(String.valueOf(o)));
+        }
+        return out;
+    }
+
+    /** The operator-api route: checks the token, acts, answers JSON. */
+    public void http(Exchange exchange) {
+        Message in = exchange.getMessage();
+        String host = in.getHeader("pairHost", String.class);
+        String config = in.getHeader("pairConfig", String.class);
+        String action = in.getHeader("action", String.class);
+        String remote = String.valueOf(in.getHeader(REMOTE_ADDRESS));
+        String by = printable(in.getHeader("X-Operator", String.class));
+        String who = "http " + remote + (by.isEmpty() ? "" : " " + by);
+        String auth = in.getHeader("Authorization", String.class);
+        // nothing of the request goes back in the answer
+        in.removeHeaders("*");
+        in.setHeader(Exchange.CONTENT_TYPE, "application/json; charset=utf-8");
+        in.setHeader("Cache-Control", "no-store");
+        if (token.length == 0) {
+            answer(
+                    in,
+                    403,
+                    "{\"error\":\"operator actions over HTTP are off: set hotbackup.http.token\"}");
+            return;
+        }
+        if (!authorised(auth)) {
+            activity.record(
+                    "operator-refused",
+                    host,
+                    config,
+                    null,
+                    action + " refused: missing or wrong token, from " + who);
+            LOG.warn(
+                    "Operator {} of {}/{} refused: missing or wrong token, from {}",
+                    action,
+                    host,
+                    config,
+                    who);
+            in.setHeader("WWW-Authenticate", "Bearer realm=\"hotbackup\"");
+            answer(in, 401, "{\"error\":\"missing or wrong token (Authorization: Bearer ...)\"}");
+            return;
+        }
+        try {
+            List<String> outcomes = act(action, host, config, who);
+            StringBuilder j =
+                    new StringBuilder("{\"action\":")
+                            .append(Json.quote(action))
+                            .append(",\"host\":")
+                            .append(Json.quote(host))
+                            .append(",\"config\":")
+                            .append(Json.quote(config))
+                            .append(",\"by\":")
+                            .append(Json.quote(who))
+                            .append(",\"outcomes\":[");
+            for (int i = 0; i < outcomes.size(); i++) {
+                if (i > 0) {
+                    j.append(',');
+                }
+                j.append(Json.quote(outcomes.get(i)));
+            }
+            answer(in, 200, j.append("]}").toString());
+        } catch (IllegalArgumentException e) {
+            answer(in, 404, "{\"error\":" + Json.quote(e.getMessage()) + "}");
+        } catch (RuntimeException e) {
+            answer(in, 500, "{\"error\":" + Json.quote(String.valueOf(e.getMessage())) + "}");
+        }
+    }
+
+    private boolean authorised(String auth) {
+        if (auth == null || !auth.startsWith("Bearer ")) {
+            return false;
+        }
+        byte[] given = auth.substring("Bearer ".length()).trim().getBytes(StandardCharsets.UTF_8);
+        return MessageDigest.isEqual(given, token);
+    }
+
+    private static void answer(Message in, int code, String json) {
+        in.setHeader(Exchange.HTTP_RESPONSE_CODE, code);
+        in.setBody(json + "\n");
+    }
+
+    /** At most 64 printable characters of a free-text name. */
+    static String printable(String text) {
+        if (text == null) {
+            return "";
+        }
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < text.length() && out.length() < 64; i++) {
+            char c = text.charAt(i);
+            if (!Character.isISOControl(c)) {
+                out.append(c);
+            }
+        }
+        return out.toString().trim();
+    }
+
+    @Override
+    protected void doStart() {
+        template = camelContext.createProducerTemplate();
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        if (template != null) {
+            template.stop();
+        }
+    }
+}

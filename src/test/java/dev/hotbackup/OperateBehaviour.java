@@ -1,0 +1,182 @@
+package dev.hotbackup;
+
+import static dev.hotbackup.testing.Activity.field;
+import static dev.hotbackup.testing.Activity.matching;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.hotbackup.monitor.MonitorState;
+import dev.hotbackup.operate.JmxControl;
+import dev.hotbackup.testing.FakeLiveHost;
+import dev.hotbackup.testing.Http;
+import java.lang.management.ManagementFactory;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Arrays;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What an operator sees and does, over real HTTP and JMX: the status JSON and page, the health
+ * check, the Prometheus metrics, and takeover and release by hand with the token.
+ */
+abstract class OperateBehaviour extends ListenerTestSupport {
+
+    private static final String BASE = "http://127.0.0.1:" + HTTP_PORT + "/hotbackup/";
+    private static final String OBSERVE = "http://127.0.0.1:" + OBSERVE_PORT + "/observe/";
+
+    @Test
+    void statusShowsEachPairStateRoutesAndHistory() throws Exception {
+        FakeLiveHost a = liveHost("serverA");
+        a.startHeartbeats(100);
+        awaitState("serverA", MonitorState.LIVE);
+        String live = Http.get(BASE + "status").body();
+        assertTrue(
+                live.contains("\"host\":\"serverA\",\"config\":\"base\",\"state\":\"LIVE\""), live);
+        assertTrue(live.contains("\"thresholdMs\":1000"), live);
+        assertTrue(live.contains("{\"id\":\"takeover-a\",\"status\":\"Stopped\"}"), live);
+        assertTrue(live.contains("\"role\":\"backup\""), live);
+        assertTrue(live.contains("\"takenOverHere\":false"), live);
+
+        a.crash();
+        awaitState("serverA", MonitorState.DEAD);
+        await().atMost(Duration.ofSeconds(5)).until(() -> status("takeover-a").isStarted());
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> Http.get(BASE + "status").body().contains("\"takenOverHere\":true"));
+        String dead = Http.get(BASE + "status").body();
+        assertTrue(dead.contains("\"state\":\"DEAD\""), dead);
+        assertTrue(dead.contains("{\"id\":\"takeover-a\",\"status\":\"Started\"}"), dead);
+        assertTrue(dead.contains("\"role\":\"backup+covering\""), dead);
+        // newest first: the takeover, then the DEAD signal, then LIVE
+        int takeover = dead.indexOf("\"event\":\"takeover\"");
+        int deadSignal =
+                dead.indexOf(
+                        "\"event\":\"signal\",\"host\":\"serverA\",\"config\":\"base\",\"state\":\"DEAD\"");
+        int liveSignal =
+                dead.indexOf(
+                        "\"event\":\"signal\",\"host\":\"serverA\",\"config\":\"base\",\"state\":\"LIVE\"");
+        assertTrue(takeover >= 0 && takeover < deadSignal && deadSignal < liveSignal, dead);
+
+        HttpResponse<String> page = Http.get(BASE);
+        assertEquals(200, page.statusCode());
+        assertTrue(page.body().contains("<title>camel-hot-backup</title>"));
+        assertTrue(page.headers().firstValue("Content-Type").orElse("").startsWith("text/html"));
+    }
+
+    @Test
+    void operatorTakesOverAndReleasesWithTheTokenOnly() throws Exception {
+        FakeLiveHost a = liveHost("serverA");
+        a.startHeartbeats(100);
+        awaitState("serverA", MonitorState.LIVE);
+        String takeover = BASE + "pairs/serverA/base/takeover";
+
+        HttpResponse<String> none = Http.post(takeover, null, null);
+        assertEquals(401, none.statusCode(), none.body());
+        HttpResponse<String> wrong = Http.post(takeover, TOKEN + "x", "mallory");
+        assertEquals(401, wrong.statusCode(), wrong.body());
+        assertTrue(status("takeover-a").isStopped());
+        assertEquals(2, matching(activity, field("event", "operator-refused")).size());
+
+        HttpResponse<String> unknown =
+                Http.post(BASE + "pairs/nobody/base/takeover", TOKEN, "alice");
+        assertEquals(404, unknown.statusCode(), unknown.body());
+        assertTrue(unknown.body().contains("serverA/base"), unknown.body());
+
+        // in auto mode too, an operator may take over a host that is still LIVE
+        HttpResponse<String> ok = Http.post(takeover, TOKEN, "alice");
+        assertEquals(200, ok.statusCode(), ok.body());
+        assertTrue(ok.body().contains("takeover-a: started"), ok.body());
+        assertTrue(status("takeover-a").isStarted());
+        assertTrue(status("takeover-b").isStarted());
+        assertEquals(
+                1,
+                matching(
+                                activity,
+                                field("event", "operator"),
+                                "takeover requested by http 127.0.0.1",
+                                "alice")
+                        .size(),
+                String.join("\n", activity.recentLines()));
+
+        HttpResponse<String> release =
+                Http.post(BASE + "pairs/serverA/base/release", TOKEN, "alice");
+        assertEquals(200, release.statusCode(), release.body());
+        assertTrue(release.body().contains("takeover-a: stopped"), release.body());
+        assertTrue(status("takeover-a").isStopped());
+        // each forced action is mailed like a signal
+        await().atMost(Duration.ofSeconds(10)).until(() -> MAIL.getReceivedMessages().length >= 3);
+    }
+
+    @Test
+    void jmxShowsStateAndTakesOver() throws Exception {
+        FakeLiveHost a = liveHost("serverA");
+        a.startHeartbeats(100);
+        awaitState("serverA", MonitorState.LIVE);
+        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+        ObjectName name = new ObjectName(JmxControl.NAME);
+        String[] monitors = (String[]) server.getAttribute(name, "Monitors");
+        assertTrue(
+                monitors.length == 1 && monitors[0].startsWith("serverA/base LIVE, heard "),
+                Arrays.toString(monitors));
+        assertEquals("auto", server.getAttribute(name, "TakeoverMode"));
+
+        String[] outcomes =
+                (String[])
+                        server.invoke(
+                                name,
+                                "takeover",
+                                new Object[] {"serverA", "base"},
+                                new String[] {String.class.getName(), String.class.getName()});
+        assertTrue(
+                Arrays.asList(outcomes).contains("takeover-a: started"), Arrays.toString(outcomes));
+        assertEquals(1, ((String[]) server.getAttribute(name, "TakenOver")).length);
+        assertEquals(
+                1, matching(activity, field("event", "operator"), "requested by jmx local").size());
+    }
+
+    @Test
+    void healthAndMetricsFollowTheMonitors() throws Exception {
+        FakeLiveHost a = liveHost("serverA");
+        a.startHeartbeats(100);
+        awaitState("serverA", MonitorState.LIVE);
+        await().atMost(Duration.ofSeconds(10))
+                .until(
+                        () ->
+                                Http.get(OBSERVE + "metrics")
+                                        .body()
+                                        .contains(
+                                                "hotbackup_monitor_state{config=\"base\",host=\"serverA\"} 1.0"));
+        String health = Http.get(OBSERVE + "health?data=true").body();
+        assertTrue(health.contains("\"name\":\"hotbackup\""), health);
+        assertTrue(health.contains("\"monitor.serverA\\/base\":\"LIVE, heard "), health);
+
+        a.crash();
+        awaitState("serverA", MonitorState.DEAD);
+        await().atMost(Duration.ofSeconds(10))
+                .until(
+                        () ->
+                                Http.get(OBSERVE + "metrics")
+                                        .body()
+                                        .contains(
+                                                "hotbackup_monitor_state{config=\"base\",host=\"serverA\"} 2.0"));
+        String metrics = Http.get(OBSERVE + "metrics").body();
+        assertTrue(metrics.contains("hotbackup_signals_total{state=\"DEAD\"} 1.0"), metrics);
+        assertTrue(metrics.contains("hotbackup_frames_accepted_total"), metrics);
+        assertTrue(
+                metrics.contains("hotbackup_frames_rejected_total{reason=\"bad-signature\"} 0.0"),
+                metrics);
+        assertTrue(
+                metrics.contains(
+                        "hotbackup_heartbeat_age_seconds{config=\"base\",host=\"serverA\"}"),
+                metrics);
+        await().atMost(Duration.ofSeconds(10))
+                .until(
+                        () ->
+                                Http.get(OBSERVE + "metrics")
+                                        .body()
+                                        .contains(
+                                                "hotbackup_route_control_seconds_count{action=\"takeover\"} 1"));
+    }
+}
