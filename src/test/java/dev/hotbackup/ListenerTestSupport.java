@@ -47,7 +47,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
             "hotbackup.takeover.routes=takeover-a,takeover-b",
             "hotbackup.mail.to=ops@example.com",
             "camel.main.routes-include-pattern="
-                    + "file:routes/*.camel.yaml,file:routes/xml/*.camel.xml,classpath:test-routes/*.camel.yaml"
+                    + "classpath:hotbackup/templates.camel.yaml,file:routes/*.camel.yaml,"
+                    + "file:routes/xml/*.camel.xml,classpath:test-routes/*.camel.yaml,"
+                    + "classpath:test-routes/*.camel.xml"
         },
         mockEndpoints = "seda:hotbackup-signals*")
 public abstract class ListenerTestSupport {
@@ -58,6 +60,8 @@ public abstract class ListenerTestSupport {
     protected static final int SMTP_PORT = AvailablePortFinder.getNextAvailable();
     protected static final int HTTP_PORT = AvailablePortFinder.getNextAvailable();
     protected static final int OBSERVE_PORT = AvailablePortFinder.getNextAvailable();
+    protected static final int SECOND_PORT = AvailablePortFinder.getNextAvailable();
+    protected static final int THIRD_PORT = AvailablePortFinder.getNextAvailable();
     protected static final String TOKEN = "test-operator-token-0123456789";
     private static final ServerSocket BUSY = busyPort();
 
@@ -115,6 +119,8 @@ public abstract class ListenerTestSupport {
         p.put("hotbackup.mail.port", Integer.toString(mailPort()));
         p.put("test.busy-port", Integer.toString(BUSY.getLocalPort()));
         p.put("hotbackup.http.token", TOKEN);
+        p.put("test.second-port", Integer.toString(SECOND_PORT));
+        p.put("test.third-port", Integer.toString(THIRD_PORT));
         // a state folder per test: what one test leaves must not be restored in the next
         p.put(
                 "hotbackup.state-dir",

@@ -54,6 +54,7 @@ public final class HotBackupSettings {
     public final Duration retention;
     public final SignalXml.Whitespace whitespace;
     public final boolean activityLog;
+    public final String signalsTo;
     public final Path activityLogFile;
 
     public final List<String> allow;
@@ -174,6 +175,12 @@ public final class HotBackupSettings {
         whitespace =
                 r.choice("hotbackup.listener.whitespace", "preserve", SignalXml.Whitespace.class);
         activityLog = r.bool("hotbackup.listener.activity-log", true);
+        signalsTo = r.text("hotbackup.listener.signals-to", "");
+        if (signalsTo.startsWith("seda:hotbackup-signals")) {
+            r.problem(
+                    "hotbackup.listener.signals-to",
+                    "is the pack's own signal queue: use another endpoint (seda:my-signals)");
+        }
         activityLogFile =
                 Path.of(
                         r.text(

@@ -100,6 +100,11 @@ public final class SettingsFunction implements PropertiesFunction, CamelContextA
                 return Integer.toString(s.httpPort);
             case "http-bind-address":
                 return s.httpBindAddress;
+            case "signals-to-enabled":
+                return Boolean.toString(!s.signalsTo.isEmpty());
+            case "signals-to":
+                // a valid endpoint even when unset: the route's filter never sends to it then
+                return s.signalsTo.isEmpty() ? "direct:hotbackup-no-signals-to" : s.signalsTo;
             case "observe-port":
                 return Integer.toString(s.observePort);
             default:

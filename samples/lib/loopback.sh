@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Helpers for the samples' run.sh scripts: each host of a sample runs as its own process on
+# loopback, from its own folder under target/samples/, with the pack's routes and the sample's.
+# Needs Java 17 and curl; builds the jar with the Maven wrapper when it is missing.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+JAR="$ROOT/target/camel-hot-backup.jar"
+PIDS=()
+T0=$(date +%s%N)
+
+say() { printf '[%6.1f s] %s\n' "$(( ($(date +%s%N) - T0) / 1000000 ))e-3" "$*"; }
+
+build_jar() {
+  if [ ! -f "$JAR" ]; then
+    say "building $JAR"
+    (cd "$ROOT" && ./mvnw -q -B -DskipTests package)
+  fi
+}
+
+# host_dir NAME PROPERTIES [ROUTE_DIR...]: a folder for one host with the jar's inputs
+host_dir() {
+  local name="$1" props="$2"; shift 2
+  local dir="$WORK/$name"
+  rm -rf "$dir"; mkdir -p "$dir/routes"
+  cp -r "$ROOT/routes/." "$dir/routes/"
+  for extra in "$@"; do cp -r "$extra/." "$dir/routes/"; done
+  # the pack's defaults, then the sample's keys on top
+  cat "$ROOT/application.properties" "$props" > "$dir/application.properties"
+  echo "$dir"
+}
+
+# start NAME DIR [JAVA ARGS...]: starts one host in the background
+start() {
+  local name="$1" dir="$2"; shift 2
+  (cd "$dir" && exec java -Xmx256m "$@" -jar "$JAR" > "$dir/out.log" 2>&1) &
+  PIDS+=($!)
+  eval "PID_$name=$!"
+  say "$name started (pid $!)"
+}
+
+pid_of() { eval "echo \$PID_$1"; }
+
+# wait_status URL JQ_FILTER EXPECTED [SECONDS]: polls a status JSON until the filter gives EXPECTED
+wait_status() {
+  local url="$1" filter="$2" expected="$3" limit="${4:-60}"
+  local deadline=$(( $(date +%s) + limit )) got=""
+  while [ "$(date +%s)" -lt "$deadline" ]; do
+    got=$(curl -fsS "$url" 2>/dev/null | jq -r "$filter" 2>/dev/null || true)
+    if [ "$got" = "$expected" ]; then return 0; fi
+    sleep 0.2
+  done
+  say "FAILED: $filter at $url is '$got', expected '$expected'"
+  return 1
+}
+
+cleanup() {
+  for p in "${PIDS[@]:-}"; do
+    [ -n "$p" ] && kill -CONT "$p" 2>/dev/null || true
+    [ -n "$p" ] && kill "$p" 2>/dev/null || true
+  done
+  wait 2>/dev/null || true
+}
+trap cleanup EXIT

@@ -1,0 +1,72 @@
+package dev.hotbackup;
+
+import static dev.hotbackup.testing.Activity.field;
+import static dev.hotbackup.testing.Activity.matching;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.hotbackup.monitor.MonitorState;
+import dev.hotbackup.testing.FakeLiveHost;
+import dev.hotbackup.testing.Http;
+import jakarta.mail.internet.MimeMessage;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * hotbackup.takeover.mode=manual: DEAD alerts (mail, activity log, status) but starts nothing; the
+ * operator's takeover starts the routes; the host's return stops them as usual.
+ */
+class ManualTakeoverTest extends ListenerTestSupport {
+
+    @Override
+    protected void properties(Map<String, String> p) {
+        p.put("hotbackup.takeover.mode", "manual");
+    }
+
+    @Test
+    void deadOnlyAlertsUntilAnOperatorTakesOver() throws Exception {
+        FakeLiveHost a = liveHost("serverA");
+        a.startHeartbeats(100);
+        awaitState("serverA", MonitorState.LIVE);
+        a.crash();
+        awaitState("serverA", MonitorState.DEAD);
+        await().atMost(Duration.ofSeconds(10))
+                .until(
+                        () ->
+                                matching(activity, field("event", "notify"), field("state", "DEAD"))
+                                                .size()
+                                        == 1);
+        assertTrue(status("takeover-a").isStopped(), "manual mode started a route by itself");
+        assertTrue(
+                matching(activity, field("event", "notify"), "manual takeover mode").size() == 1,
+                String.join("\n", activity.recentLines()));
+        await().atMost(Duration.ofSeconds(10)).until(() -> deadMail() != null);
+        assertTrue(deadMail().getContent().toString().contains("manual takeover mode"));
+
+        HttpResponse<String> r =
+                Http.post(
+                        "http://127.0.0.1:" + HTTP_PORT + "/hotbackup/pairs/serverA/base/takeover",
+                        TOKEN,
+                        "bob");
+        assertEquals(200, r.statusCode(), r.body());
+        assertTrue(status("takeover-a").isStarted());
+        assertTrue(status("takeover-b").isStarted());
+
+        a.restart();
+        a.startHeartbeats(100);
+        awaitState("serverA", MonitorState.LIVE);
+        await().atMost(Duration.ofSeconds(5)).until(() -> status("takeover-a").isStopped());
+    }
+
+    private MimeMessage deadMail() throws Exception {
+        for (MimeMessage m : MAIL.getReceivedMessages()) {
+            if (m.getSubject().contains("is DEAD")) {
+                return m;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,81 @@
+package dev.hotbackup;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.hotbackup.link.HeartbeatCodec;
+import dev.hotbackup.link.Signer;
+import dev.hotbackup.testing.LineServer;
+import java.io.IOException;
+import java.time.Duration;
+import org.apache.camel.BeanInject;
+import org.apache.camel.CamelContext;
+import org.apache.camel.main.MainConfigurationProperties;
+import org.apache.camel.test.main.junit5.CamelMainTest;
+import org.apache.camel.test.main.junit5.Configure;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The emitter template instantiated from YAML and XML (test-emitter/): with the pack's own emitter
+ * route stopped, each instance alone keeps signed frames flowing to the backup.
+ */
+@CamelMainTest(
+        mainClass = HotBackupMain.class,
+        properties = {
+            "hotbackup.host=serverT",
+            "hotbackup.secret=test-secret",
+            "hotbackup.heartbeat-interval=50ms",
+            "hotbackup.state-dir=target/test-state",
+            "hotbackup.listener.activity-log=false",
+            "camel.main.routes-include-pattern="
+                    + "classpath:hotbackup/templates.camel.yaml,file:routes/*.camel.yaml,"
+                    + "classpath:test-emitter/*.camel.yaml,classpath:test-emitter/*.camel.xml"
+        })
+class TemplatedEmitterTest {
+
+    private static final LineServer BACKUP = LineServerHolder.server();
+
+    @BeanInject CamelContext context;
+
+    @Configure
+    protected void configure(MainConfigurationProperties main) {
+        ListenerTestSupport.Overrides.properties =
+                java.util.Map.of("hotbackup.backup-location", "127.0.0.1:" + BACKUP.port());
+        main.addConfiguration(ListenerTestSupport.Overrides.class);
+    }
+
+    @AfterAll
+    static void close() throws IOException {
+        BACKUP.close();
+    }
+
+    @Test
+    void eachInstanceEmitsSignedFramesOnItsOwn() throws Exception {
+        HeartbeatCodec codec = new HeartbeatCodec(Signer.of("test-secret"));
+        context.getRouteController().stopRoute("heartbeat-emitter");
+        for (String only : new String[] {"templated-emitter-yaml", "templated-emitter-xml"}) {
+            String other =
+                    only.endsWith("yaml") ? "templated-emitter-xml" : "templated-emitter-yaml";
+            context.getRouteController().stopRoute(other);
+            context.getRouteController().startRoute(only);
+            int before = BACKUP.lines().size();
+            await(only + " alone sends frames")
+                    .atMost(Duration.ofSeconds(5))
+                    .until(() -> BACKUP.lines().size() >= before + 5);
+            String last = BACKUP.lines().get(BACKUP.lines().size() - 1);
+            assertTrue(codec.decode(last).isAccepted(), last);
+        }
+    }
+
+    /** Opens the fake backup once for the class. */
+    static final class LineServerHolder {
+        static LineServer server() {
+            try {
+                return new LineServer();
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+}
