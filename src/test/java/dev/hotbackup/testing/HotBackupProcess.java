@@ -42,6 +42,8 @@ public final class HotBackupProcess implements AutoCloseable {
         copyRoutes(Path.of("routes"), dir.resolve("routes"));
         copyRoutes(Path.of("routes/xml"), dir.resolve("routes/xml"));
         properties.put("hotbackup.host", name);
+        // several instances run on one machine: no HTTP server unless a test asks for one
+        properties.put("hotbackup.http.enabled", "false");
     }
 
     /** The packaged jar: {@code -Dhotbackup.it.jar}, else {@code target/camel-hot-backup.jar}. */
