@@ -30,10 +30,10 @@ host_dir() {
   echo "$dir"
 }
 
-# start NAME DIR [JAVA ARGS...]: starts one host in the background
+# start NAME DIR [ARGS...]: starts one host in the background; ARGS go to the jar (-b)
 start() {
   local name="$1" dir="$2"; shift 2
-  (cd "$dir" && exec java -Xmx256m "$@" -jar "$JAR" > "$dir/out.log" 2>&1) &
+  (cd "$dir" && exec java -Xmx256m -jar "$JAR" "$@" >> "$dir/out.log" 2>&1) &
   PIDS+=($!)
   eval "PID_$name=$!"
   say "$name started (pid $!)"

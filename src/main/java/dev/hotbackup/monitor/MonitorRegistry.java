@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -64,6 +65,14 @@ public final class MonitorRegistry extends ServiceSupport {
     /** How often a pair that became LIVE is probed before its probe port is deemed unusable. */
     private static final int VERIFY_ATTEMPTS = 3;
 
+    /** Verification probes out at once; the others wait their turn. */
+    static final int VERIFY_CONCURRENCY = 16;
+
+    private final java.util.concurrent.Semaphore verifySlots =
+            new java.util.concurrent.Semaphore(VERIFY_CONCURRENCY);
+    private final java.util.concurrent.ConcurrentLinkedQueue<Runnable> verifyQueue =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
+
     /** The cause of a reconfirm asked for because a connection closed. */
     static final String DISCONNECT = "disconnect";
 
@@ -101,6 +110,23 @@ public final class MonitorRegistry extends ServiceSupport {
     }
 
     private final ConcurrentHashMap<String, Monitor> monitors = new ConcurrentHashMap<>();
+
+    /**
+     * Replay watermarks (boot, sequence) of evicted pairs, so that frames recorded before an
+     * eviction cannot bring the pair back to LIVE. Bounded: the oldest are dropped first.
+     */
+    private final Map<String, long[]> forgotten =
+            java.util.Collections.synchronizedMap(
+                    new java.util.LinkedHashMap<>(16, 0.75f, false) {
+                        @Override
+                        protected boolean removeEldestEntry(Map.Entry<String, long[]> eldest) {
+                            return size() > FORGOTTEN_MAX;
+                        }
+                    });
+
+    /** Watermarks of evicted pairs kept, about 100 bytes each. */
+    static final int FORGOTTEN_MAX = 100_000;
+
     private final java.util.concurrent.atomic.LongAdder accepted =
             new java.util.concurrent.atomic.LongAdder();
     private final Options options;
@@ -165,7 +191,23 @@ public final class MonitorRegistry extends ServiceSupport {
             return;
         }
         long now = clock.getAsLong();
-        Monitor m = monitors.computeIfAbsent(key.id(), id -> new Monitor(key, now));
+        long[] mark = forgotten.get(key.id());
+        if (mark != null
+                && (frame.boot() < mark[0]
+                        || (frame.boot() == mark[0] && frame.seq() <= mark[1]))) {
+            // an evicted pair: its old frames must not bring it back
+            rejections.reject(
+                    RejectReason.REPLAYED,
+                    key
+                            + " boot "
+                            + frame.boot()
+                            + " sequence "
+                            + frame.seq()
+                            + " is not newer than before it was forgotten",
+                    source);
+            return;
+        }
+        Monitor m = monitors.computeIfAbsent(key.id(), id -> remembered(key, now));
         synchronized (m) {
             if (frame.boot() < m.boot) {
                 rejections.reject(
@@ -536,6 +578,9 @@ public final class MonitorRegistry extends ServiceSupport {
         }
         for (Monitor m : old) {
             if (monitors.remove(m.key.id(), m)) {
+                synchronized (m) {
+                    forgotten.put(m.key.id(), new long[] {m.boot, m.seq});
+                }
                 changed.set(true);
                 LOG.info(
                         "Forgot {}: {} since {} (hotbackup.listener.retention)",
@@ -551,6 +596,17 @@ public final class MonitorRegistry extends ServiceSupport {
             }
         }
         saveIfDue(now);
+    }
+
+    /** A new monitor, with the replay watermark of the same pair if it was evicted. */
+    private Monitor remembered(MonitorKey key, long now) {
+        Monitor m = new Monitor(key, now);
+        long[] mark = forgotten.remove(key.id());
+        if (mark != null) {
+            m.boot = mark[0];
+            m.seq = mark[1];
+        }
+        return m;
     }
 
     private void reconfirm(String id, String cause, String connection) {
@@ -582,49 +638,100 @@ public final class MonitorRegistry extends ServiceSupport {
             m.probeVerified = Boolean.FALSE;
             return;
         }
-        String address = m.remoteAddress;
-        int port = m.probePort;
+        verifyQueue.add(() -> sendVerifyProbe(m, attempt));
+        drainVerifyQueue();
+    }
+
+    /**
+     * Starts queued verification probes while fewer than {@link #VERIFY_CONCURRENCY} are out: ten
+     * thousand pairs that become LIVE at once must not open ten thousand connections at once. Runs
+     * on the watchdog thread, which holds no monitor's lock.
+     */
+    private void drainVerifyQueue() {
+        ScheduledExecutorService w = watchdog;
+        if (w == null || w.isShutdown()) {
+            return;
+        }
+        try {
+            w.execute(
+                    () -> {
+                        while (!verifyQueue.isEmpty() && verifySlots.tryAcquire()) {
+                            Runnable next = verifyQueue.poll();
+                            if (next == null) {
+                                verifySlots.release();
+                                return;
+                            }
+                            try {
+                                next.run();
+                            } catch (RuntimeException e) {
+                                verifySlots.release();
+                                LOG.warn("Verification probe not sent: {}", e.toString());
+                            }
+                        }
+                    });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // stopping
+        }
+    }
+
+    private void sendVerifyProbe(Monitor m, int attempt) {
+        String address;
+        int port;
+        synchronized (m) {
+            if (m.state != MonitorState.LIVE) {
+                verifySlots.release();
+                drainVerifyQueue();
+                return;
+            }
+            address = m.remoteAddress;
+            port = m.probePort;
+        }
+        // no lock is held here: this runs on the watchdog thread
         prober.probe(
                 address,
                 port,
                 m.key.host(),
                 m.key.config(),
                 result -> {
-                    synchronized (m) {
-                        if (ANSWERED.equals(result)) {
-                            m.probeVerified = Boolean.TRUE;
-                            activity.record(
-                                    "probe",
-                                    m.key.host(),
-                                    m.key.config(),
-                                    m.state.name(),
-                                    VERIFIED);
-                            return;
-                        }
-                        m.probeVerified = Boolean.FALSE;
-                        if (attempt < VERIFY_ATTEMPTS && m.state == MonitorState.LIVE) {
-                            // a host that just started may not answer yet: ask again a bit later
-                            watchdog.schedule(
-                                    () -> {
-                                        synchronized (m) {
-                                            if (m.state == MonitorState.LIVE) {
-                                                verifyProbe(m, attempt + 1);
-                                            }
-                                        }
-                                    },
-                                    attempt * 2L,
-                                    TimeUnit.SECONDS);
-                            return;
-                        }
-                        LOG.warn(
-                                "{} does not answer the reconfirm probe on {}:{} ({}): a dropped"
-                                        + " connection will not fail it over before the threshold",
-                                m.key,
-                                address,
-                                port,
-                                result);
+                    verifySlots.release();
+                    try {
+                        verified(m, attempt, address, port, result);
+                    } finally {
+                        drainVerifyQueue();
                     }
                 });
+    }
+
+    private void verified(Monitor m, int attempt, String address, int port, String result) {
+        synchronized (m) {
+            if (ANSWERED.equals(result)) {
+                m.probeVerified = Boolean.TRUE;
+                activity.record("probe", m.key.host(), m.key.config(), m.state.name(), VERIFIED);
+                return;
+            }
+            m.probeVerified = Boolean.FALSE;
+            if (attempt < VERIFY_ATTEMPTS && m.state == MonitorState.LIVE) {
+                // a host that just started may not answer yet: ask again a bit later
+                watchdog.schedule(
+                        () -> {
+                            synchronized (m) {
+                                if (m.state == MonitorState.LIVE) {
+                                    verifyProbe(m, attempt + 1);
+                                }
+                            }
+                        },
+                        attempt * 2L,
+                        TimeUnit.SECONDS);
+                return;
+            }
+            LOG.warn(
+                    "{} does not answer the reconfirm probe on {}:{} ({}): a dropped"
+                            + " connection will not fail it over before the threshold",
+                    m.key,
+                    address,
+                    port,
+                    result);
+        }
     }
 
     /** A pair that was CLOSE when this listener stopped is CLOSE again: its signal is repeated. */

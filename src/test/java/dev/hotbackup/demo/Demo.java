@@ -61,6 +61,8 @@ public final class Demo {
                         + " (the default is 60s; shortened so the demo takes seconds).");
         System.out.println();
 
+        int httpPort = freePort();
+        int observePort = freePort();
         GreenMail mail =
                 new GreenMail(new ServerSetup(smtpPort, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
         mail.start();
@@ -76,6 +78,10 @@ public final class Demo {
                                 .set("hotbackup.mail.port", smtpPort)
                                 .set("hotbackup.mail.to", "ops@example.com")
                                 .set("files.dir", files)
+                                .set("hotbackup.http.enabled", "true")
+                                .set("hotbackup.http.port", httpPort)
+                                .set("hotbackup.http.bind-address", "127.0.0.1")
+                                .set("hotbackup.http.observe-port", observePort)
                                 .arg("-b");
                 HotBackupProcess live =
                         new HotBackupProcess("serverA", work.resolve("live"), jar)
@@ -89,7 +95,10 @@ public final class Demo {
                     "Starting backupB as a full backup (-b), Backup listener on 127.0.0.1:"
                             + listenerPort);
             backup.start().awaitStarted();
-            ok("backupB is up and waiting");
+            ok(
+                    "backupB is up and waiting; its status page: http://127.0.0.1:"
+                            + httpPort
+                            + "/hotbackup/");
 
             say("Starting the live host serverA, heartbeating to backupB every 100ms");
             live.start().awaitStarted();

@@ -1,0 +1,197 @@
+package dev.hotbackup.testing;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A real headless Chromium driven through Debian's chromedriver and the W3C WebDriver protocol
+ * (plain HTTP and JSON, no client library). Closed after use: the browser, the driver, the
+ * temporary profile.
+ */
+public final class Chromium implements AutoCloseable {
+
+    public static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    public static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+
+    private static final Pattern VALUE_STRING =
+            Pattern.compile("\"value\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
+    private static final Pattern SESSION = Pattern.compile("\"sessionId\"\\s*:\\s*\"([^\"]+)\"");
+    private static final Pattern ELEMENT =
+            Pattern.compile("\"element-6066-11e4-a52f-4a52f4a52f4a\"\\s*:\\s*\"([^\"]+)\"");
+
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final Process driver;
+    private final String base;
+    private final Path profile;
+    private final String session;
+
+    private Chromium(Process driver, String base, Path profile, String session) {
+        this.driver = driver;
+        this.base = base;
+        this.profile = profile;
+        this.session = session;
+    }
+
+    /** Starts chromedriver and a headless Chromium session of the given window size. */
+    public static Chromium start(int width, int height) throws Exception {
+        if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
+            throw new IllegalStateException(
+                    "Debian's chromium and chromium-driver are needed (/usr/bin/chromium,"
+                            + " /usr/bin/chromedriver): ./mvnw verify installs them with apt-get"
+                            + " when it runs as root (scripts/ensure-chromium), or install them"
+                            + " by hand");
+        }
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        Process driver =
+                new ProcessBuilder(CHROMEDRIVER.toString(), "--port=" + port)
+                        .redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                        .start();
+        String base = "http://127.0.0.1:" + port;
+        HttpClient http = HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (true) {
+            try {
+                HttpResponse<String> r =
+                        http.send(
+                                HttpRequest.newBuilder(URI.create(base + "/status")).build(),
+                                HttpResponse.BodyHandlers.ofString());
+                if (r.body().contains("\"ready\":true") || r.body().contains("\"ready\": true")) {
+                    break;
+                }
+            } catch (IOException e) {
+                // not up yet
+            }
+            if (System.nanoTime() > deadline) {
+                driver.destroyForcibly();
+                throw new IllegalStateException("chromedriver did not start on port " + port);
+            }
+            Thread.sleep(50);
+        }
+        Path profile = Files.createTempDirectory("hotbackup-chromium");
+        String caps =
+                "{\"capabilities\":{\"alwaysMatch\":{\"browserName\":\"chrome\",\"goog:chromeOptions\":{"
+                        + "\"binary\":\""
+                        + CHROMIUM
+                        + "\",\"args\":[\"--headless=new\",\"--no-sandbox\",\"--disable-gpu\","
+                        + "\"--disable-dev-shm-usage\",\"--user-data-dir="
+                        + profile
+                        + "\",\"--window-size="
+                        + width
+                        + ","
+                        + height
+                        + "\"]}}}}";
+        HttpResponse<String> r =
+                http.send(
+                        HttpRequest.newBuilder(URI.create(base + "/session"))
+                                .timeout(Duration.ofSeconds(60))
+                                .POST(HttpRequest.BodyPublishers.ofString(caps))
+                                .header("Content-Type", "application/json")
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        Matcher m = SESSION.matcher(r.body());
+        if (!m.find()) {
+            driver.destroyForcibly();
+            throw new IllegalStateException("no Chromium session: " + r.body());
+        }
+        return new Chromium(driver, base, profile, m.group(1));
+    }
+
+    public void open(String url) throws Exception {
+        call("POST", "/url", "{\"url\":\"" + url + "\"}");
+    }
+
+    /** The text of the first element matching a CSS selector, or {@code null} if there is none. */
+    public String text(String css) throws Exception {
+        String element = find(css);
+        return element == null ? null : string(call("GET", "/element/" + element + "/text", null));
+    }
+
+    /** An attribute of the first element matching a CSS selector, or {@code null}. */
+    public String attribute(String css, String name) throws Exception {
+        String element = find(css);
+        return element == null
+                ? null
+                : string(call("GET", "/element/" + element + "/attribute/" + name, null));
+    }
+
+    /** A PNG of the window, also written to {@code file}. */
+    public byte[] screenshot(Path file) throws Exception {
+        String b64 = string(call("GET", "/screenshot", null));
+        byte[] png = Base64.getDecoder().decode(b64);
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        Files.write(file, png);
+        return png;
+    }
+
+    private String find(String css) throws Exception {
+        String body =
+                call(
+                        "POST",
+                        "/element",
+                        "{\"using\":\"css selector\",\"value\":\""
+                                + css.replace("\"", "\\\"")
+                                + "\"}");
+        Matcher m = ELEMENT.matcher(body);
+        return m.find() ? m.group(1) : null;
+    }
+
+    private static String string(String body) {
+        Matcher m = VALUE_STRING.matcher(body);
+        if (!m.find()) {
+            return null;
+        }
+        return m.group(1)
+                .replace("\\n", "\n")
+                .replace("\\\"", "\"")
+                .replace("\\/", "/")
+                .replace("\\\\", "\\");
+    }
+
+    private String call(String method, String path, String json) throws Exception {
+        HttpRequest.Builder b =
+                HttpRequest.newBuilder(URI.create(base + "/session/" + session + path))
+                        .timeout(Duration.ofSeconds(30))
+                        .header("Content-Type", "application/json");
+        b.method(
+                method,
+                json == null
+                        ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(json));
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    @Override
+    public void close() throws Exception {
+        try {
+            http.send(
+                    HttpRequest.newBuilder(URI.create(base + "/session/" + session))
+                            .timeout(Duration.ofSeconds(10))
+                            .DELETE()
+                            .build(),
+                    HttpResponse.BodyHandlers.discarding());
+        } finally {
+            driver.destroy();
+            if (!driver.waitFor(5, TimeUnit.SECONDS)) {
+                driver.destroyForcibly();
+            }
+            try (var files = Files.walk(profile)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+}
