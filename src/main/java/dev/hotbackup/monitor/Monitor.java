@@ -32,6 +32,9 @@ final class Monitor {
     /** Monotonic time of the last accepted frame; 0 before the first. */
     long lastHeardNanos;
 
+    /** Monotonic time the last frame was handed on to the threshold aggregator. */
+    long lastForwardedNanos;
+
     /** Monotonic time the last probe was answered; 0 if none since the last frame. */
     long lastAnsweredNanos;
 
