@@ -270,6 +270,7 @@ public final class HotBackupConfiguration implements CamelConfiguration {
 
         SignalPublisher publisher =
                 new SignalPublisher(camelContext.createProducerTemplate(), s.whitespace);
+        FrameDecoders.Backlog backlog = new FrameDecoders.Backlog(s.maxBacklog);
         ReconfirmProbe probe = new ReconfirmProbe(s.probeTimeout.toMillis(), signer, tls);
         camelContext.addService(probe);
         registry.bind("reconfirmProbe", probe);
@@ -290,6 +291,7 @@ public final class HotBackupConfiguration implements CamelConfiguration {
                         camelContext,
                         System::nanoTime,
                         probe::probe);
+        monitors.setBacklog(backlog);
         camelContext.addService(monitors);
         registry.bind("monitors", monitors);
         registry.bind(
@@ -297,10 +299,11 @@ public final class HotBackupConfiguration implements CamelConfiguration {
                 FrameDecoders.connectionGuard(
                         s.maxConnections, s.maxConnectionsPerAddress, rejections));
         registry.bind("hotbackupLineDecoder", FrameDecoders.lineDecoder());
+        registry.bind("hotbackupBacklog", backlog);
         registry.bind(
                 "hotbackupFrameGate",
                 FrameDecoders.frameGate(
-                        rejections, s.idleTimeout.toNanos(), monitors::connectionClosed));
+                        rejections, s.idleTimeout.toNanos(), monitors::connectionClosed, backlog));
         List<String> controlled = new ArrayList<>(s.takeoverRoutes);
         Map<MonitorKey, List<String>> perPair = new java.util.LinkedHashMap<>();
         s.takeoverRoutesFor.forEach(

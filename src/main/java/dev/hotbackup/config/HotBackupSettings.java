@@ -62,6 +62,7 @@ public final class HotBackupSettings {
     public final int maxConnections;
     public final int maxConnectionsPerAddress;
     public final Duration idleTimeout;
+    public final int maxBacklog;
 
     public final List<String> takeoverRoutes;
     public final boolean takeoverOnClose;
@@ -191,6 +192,7 @@ public final class HotBackupSettings {
         expect = r.list("hotbackup.listener.expect", HotBackupSettings::pair);
         maxConnections = r.count("hotbackup.listener.max-connections", 512);
         maxConnectionsPerAddress = r.count("hotbackup.listener.max-connections-per-address", 32);
+        maxBacklog = r.count("hotbackup.listener.max-backlog", 20_000);
         idleTimeout =
                 r.duration(
                         "hotbackup.listener.idle-timeout",

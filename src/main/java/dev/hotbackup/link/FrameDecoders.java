@@ -61,13 +61,51 @@ public final class FrameDecoders {
      *     other side closed or reset; connections this listener closed itself are not reported
      */
     public static ChannelHandlerFactory frameGate(
-            Rejections rejections, long idleNanos, Consumer<String> closedByPeer) {
+            Rejections rejections, long idleNanos, Consumer<String> closedByPeer, Backlog backlog) {
         return new Factory() {
             @Override
             public ChannelHandler newChannelHandler() {
-                return new Gate(rejections, idleNanos, closedByPeer);
+                return new Gate(rejections, idleNanos, closedByPeer, backlog);
             }
         };
+    }
+
+    /**
+     * Frames let through the gate and not yet taken by the monitor: the queue between the network
+     * threads and the threads that run the route. Bounded, so that a listener that cannot keep up
+     * drops frames (counted as {@code overloaded}) instead of queueing until it runs out of heap.
+     */
+    public static final class Backlog {
+        private final java.util.concurrent.atomic.AtomicLong waiting =
+                new java.util.concurrent.atomic.AtomicLong();
+        private final long max;
+
+        public Backlog(long max) {
+            this.max = max;
+        }
+
+        boolean tryAdd() {
+            if (waiting.incrementAndGet() > max) {
+                waiting.decrementAndGet();
+                return false;
+            }
+            return true;
+        }
+
+        /** A frame was taken from the queue. */
+        public void taken() {
+            if (waiting.decrementAndGet() < 0) {
+                waiting.set(0);
+            }
+        }
+
+        public long waiting() {
+            return waiting.get();
+        }
+
+        public long max() {
+            return max;
+        }
     }
 
     /** The remote address as the netty consumer reports it: {@code /ip:port}. */
@@ -164,10 +202,16 @@ public final class FrameDecoders {
         private final Rejections rejections;
         private final long idleNanos;
         private final Consumer<String> closedByPeer;
+        private final Backlog backlog;
         private volatile long lastLine = System.nanoTime();
         private ScheduledFuture<?> idleCheck;
 
-        Gate(Rejections rejections, long idleNanos, Consumer<String> closedByPeer) {
+        Gate(
+                Rejections rejections,
+                long idleNanos,
+                Consumer<String> closedByPeer,
+                Backlog backlog) {
+            this.backlog = backlog;
             this.rejections = rejections;
             this.idleNanos = idleNanos;
             this.closedByPeer = closedByPeer;
@@ -218,6 +262,14 @@ public final class FrameDecoders {
                             source(ctx));
                     return;
                 }
+            }
+            if (!backlog.tryAdd()) {
+                rejections.reject(
+                        RejectReason.OVERLOADED,
+                        backlog.max()
+                                + " frames wait to be handled (hotbackup.listener.max-backlog)",
+                        source(ctx));
+                return;
             }
             out.add(line.toString(from, n, StandardCharsets.US_ASCII));
         }

@@ -32,7 +32,13 @@ public enum RejectReason {
     /** The connection would exceed {@code hotbackup.listener.max-connections[-per-address]}. */
     TOO_MANY_CONNECTIONS("too-many-connections"),
     /** The connection sent no complete line for {@code hotbackup.listener.idle-timeout}. */
-    IDLE("idle");
+    IDLE("idle"),
+    /**
+     * More frames wait to be handled than {@code hotbackup.listener.max-backlog}: the listener
+     * cannot keep up, and drops new frames (the next one supersedes them) instead of running out of
+     * memory.
+     */
+    OVERLOADED("overloaded");
 
     private final String code;
 

@@ -127,6 +127,13 @@ public final class MonitorRegistry extends ServiceSupport {
     /** Watermarks of evicted pairs kept, about 100 bytes each. */
     static final int FORGOTTEN_MAX = 100_000;
 
+    private volatile dev.hotbackup.link.FrameDecoders.Backlog backlog;
+
+    /** The gate's queue of frames; each frame that reaches {@link #heartbeat} leaves it. */
+    public void setBacklog(dev.hotbackup.link.FrameDecoders.Backlog backlog) {
+        this.backlog = backlog;
+    }
+
     /** How often a pair's frames are handed on to the threshold aggregator. */
     private final long forwardNanos;
 
@@ -177,6 +184,9 @@ public final class MonitorRegistry extends ServiceSupport {
      * aggregator.
      */
     public void heartbeat(Exchange exchange) {
+        if (backlog != null) {
+            backlog.taken();
+        }
         Decoded decoded = exchange.getIn().getBody(Decoded.class);
         String source = source(exchange);
         if (decoded == null) {
