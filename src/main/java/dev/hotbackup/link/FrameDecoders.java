@@ -84,12 +84,22 @@ public final class FrameDecoders {
             this.max = max;
         }
 
+        private volatile long lastDropNanos;
+        private volatile boolean dropped;
+
         boolean tryAdd() {
             if (waiting.incrementAndGet() > max) {
                 waiting.decrementAndGet();
+                lastDropNanos = System.nanoTime();
+                dropped = true;
                 return false;
             }
             return true;
+        }
+
+        /** Whether a frame was dropped in the last {@code nanos}. */
+        public boolean droppedWithin(long nanos) {
+            return dropped && System.nanoTime() - lastDropNanos < nanos;
         }
 
         /** A frame was taken from the queue. */
@@ -262,6 +272,11 @@ public final class FrameDecoders {
                             source(ctx));
                     return;
                 }
+            }
+            if (n < 4 || line.getByte(from) != 'H' || line.getByte(from + 1) != 'B') {
+                // refused here, before the queue: a flood of junk cannot crowd out real frames
+                rejections.reject(RejectReason.MALFORMED, "not a heartbeat frame", source(ctx));
+                return;
             }
             if (!backlog.tryAdd()) {
                 rejections.reject(

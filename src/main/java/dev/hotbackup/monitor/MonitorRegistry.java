@@ -391,6 +391,26 @@ public final class MonitorRegistry extends ServiceSupport {
                 }
                 return;
             }
+            if (result != null
+                    && result.startsWith("no answer")
+                    && backlog != null
+                    && backlog.droppedWithin(options.thresholdNanos())) {
+                // this listener drops frames because it cannot keep up: the silence may be its
+                // own, and a probe answer may be late for the same reason. Not proof of death.
+                m.lastAnsweredNanos = now;
+                LOG.warn(
+                        "{} silent for {} s and the probe timed out, but this listener is"
+                                + " overloaded (hotbackup.listener.max-backlog): not DEAD yet",
+                        m.key,
+                        silence);
+                activity.record(
+                        "probe",
+                        m.key.host(),
+                        m.key.config(),
+                        m.state.name(),
+                        "silent for " + silence + " s; probe timed out while overloaded");
+                return;
+            }
             m.probe = Monitor.Probe.FAILED;
             m.probeResult = result;
             long left = m.lastHeardNanos + options.thresholdNanos() - now;

@@ -24,11 +24,10 @@ public final class Chromium implements AutoCloseable {
     public static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     public static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
 
-    private static final Pattern VALUE_STRING =
-            Pattern.compile("\"value\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
+    private static final Pattern VALUE_START = Pattern.compile("\"value\"\\s*:\\s*\"");
     private static final Pattern SESSION = Pattern.compile("\"sessionId\"\\s*:\\s*\"([^\"]+)\"");
     private static final Pattern ELEMENT =
-            Pattern.compile("\"element-6066-11e4-a52f-4a52f4a52f4a\"\\s*:\\s*\"([^\"]+)\"");
+            Pattern.compile("\"element-6066-11e4-a52e-4f735466cecf\"\\s*:\\s*\"([^\"]+)\"");
 
     private final HttpClient http = HttpClient.newHttpClient();
     private final Process driver;
@@ -150,16 +149,34 @@ public final class Chromium implements AutoCloseable {
         return m.find() ? m.group(1) : null;
     }
 
+    /** The string "value" of a WebDriver answer, unescaped; {@code null} if it is not one. */
     private static String string(String body) {
-        Matcher m = VALUE_STRING.matcher(body);
+        Matcher m = VALUE_START.matcher(body);
         if (!m.find()) {
             return null;
         }
-        return m.group(1)
-                .replace("\\n", "\n")
-                .replace("\\\"", "\"")
-                .replace("\\/", "/")
-                .replace("\\\\", "\\");
+        StringBuilder out = new StringBuilder();
+        for (int i = m.end(); i < body.length(); i++) {
+            char c = body.charAt(i);
+            if (c == '"') {
+                return out.toString();
+            }
+            if (c == '\\' && i + 1 < body.length()) {
+                char e = body.charAt(++i);
+                switch (e) {
+                    case 'n' -> out.append('\n');
+                    case 't' -> out.append('\t');
+                    case 'u' -> {
+                        out.append((char) Integer.parseInt(body.substring(i + 1, i + 5), 16));
+                        i += 4;
+                    }
+                    default -> out.append(e);
+                }
+            } else {
+                out.append(c);
+            }
+        }
+        return null;
     }
 
     private String call(String method, String path, String json) throws Exception {
