@@ -10,26 +10,21 @@ rm -rf "$WORK"; mkdir -p "$WORK/shared/inbox"
 mkdir -p "$WORK"
 A=$(host_dir hostA "$HERE/host-a/application.properties" "$HERE/routes" "$ROOT/samples/file-use-case/routes")
 B=$(host_dir hostB "$HERE/host-b/application.properties" "$HERE/routes" "$ROOT/samples/file-use-case/routes")
-cat >> "$A/application.properties" <<PROPS
-hotbackup.backup-location=127.0.0.1:7802
+# loopback addresses and ports: HOST_DIR OTHER_LISTENER HTTP_PORT OBSERVE_PORT
+loopback() {
+  cat >> "$1/application.properties" <<PROPS
+hotbackup.backup-location=127.0.0.1:$2
 hotbackup.listener.bind-address=127.0.0.1
 hotbackup.http.enabled=true
-hotbackup.http.port=8091
+hotbackup.http.port=$3
 hotbackup.http.bind-address=127.0.0.1
-hotbackup.http.observe-port=9891
+hotbackup.http.observe-port=$4
 files.dir=$WORK/shared
 report.period=1s
 PROPS
-cat >> "$B/application.properties" <<PROPS
-hotbackup.backup-location=127.0.0.1:7801
-hotbackup.listener.bind-address=127.0.0.1
-hotbackup.http.enabled=true
-hotbackup.http.port=8092
-hotbackup.http.bind-address=127.0.0.1
-hotbackup.http.observe-port=9892
-files.dir=$WORK/shared
-report.period=1s
-PROPS
+}
+loopback "$A" 7802 8091 9891
+loopback "$B" 7801 8092 9892
 start hostA "$A"
 start hostB "$B"
 wait_status http://127.0.0.1:8091/hotbackup/status '.monitors[] | select(.host=="hostB") | .state' LIVE

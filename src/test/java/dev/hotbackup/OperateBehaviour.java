@@ -141,26 +141,14 @@ abstract class OperateBehaviour extends ListenerTestSupport {
         FakeLiveHost a = liveHost("serverA");
         a.startHeartbeats(100);
         awaitState("serverA", MonitorState.LIVE);
-        await().atMost(Duration.ofSeconds(10))
-                .until(
-                        () ->
-                                Http.get(OBSERVE + "metrics")
-                                        .body()
-                                        .contains(
-                                                "hotbackup_monitor_state{config=\"base\",host=\"serverA\"} 1.0"));
+        awaitMetric("hotbackup_monitor_state{config=\"base\",host=\"serverA\"} 1.0");
         String health = Http.get(OBSERVE + "health?data=true").body();
         assertTrue(health.contains("\"name\":\"hotbackup\""), health);
         assertTrue(health.contains("\"monitor.serverA\\/base\":\"LIVE, heard "), health);
 
         a.crash();
         awaitState("serverA", MonitorState.DEAD);
-        await().atMost(Duration.ofSeconds(10))
-                .until(
-                        () ->
-                                Http.get(OBSERVE + "metrics")
-                                        .body()
-                                        .contains(
-                                                "hotbackup_monitor_state{config=\"base\",host=\"serverA\"} 2.0"));
+        awaitMetric("hotbackup_monitor_state{config=\"base\",host=\"serverA\"} 2.0");
         String metrics = Http.get(OBSERVE + "metrics").body();
         assertTrue(metrics.contains("hotbackup_signals_total{state=\"DEAD\"} 1.0"), metrics);
         assertTrue(metrics.contains("hotbackup_frames_accepted_total"), metrics);
@@ -178,5 +166,12 @@ abstract class OperateBehaviour extends ListenerTestSupport {
                                         .body()
                                         .contains(
                                                 "hotbackup_route_control_seconds_count{action=\"takeover\"} 1"));
+    }
+
+    /** Waits until /observe/metrics has a line starting with {@code line}. */
+    private static void awaitMetric(String line) {
+        await("metrics to show " + line)
+                .atMost(Duration.ofSeconds(10))
+                .until(() -> Http.get(OBSERVE + "metrics").body().contains(line));
     }
 }
