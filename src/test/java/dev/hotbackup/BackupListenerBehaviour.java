@@ -11,6 +11,7 @@ import dev.hotbackup.link.FrameState;
 import dev.hotbackup.link.HeartbeatCodec;
 import dev.hotbackup.link.HeartbeatFrame;
 import dev.hotbackup.link.RejectReason;
+import dev.hotbackup.monitor.MonitorRegistry;
 import dev.hotbackup.monitor.MonitorState;
 import dev.hotbackup.testing.FakeLiveHost;
 import jakarta.mail.internet.MimeMessage;
@@ -91,6 +92,16 @@ abstract class BackupListenerBehaviour extends ListenerTestSupport {
         FakeLiveHost a = liveHost("serverA");
         a.startHeartbeats(100);
         awaitState("serverA", MonitorState.LIVE);
+        // the fast path is for hosts whose probe answered when they became LIVE
+        await().atMost(Duration.ofSeconds(5))
+                .until(
+                        () ->
+                                matching(
+                                                        activity,
+                                                        field("event", "probe"),
+                                                        MonitorRegistry.VERIFIED)
+                                                .size()
+                                        == 1);
 
         a.crash();
 

@@ -32,6 +32,9 @@ final class Monitor {
     /** Monotonic time of the last accepted frame; 0 before the first. */
     long lastHeardNanos;
 
+    /** Probes repeated since the last frame after an inconclusive probe on a dropped connection. */
+    int disconnectRetries;
+
     /** Monotonic time the last frame was handed on to the threshold aggregator. */
     long lastForwardedNanos;
 

@@ -65,6 +65,11 @@ public final class MonitorRegistry extends ServiceSupport {
     /** How often a pair that became LIVE is probed before its probe port is deemed unusable. */
     private static final int VERIFY_ATTEMPTS = 3;
 
+    /** Probes again after an inconclusive probe on a dropped connection, this many times. */
+    private static final int DISCONNECT_RETRIES = 3;
+
+    private static final long DISCONNECT_RETRY_MILLIS = 200;
+
     /** Verification probes out at once; the others wait their turn. */
     static final int VERIFY_CONCURRENCY = 16;
 
@@ -245,6 +250,7 @@ public final class MonitorRegistry extends ServiceSupport {
             m.lastHeardNanos = now;
             m.lastAnsweredNanos = 0;
             m.probe = Monitor.Probe.NONE;
+            m.disconnectRetries = 0;
             m.remoteAddress = hostOf(exchange);
             m.connection = source;
             m.probePort = frame.probePort();
@@ -382,6 +388,15 @@ public final class MonitorRegistry extends ServiceSupport {
                             MonitorState.DEAD,
                             "connection closed without CLOSE; probe: " + result,
                             now);
+                } else if (m.disconnectRetries < DISCONNECT_RETRIES) {
+                    // a process being killed can reset the probe instead of refusing it: ask
+                    // again shortly, when its port is gone or it answers
+                    m.disconnectRetries++;
+                    String connection = m.connection;
+                    watchdog.schedule(
+                            () -> reconfirm(m.key.id(), DISCONNECT, connection),
+                            DISCONNECT_RETRY_MILLIS,
+                            TimeUnit.MILLISECONDS);
                 } else {
                     LOG.info(
                             "{} closed its connection; the probe was not conclusive ({}): DEAD only"
