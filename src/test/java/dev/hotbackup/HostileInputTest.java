@@ -108,6 +108,32 @@ class HostileInputTest extends ListenerTestSupport {
     void hostileInputChangesNothingAndIsCountedByReason() throws Exception {
         Random random = new Random(42);
 
+        // frames that look right: bad signature, modified field, wrong version, replayed; sent
+        // first, on a connection of their own, so they are judged whatever the noise does later
+        await("five genuine frames to record")
+                .atMost(Duration.ofSeconds(5))
+                .until(() -> genuine.written().size() >= 5);
+        HeartbeatCodec forger = new HeartbeatCodec(Signer.of("guessed"));
+        Socket e = attacker();
+        String recorded = genuine.written().get(1);
+        write(
+                e,
+                ascii(
+                        forger.encode(
+                                        new HeartbeatFrame(
+                                                "genuine",
+                                                "base",
+                                                FrameState.CLOSE,
+                                                Long.MAX_VALUE / 2,
+                                                1,
+                                                0))
+                                + "\n"));
+        write(e, ascii(recorded.replace(" LIVE ", " CLOSE ") + "\n"));
+        write(e, ascii(recorded.replaceFirst("^HB1", "HB9") + "\n"));
+        for (String line : genuine.written().subList(0, 5)) {
+            write(e, ascii(line + "\n"));
+        }
+
         // random bytes: lines of noise, non-ASCII and NUL included
         byte[] noise = new byte[64 * 1024];
         random.nextBytes(noise);
@@ -146,28 +172,6 @@ class HostileInputTest extends ListenerTestSupport {
             }
         } catch (java.io.IOException closedByTheListener) {
             // the listener closed it for idleness: what we want
-        }
-
-        // frames that look right: bad signature, modified field, wrong version, replayed
-        HeartbeatCodec forger = new HeartbeatCodec(Signer.of("guessed"));
-        Socket e = attacker();
-        String recorded = genuine.written().get(1);
-        write(
-                e,
-                ascii(
-                        forger.encode(
-                                        new HeartbeatFrame(
-                                                "genuine",
-                                                "base",
-                                                FrameState.CLOSE,
-                                                Long.MAX_VALUE / 2,
-                                                1,
-                                                0))
-                                + "\n"));
-        write(e, ascii(recorded.replace(" LIVE ", " CLOSE ") + "\n"));
-        write(e, ascii(recorded.replaceFirst("^HB1", "HB9") + "\n"));
-        for (String line : genuine.written().subList(0, 5)) {
-            write(e, ascii(line + "\n"));
         }
 
         // many idle connections: some are refused at once, the rest closed when idle
