@@ -354,11 +354,6 @@ public final class HotBackupSettings {
     /** Prefix of the keys that give one pair its own mail recipients. */
     public static final String MAIL_TO_FOR = "hotbackup.mail.to.";
 
-    /** The takeover routes of a pair: its own list, or {@code hotbackup.takeover.routes}. */
-    public List<String> takeoverRoutesOf(String host, String config) {
-        return takeoverRoutesFor.getOrDefault(host + "/" + config, takeoverRoutes);
-    }
-
     /** Every route id any pair is taken over with. */
     public Set<String> allTakeoverRoutes() {
         Set<String> all = new LinkedHashSet<>(takeoverRoutes);

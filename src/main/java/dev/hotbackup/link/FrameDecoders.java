@@ -109,10 +109,6 @@ public final class FrameDecoders {
             }
         }
 
-        public long waiting() {
-            return waiting.get();
-        }
-
         public long max() {
             return max;
         }

@@ -158,7 +158,7 @@ public final class HotBackupMetrics extends ServiceSupport {
     }
 
     private static RouteControl.Timing timing(RouteControl rc, String action) {
-        return rc.timings().getOrDefault(action, new RouteControl.Timing(0, 0, 0, 0));
+        return rc.timings().getOrDefault(action, new RouteControl.Timing(0, 0));
     }
 
     private List<Meter> pairMeters(MonitorKey k) {

@@ -32,9 +32,9 @@ public final class RouteControl {
             new java.util.concurrent.ConcurrentHashMap<>();
 
     /** How long the signal router took to act on takeovers or releases, from plan to outcome. */
-    public record Timing(long count, long totalNanos, long maxNanos, long lastNanos) {
+    public record Timing(long count, long totalNanos) {
         Timing plus(long nanos) {
-            return new Timing(count + 1, totalNanos + nanos, Math.max(maxNanos, nanos), nanos);
+            return new Timing(count + 1, totalNanos + nanos);
         }
     }
 
@@ -119,7 +119,7 @@ public final class RouteControl {
                 && !acted.isEmpty()
                 && (TakeoverPlan.TAKEOVER.equals(action) || TakeoverPlan.RELEASE.equals(action))) {
             long took = System.nanoTime() - planned;
-            timings.merge(action, new Timing(1, took, took, took), (a, b) -> a.plus(took));
+            timings.merge(action, new Timing(1, took), (a, b) -> a.plus(took));
         }
         List<String> all = new ArrayList<>();
         List<?> notes = exchange.getIn().getHeader(Headers.OUTCOMES, List.class);
