@@ -503,7 +503,18 @@ public final class MonitorRegistry extends ServiceSupport {
             java.time.Instant stateSince,
             long heardAgoNanos,
             String remoteAddress,
-            boolean expected) {}
+            boolean expected) {
+
+        /** {@code LIVE, heard 42 ms ago} or {@code WAITING, never heard}. */
+        public String summary() {
+            return state
+                    + (heardAgoNanos < 0
+                            ? ", never heard"
+                            : ", heard "
+                                    + TimeUnit.NANOSECONDS.toMillis(heardAgoNanos)
+                                    + " ms ago");
+        }
+    }
 
     /** Every pair this listener knows, sorted by host then config. */
     public List<View> views() {

@@ -3,7 +3,6 @@ package dev.hotbackup.operate;
 import dev.hotbackup.emitter.HeartbeatEmitter;
 import dev.hotbackup.monitor.MonitorRegistry;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
 
@@ -38,14 +37,7 @@ public final class HotBackupHealthCheck extends AbstractHealthCheck {
                 }
             }
             for (MonitorRegistry.View v : monitors.views()) {
-                builder.detail(
-                        "monitor." + v.key(),
-                        v.state()
-                                + (v.heardAgoNanos() < 0
-                                        ? ", never heard"
-                                        : ", heard "
-                                                + TimeUnit.NANOSECONDS.toMillis(v.heardAgoNanos())
-                                                + " ms ago"));
+                builder.detail("monitor." + v.key(), v.summary());
             }
         }
         HeartbeatEmitter emitter = status.emitter();

@@ -7,7 +7,6 @@ import java.rmi.server.RemoteServer;
 import java.rmi.server.ServerNotActiveException;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.TimeUnit;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
 import org.apache.camel.support.service.ServiceSupport;
@@ -60,19 +59,7 @@ public final class JmxControl extends ServiceSupport implements HotBackupMXBean 
         if (m == null) {
             return new String[0];
         }
-        return m.views().stream()
-                .map(
-                        v ->
-                                v.key()
-                                        + " "
-                                        + v.state()
-                                        + (v.heardAgoNanos() < 0
-                                                ? ", never heard"
-                                                : ", heard "
-                                                        + TimeUnit.NANOSECONDS.toMillis(
-                                                                v.heardAgoNanos())
-                                                        + " ms ago"))
-                .toArray(String[]::new);
+        return m.views().stream().map(v -> v.key() + " " + v.summary()).toArray(String[]::new);
     }
 
     @Override
