@@ -14,6 +14,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -84,13 +85,11 @@ public final class HotBackupStatus {
         if (emitter != null && emitter.isEmitting()) {
             roles.add("live");
         }
+        boolean covering = plan != null && !plan.covered().isEmpty();
         if (monitors != null) {
-            roles.add(
-                    settings.backup && (plan == null || plan.covered().isEmpty())
-                            ? "standby"
-                            : "backup");
+            roles.add(settings.backup && !covering ? "standby" : "backup");
         }
-        if (plan != null && !plan.covered().isEmpty()) {
+        if (covering) {
             roles.add("covering");
         }
         return roles.isEmpty() ? "idle" : String.join("+", roles);
@@ -182,7 +181,15 @@ public final class HotBackupStatus {
         }
         j.append("},\"monitors\":[");
         if (monitors != null) {
-            List<ActivityLog.Entry> recent = activity.recent();
+            // the recent activity, split by pair once rather than scanned for every pair
+            Map<MonitorKey, List<ActivityLog.Entry>> history = new HashMap<>();
+            for (ActivityLog.Entry e : activity.recent()) {
+                if (e.host() != null && e.config() != null && !e.event().startsWith("mail")) {
+                    history.computeIfAbsent(
+                                    new MonitorKey(e.host(), e.config()), k -> new ArrayList<>())
+                            .add(e);
+                }
+            }
             Set<MonitorKey> covered = plan == null ? Set.of() : plan.covered();
             boolean first = true;
             for (MonitorRegistry.View v : monitors.views()) {
@@ -190,7 +197,7 @@ public final class HotBackupStatus {
                     j.append(',');
                 }
                 first = false;
-                monitor(j, v, covered.contains(v.key()), recent);
+                monitor(j, v, covered.contains(v.key()), history.getOrDefault(v.key(), List.of()));
             }
         }
         j.append("],\"frames\":{\"accepted\":")
@@ -224,7 +231,7 @@ public final class HotBackupStatus {
             StringBuilder j,
             MonitorRegistry.View v,
             boolean coveredHere,
-            List<ActivityLog.Entry> recent) {
+            List<ActivityLog.Entry> mine) {
         MonitorKey k = v.key();
         j.append("{\"host\":")
                 .append(Json.quote(k.host()))
@@ -262,14 +269,6 @@ public final class HotBackupStatus {
                     .append('}');
         }
         j.append("],\"history\":[");
-        List<ActivityLog.Entry> mine = new ArrayList<>();
-        for (ActivityLog.Entry e : recent) {
-            if (k.host().equals(e.host())
-                    && k.config().equals(e.config())
-                    && !e.event().startsWith("mail")) {
-                mine.add(e);
-            }
-        }
         List<ActivityLog.Entry> last =
                 mine.subList(Math.max(0, mine.size() - HISTORY), mine.size());
         for (int i = last.size() - 1; i >= 0; i--) {
