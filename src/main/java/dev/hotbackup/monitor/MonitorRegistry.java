@@ -529,6 +529,15 @@ public final class MonitorRegistry extends ServiceSupport {
         return out;
     }
 
+    /** The pairs this listener knows, unordered, without reading their state. */
+    public java.util.Set<MonitorKey> keys() {
+        java.util.Set<MonitorKey> out = new java.util.HashSet<>();
+        for (Monitor m : monitors.values()) {
+            out.add(m.key);
+        }
+        return out;
+    }
+
     /** One pair's view, or {@code null} if never heard of. */
     public View view(MonitorKey key) {
         Monitor m = monitors.get(key.id());

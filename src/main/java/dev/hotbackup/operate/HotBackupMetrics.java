@@ -15,7 +15,6 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -127,15 +126,12 @@ public final class HotBackupMetrics extends ServiceSupport {
     /** Adds meters of new pairs and actions, removes those of evicted pairs. */
     void refresh() {
         try {
-            Map<MonitorKey, MonitorRegistry.View> now = new HashMap<>();
-            for (MonitorRegistry.View v : monitors.views()) {
-                now.put(v.key(), v);
-            }
-            for (MonitorKey k : now.keySet()) {
+            Set<MonitorKey> now = monitors.keys();
+            for (MonitorKey k : now) {
                 perPair.computeIfAbsent(k, this::pairMeters);
             }
             for (MonitorKey k : new ArrayList<>(perPair.keySet())) {
-                if (!now.containsKey(k)) {
+                if (!now.contains(k)) {
                     perPair.remove(k).forEach(registry::remove);
                 }
             }
