@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Helpers for the samples' run.sh scripts: each host of a sample runs as its own process on
-# loopback, from its own folder under target/samples/, with the pack's routes and the sample's.
+# loopback, from its own folder under target/samples/, with the sample's routes (the pack's own
+# routes are inside the jar).
 # Needs Java 17 and curl; builds the jar with the Maven wrapper when it is missing.
 set -euo pipefail
 
@@ -23,7 +24,6 @@ host_dir() {
   local name="$1" props="$2"; shift 2
   local dir="$WORK/$name"
   rm -rf "$dir"; mkdir -p "$dir/routes"
-  cp -r "$ROOT/routes/." "$dir/routes/"
   for extra in "$@"; do cp -r "$extra/." "$dir/routes/"; done
   # the pack's defaults, then the sample's keys on top
   cat "$ROOT/application.properties" "$props" > "$dir/application.properties"

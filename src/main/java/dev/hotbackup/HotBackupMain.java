@@ -1,27 +1,93 @@
 package dev.hotbackup;
 
-import java.util.LinkedList;
+import dev.hotbackup.config.InvalidConfigurationException;
+import java.io.PrintStream;
 import org.apache.camel.main.Main;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs camel-hot-backup: reads {@code application.properties} and {@code routes/} from the working
  * directory. {@code -b} starts it as a full backup, like {@code hotbackup.backup=true}.
+ *
+ * <p>Exit codes: 0 after a normal stop or {@code --help}; {@value #USAGE_ERROR} for an unknown
+ * command-line option; {@value InvalidConfigurationException#EXIT_CODE} when the configuration is
+ * refused (one line per problem on stderr, no stack trace); 1 when the start failed otherwise.
  */
 public final class HotBackupMain {
 
+    private static final Logger LOG = LoggerFactory.getLogger(HotBackupMain.class);
+
+    /** Exit code of an unknown command-line option. */
+    public static final int USAGE_ERROR = 2;
+
+    static final String USAGE =
+            "Usage: java -jar camel-hot-backup.jar [-b]\n"
+                    + "  -b, -backup   start as a full backup (hotbackup.backup=true): nothing is"
+                    + " taken over\n"
+                    + "                and no heartbeat is sent until the monitored host is DEAD\n"
+                    + "  -h, --help    print this and exit\n"
+                    + "Configuration: application.properties and routes/ in the working directory;"
+                    + " any key\n"
+                    + "also as -Dkey=value (before -jar) or an environment variable"
+                    + " (HOTBACKUP_LISTENER_PORT).\n"
+                    + "Every key: docs/configuration.md.\n";
+
     private HotBackupMain() {}
 
-    public static void main(String... args) throws Exception {
+    public static void main(String... args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    /** Runs until stopped and returns the exit code. */
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        boolean backup = false;
+        for (String arg : args) {
+            switch (arg) {
+                case "-b", "-backup" -> backup = true;
+                case "-h", "-help", "--help" -> {
+                    out.print(USAGE);
+                    return 0;
+                }
+                default -> {
+                    err.println("camel-hot-backup: unknown option '" + arg + "'");
+                    err.print(USAGE);
+                    return USAGE_ERROR;
+                }
+            }
+        }
         Main main = new Main(HotBackupMain.class);
         main.setPropertyPlaceholderLocations(
-                "file:application.properties;optional=true,classpath:application.properties;optional=true");
-        main.addOption(
-                new Main.Option("b", "backup", "Start as a full backup (hotbackup.backup=true)") {
-                    @Override
-                    protected void doProcess(String arg, LinkedList<String> remainingArgs) {
-                        main.addArgumentProperty("hotbackup.backup", "true");
-                    }
-                });
-        System.exit(main.run(args));
+                "file:application.properties;optional=true,classpath:hotbackup/camel.properties");
+        if (backup) {
+            main.addArgumentProperty("hotbackup.backup", "true");
+        }
+        try {
+            return main.run(new String[0]);
+        } catch (Exception e) {
+            // a failed start is not a shutdown: keep Camel's hook from logging one
+            main.completed();
+            return refused(e, err);
+        }
+    }
+
+    /** Prints why the start failed, in as few lines as possible, and returns the exit code. */
+    static int refused(Throwable e, PrintStream err) {
+        InvalidConfigurationException invalid = InvalidConfigurationException.in(e);
+        if (invalid != null) {
+            err.println(
+                    "camel-hot-backup did not start: "
+                            + (invalid.problems().size() == 1
+                                    ? "a problem"
+                                    : invalid.problems().size() + " problems")
+                            + " in the configuration (docs/configuration.md lists every key):");
+            invalid.problems().forEach(p -> err.println("  " + p));
+            LOG.debug("Refused configuration", e);
+            return InvalidConfigurationException.EXIT_CODE;
+        }
+        err.println("camel-hot-backup did not start: " + LinkWiring.rootMessage(e));
+        err.println("  (run with -Dlog.level.hotbackup=DEBUG for the stack trace)");
+        LOG.debug("Start failed", e);
+        return 1;
     }
 }

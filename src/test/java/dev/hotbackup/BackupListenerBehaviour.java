@@ -405,7 +405,8 @@ abstract class BackupListenerBehaviour extends ListenerTestSupport {
     @Test
     void forgedFrameIsRefusedAndChangesNothing() throws Exception {
         FakeLiveHost forger =
-                new FakeLiveHost("serverA", "base", "not-the-secret", LISTENER_PORT).start();
+                new FakeLiveHost("serverA", "base", "not-the-secret-0123456789", LISTENER_PORT)
+                        .start();
         try {
             forger.send(FrameState.LIVE);
             await().atMost(Duration.ofSeconds(5))

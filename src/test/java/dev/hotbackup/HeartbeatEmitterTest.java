@@ -12,6 +12,7 @@ import dev.hotbackup.link.HeartbeatFrame;
 import dev.hotbackup.link.Signer;
 import dev.hotbackup.probe.ReconfirmProbe;
 import dev.hotbackup.testing.LineServer;
+import dev.hotbackup.testing.TestProperties;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -31,11 +32,12 @@ import org.junit.jupiter.api.Test;
         mainClass = HotBackupMain.class,
         properties = {
             "hotbackup.host=serverA",
-            "hotbackup.secret=test-secret",
+            "hotbackup.secret=test-secret-0123456789",
             "hotbackup.heartbeat-interval=50ms",
             "hotbackup.state-dir=target/test-state",
             "hotbackup.listener.activity-log=false"
-        })
+        },
+        propertyPlaceholderLocations = "classpath:hotbackup/camel.properties")
 class HeartbeatEmitterTest {
 
     private static final LineServer BACKUP_1 = server();
@@ -48,11 +50,11 @@ class HeartbeatEmitterTest {
 
     @Configure
     protected void configure(MainConfigurationProperties main) {
-        ListenerTestSupport.Overrides.properties =
+        TestProperties.apply(
+                main,
                 java.util.Map.of(
                         "hotbackup.backup-location",
-                        "127.0.0.1:" + BACKUP_1.port() + ",127.0.0.1:" + BACKUP_2.port());
-        main.addConfiguration(ListenerTestSupport.Overrides.class);
+                        "127.0.0.1:" + BACKUP_1.port() + ",127.0.0.1:" + BACKUP_2.port()));
     }
 
     @AfterAll
@@ -63,7 +65,7 @@ class HeartbeatEmitterTest {
 
     @Test
     void signedFramesReachEveryBackupAndCloseComesLast() throws Exception {
-        HeartbeatCodec codec = new HeartbeatCodec(Signer.of("test-secret"));
+        HeartbeatCodec codec = new HeartbeatCodec(Signer.of("test-secret-0123456789"));
         await().atMost(Duration.ofSeconds(5))
                 .until(() -> BACKUP_1.lines().size() >= 5 && BACKUP_2.lines().size() >= 5);
 
@@ -83,7 +85,7 @@ class HeartbeatEmitterTest {
         assertEquals(1, BACKUP_1.connections(), "one kept-open connection per backup");
 
         // the port the frames announce answers the reconfirm probe
-        ReconfirmProbe probe = new ReconfirmProbe(1000, Signer.of("test-secret"), null);
+        ReconfirmProbe probe = new ReconfirmProbe(1000, Signer.of("test-secret-0123456789"), null);
         probe.start();
         try {
             CompletableFuture<String> answer = new CompletableFuture<>();

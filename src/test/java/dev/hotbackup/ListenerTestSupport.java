@@ -8,7 +8,9 @@ import dev.hotbackup.activity.ActivityLog;
 import dev.hotbackup.link.Rejections;
 import dev.hotbackup.monitor.MonitorRegistry;
 import dev.hotbackup.monitor.MonitorState;
+import dev.hotbackup.routes.Headers;
 import dev.hotbackup.testing.FakeLiveHost;
+import dev.hotbackup.testing.TestProperties;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;
@@ -17,7 +19,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.camel.BeanInject;
-import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.EndpointInject;
 import org.apache.camel.Exchange;
@@ -43,18 +44,17 @@ import org.junit.jupiter.api.extension.RegisterExtension;
             "hotbackup.listener.bind-address=127.0.0.1",
             "hotbackup.listener.threshold=1s",
             "hotbackup.listener.probe-timeout=200ms",
-            "hotbackup.secret=test-secret",
+            "hotbackup.secret=test-secret-0123456789",
             "hotbackup.takeover.routes=takeover-a,takeover-b",
             "hotbackup.mail.to=ops@example.com",
             "camel.main.routes-include-pattern="
-                    + "classpath:hotbackup/templates.camel.yaml,file:routes/*.camel.yaml,"
-                    + "file:routes/xml/*.camel.xml,classpath:test-routes/*.camel.yaml,"
-                    + "classpath:test-routes/*.camel.xml"
+                    + "classpath:test-routes/*.camel.yaml,classpath:test-routes/*.camel.xml"
         },
+        propertyPlaceholderLocations = "classpath:hotbackup/camel.properties",
         mockEndpoints = "seda:hotbackup-signals*")
 public abstract class ListenerTestSupport {
 
-    protected static final String SECRET = "test-secret";
+    protected static final String SECRET = "test-secret-0123456789";
     protected static final Duration THRESHOLD = Duration.ofSeconds(1);
     protected static final int LISTENER_PORT = AvailablePortFinder.getNextAvailable();
     protected static final int SMTP_PORT = AvailablePortFinder.getNextAvailable();
@@ -132,8 +132,7 @@ public abstract class ListenerTestSupport {
                 "hotbackup.listener.activity-log-file",
                 "target/test-activity/" + getClass().getSimpleName() + ".log");
         properties(p);
-        Overrides.properties = p;
-        main.addConfiguration(Overrides.class);
+        TestProperties.apply(main, p);
     }
 
     /** A live host for this test, closed after it. */
@@ -184,19 +183,6 @@ public abstract class ListenerTestSupport {
             return new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
         } catch (IOException e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    /**
-     * Applies the test's computed properties before the pack reads its settings. Added first; the
-     * package scan may add it once more, which applies the same values again.
-     */
-    public static final class Overrides implements CamelConfiguration {
-        static volatile Map<String, String> properties = Map.of();
-
-        @Override
-        public void configure(CamelContext camelContext) {
-            properties.forEach(camelContext.getPropertiesComponent()::addOverrideProperty);
         }
     }
 }

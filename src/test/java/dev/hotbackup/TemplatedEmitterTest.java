@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.hotbackup.link.HeartbeatCodec;
 import dev.hotbackup.link.Signer;
 import dev.hotbackup.testing.LineServer;
+import dev.hotbackup.testing.TestProperties;
 import java.io.IOException;
 import java.time.Duration;
 import org.apache.camel.BeanInject;
@@ -24,14 +25,14 @@ import org.junit.jupiter.api.Test;
         mainClass = HotBackupMain.class,
         properties = {
             "hotbackup.host=serverT",
-            "hotbackup.secret=test-secret",
+            "hotbackup.secret=test-secret-0123456789",
             "hotbackup.heartbeat-interval=50ms",
             "hotbackup.state-dir=target/test-state",
             "hotbackup.listener.activity-log=false",
             "camel.main.routes-include-pattern="
-                    + "classpath:hotbackup/templates.camel.yaml,file:routes/*.camel.yaml,"
                     + "classpath:test-emitter/*.camel.yaml,classpath:test-emitter/*.camel.xml"
-        })
+        },
+        propertyPlaceholderLocations = "classpath:hotbackup/camel.properties")
 class TemplatedEmitterTest {
 
     private static final LineServer BACKUP = LineServerHolder.server();
@@ -40,9 +41,8 @@ class TemplatedEmitterTest {
 
     @Configure
     protected void configure(MainConfigurationProperties main) {
-        ListenerTestSupport.Overrides.properties =
-                java.util.Map.of("hotbackup.backup-location", "127.0.0.1:" + BACKUP.port());
-        main.addConfiguration(ListenerTestSupport.Overrides.class);
+        TestProperties.apply(
+                main, java.util.Map.of("hotbackup.backup-location", "127.0.0.1:" + BACKUP.port()));
     }
 
     @AfterAll
@@ -52,7 +52,7 @@ class TemplatedEmitterTest {
 
     @Test
     void eachInstanceEmitsSignedFramesOnItsOwn() throws Exception {
-        HeartbeatCodec codec = new HeartbeatCodec(Signer.of("test-secret"));
+        HeartbeatCodec codec = new HeartbeatCodec(Signer.of("test-secret-0123456789"));
         context.getRouteController().stopRoute("heartbeat-emitter");
         for (String only : new String[] {"templated-emitter-yaml", "templated-emitter-xml"}) {
             String other =

@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hotbackup.monitor.MonitorState;
+import dev.hotbackup.routes.Headers;
 import dev.hotbackup.signal.SignalXml;
 import dev.hotbackup.testing.FakeLiveHost;
 import java.time.Duration;

@@ -1,6 +1,6 @@
 package dev.hotbackup.activity;
 
-import dev.hotbackup.Headers;
+import dev.hotbackup.routes.Headers;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

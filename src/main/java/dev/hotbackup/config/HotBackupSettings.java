@@ -1,7 +1,11 @@
 package dev.hotbackup.config;
 
+import dev.hotbackup.config.Keys.ClientAuth;
+import dev.hotbackup.config.Keys.Dsl;
+import dev.hotbackup.config.Keys.TakeoverMode;
+import dev.hotbackup.config.Keys.UnknownKeys;
 import dev.hotbackup.link.Names;
-import dev.hotbackup.signal.MailTemplate;
+import dev.hotbackup.mail.MailTemplate;
 import dev.hotbackup.signal.SignalXml;
 import java.net.InetAddress;
 import java.nio.file.Path;
@@ -13,22 +17,15 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.function.Function;
-import org.apache.camel.util.TimeUtils;
 
 /**
- * Every {@code hotbackup.*} key of the contract, read once at start, checked, and given its
+ * The pack's settings: every key of {@link Keys}, read once at start, checked, and given its
  * default. A bad value stops the start with one line per problem naming the key, the value and what
- * is expected. Secrets never appear in these messages nor in {@link #toString()}.
+ * is expected ({@link InvalidConfigurationException}); keys that do nothing here are named in
+ * {@link #warnings}. Secrets never appear in these messages nor in {@link #toString()}.
  */
 public final class HotBackupSettings {
-
-    /** Which DSL the pack's own routes are loaded from. */
-    public enum Dsl {
-        YAML,
-        XML
-    }
 
     public final String host;
     public final String config;
@@ -67,6 +64,10 @@ public final class HotBackupSettings {
     public final List<String> takeoverRoutes;
     public final boolean takeoverOnClose;
     public final Duration failbackDelay;
+    public final TakeoverMode takeoverMode;
+
+    /** Takeover routes of monitored pairs that have their own list, by {@code host/config}. */
+    public final Map<String, List<String>> takeoverRoutesFor;
 
     public final boolean tls;
     public final String tlsKeystore;
@@ -88,10 +89,7 @@ public final class HotBackupSettings {
     public final Duration mailTimeout;
     public final Path mailDeadLetterFile;
 
-    /** Takeover routes of pairs that have their own list, by {@code host/config}. */
-    public final Map<String, List<String>> takeoverRoutesFor;
-
-    /** Mail recipients of pairs that have their own, by {@code host/config}. */
+    /** Mail recipients of monitored pairs that have their own, by {@code host/config}. */
     public final Map<String, String> mailToFor;
 
     /** Mail subject and body templates by signal state ({@code LIVE}, {@code DEAD}, ...). */
@@ -99,216 +97,217 @@ public final class HotBackupSettings {
 
     public final Map<String, String> mailBody;
 
-    /** Whether DEAD starts the takeover routes by itself, or waits for an operator. */
-    public enum TakeoverMode {
-        AUTO,
-        MANUAL
-    }
-
-    public final TakeoverMode takeoverMode;
-
     public final boolean httpEnabled;
     public final int httpPort;
     public final String httpBindAddress;
     public final String httpToken;
     public final int observePort;
 
-    private HotBackupSettings(Reader r, Set<String> names) {
-        host = r.text("hotbackup.host", localHostName());
-        config = r.text("hotbackup.config", "base");
-        r.name("hotbackup.host", host);
-        r.name("hotbackup.config", config);
-        backup = r.bool("hotbackup.backup", false);
-        backupLocation = r.list("hotbackup.backup-location", HostPort::parse);
-        heartbeatInterval =
-                r.duration(
-                        "hotbackup.heartbeat-interval",
-                        "100ms",
-                        Duration.ofMillis(10),
-                        Duration.ofMinutes(10));
-        secret = r.text("hotbackup.secret", "");
-        allowUnsigned = r.bool("hotbackup.allow-unsigned", false);
-        stateDir = Path.of(r.text("hotbackup.state-dir", "data"));
-        dsl = r.choice("hotbackup.dsl", "yaml", Dsl.class);
+    /** Keys that are set but do nothing here, and unknown keys when they only warn. */
+    public final List<String> warnings;
 
-        probePort = r.port("hotbackup.probe.port", 0, true);
-        probeBindAddress = r.text("hotbackup.probe.bind-address", "");
+    /**
+     * The value of every key that is not set, as a properties file would write it: the declared
+     * default or the one computed from other keys, so that a route can use the plain placeholder
+     * {@code {{hotbackup.listener.check-interval}}}.
+     */
+    public final Map<String, String> defaults;
 
-        listenerPort = r.port("hotbackup.listener.port", 0, false);
-        String bind = r.text("hotbackup.listener.bind-address", "");
+    private HotBackupSettings(Reader r) {
+        host = r.get(Keys.HOST, localHostName());
+        config = r.get(Keys.CONFIG);
+        r.name(Keys.HOST, host);
+        r.name(Keys.CONFIG, config);
+        backup = r.get(Keys.BACKUP);
+        backupLocation = r.get(Keys.BACKUP_LOCATION);
+        heartbeatInterval = r.get(Keys.HEARTBEAT_INTERVAL);
+        secret = r.get(Keys.SECRET);
+        allowUnsigned = r.get(Keys.ALLOW_UNSIGNED);
+        stateDir = Path.of(r.get(Keys.STATE_DIR));
+        dsl = r.get(Keys.DSL);
+
+        probePort = r.get(Keys.PROBE_PORT);
+        probeBindAddress = r.get(Keys.PROBE_BIND_ADDRESS);
+
+        listenerPort = r.get(Keys.LISTENER_PORT);
+        String bind = r.get(Keys.LISTENER_BIND_ADDRESS);
         listenerBindAddress = bind.isEmpty() ? "0.0.0.0" : bind;
-        threshold =
-                r.duration(
-                        "hotbackup.listener.threshold",
-                        "60s",
-                        Duration.ofMillis(100),
-                        Duration.ofDays(1));
-        Duration derivedCheck = threshold.dividedBy(20);
-        if (derivedCheck.compareTo(Duration.ofMillis(100)) > 0) {
-            derivedCheck = Duration.ofMillis(100);
-        }
-        if (derivedCheck.compareTo(Duration.ofMillis(10)) < 0) {
-            derivedCheck = Duration.ofMillis(10);
-        }
+        threshold = r.get(Keys.THRESHOLD);
+        // derived from a threshold that was refused, these would only repeat that problem
         checkInterval =
-                r.duration(
-                        "hotbackup.listener.check-interval",
-                        derivedCheck.toMillis() + "ms",
-                        Duration.ofMillis(1),
-                        threshold);
-        Duration derivedProbe = threshold.dividedBy(4);
-        if (derivedProbe.compareTo(Duration.ofSeconds(1)) > 0) {
-            derivedProbe = Duration.ofSeconds(1);
-        }
+                r.get(
+                        Keys.CHECK_INTERVAL,
+                        clamp(
+                                threshold.dividedBy(20),
+                                Duration.ofMillis(10),
+                                Duration.ofMillis(100)));
         probeTimeout =
-                r.duration(
-                        "hotbackup.listener.probe-timeout",
-                        derivedProbe.toMillis() + "ms",
-                        Duration.ofMillis(10),
-                        threshold.dividedBy(2));
-        probeOnDisconnect = r.bool("hotbackup.listener.probe-on-disconnect", true);
-        retention =
-                r.duration(
-                        "hotbackup.listener.retention",
-                        "24h",
-                        Duration.ofSeconds(1),
-                        Duration.ofDays(3650));
-        whitespace =
-                r.choice("hotbackup.listener.whitespace", "preserve", SignalXml.Whitespace.class);
-        activityLog = r.bool("hotbackup.listener.activity-log", true);
-        signalsTo = r.text("hotbackup.listener.signals-to", "");
+                r.get(
+                        Keys.PROBE_TIMEOUT,
+                        clamp(
+                                threshold.dividedBy(4),
+                                Duration.ofMillis(10),
+                                Duration.ofSeconds(1)));
+        if (r.isValid(Keys.THRESHOLD)) {
+            if (r.isSet(Keys.CHECK_INTERVAL) && checkInterval.compareTo(threshold) > 0) {
+                r.problem(
+                        Keys.CHECK_INTERVAL,
+                        "'"
+                                + Durations.format(checkInterval)
+                                + "' is longer than hotbackup.listener.threshold ("
+                                + Durations.format(threshold)
+                                + ")");
+            }
+            if (r.isSet(Keys.PROBE_TIMEOUT) && probeTimeout.compareTo(threshold.dividedBy(2)) > 0) {
+                r.problem(
+                        Keys.PROBE_TIMEOUT,
+                        "'"
+                                + Durations.format(probeTimeout)
+                                + "' is more than half of hotbackup.listener.threshold ("
+                                + Durations.format(threshold)
+                                + "): the probe must be decided before DEAD is due");
+            }
+        }
+        probeOnDisconnect = r.get(Keys.PROBE_ON_DISCONNECT);
+        retention = r.get(Keys.RETENTION);
+        whitespace = r.get(Keys.WHITESPACE);
+        activityLog = r.get(Keys.ACTIVITY_LOG);
+        signalsTo = r.get(Keys.SIGNALS_TO);
         if (signalsTo.startsWith("seda:hotbackup-signals")) {
             r.problem(
-                    "hotbackup.listener.signals-to",
+                    Keys.SIGNALS_TO,
                     "is the pack's own signal queue: use another endpoint (seda:my-signals)");
         }
-        activityLogFile =
-                Path.of(
-                        r.text(
-                                "hotbackup.listener.activity-log-file",
-                                "logs/hotbackup-activity.log"));
+        activityLogFile = Path.of(r.get(Keys.ACTIVITY_LOG_FILE));
+        allow = r.get(Keys.ALLOW);
+        expect = r.get(Keys.EXPECT);
+        maxConnections = r.get(Keys.MAX_CONNECTIONS);
+        maxConnectionsPerAddress = r.get(Keys.MAX_CONNECTIONS_PER_ADDRESS);
+        maxBacklog = r.get(Keys.MAX_BACKLOG);
+        idleTimeout = r.get(Keys.IDLE_TIMEOUT);
 
-        allow = r.list("hotbackup.listener.allow", HotBackupSettings::pair);
-        expect = r.list("hotbackup.listener.expect", HotBackupSettings::pair);
-        maxConnections = r.count("hotbackup.listener.max-connections", 512);
-        maxConnectionsPerAddress = r.count("hotbackup.listener.max-connections-per-address", 32);
-        maxBacklog = r.count("hotbackup.listener.max-backlog", 20_000);
-        idleTimeout =
-                r.duration(
-                        "hotbackup.listener.idle-timeout",
-                        "10s",
-                        Duration.ofMillis(100),
-                        Duration.ofDays(1));
+        takeoverRoutes = r.get(Keys.TAKEOVER_ROUTES);
+        takeoverRoutesFor = r.perPair(Keys.TAKEOVER_ROUTES_FOR);
+        takeoverOnClose = r.get(Keys.TAKEOVER_ON_CLOSE);
+        failbackDelay = r.get(Keys.FAILBACK_DELAY);
+        takeoverMode = r.get(Keys.TAKEOVER_MODE);
 
-        takeoverRoutes = r.list("hotbackup.takeover.routes", s -> s);
-        takeoverOnClose = r.bool("hotbackup.takeover.on-close", true);
-        failbackDelay =
-                r.duration(
-                        "hotbackup.takeover.failback-delay",
-                        "0s",
-                        Duration.ZERO,
-                        Duration.ofDays(1));
-
-        tls = r.bool("hotbackup.tls.enabled", false);
-        tlsKeystore = r.text("hotbackup.tls.keystore", "");
-        tlsKeystorePassword = r.text("hotbackup.tls.keystore-password", "");
-        tlsTruststore = r.text("hotbackup.tls.truststore", "");
-        tlsTruststorePassword = r.text("hotbackup.tls.truststore-password", "");
-        tlsClientAuth =
-                r.choice("hotbackup.tls.client-auth", "none", ClientAuth.class)
-                        == ClientAuth.REQUIRE;
-        tlsVerifyHostname = r.bool("hotbackup.tls.verify-hostname", true);
-        List<String> protocols = r.list("hotbackup.tls.protocols", HotBackupSettings::protocol);
+        tls = r.get(Keys.TLS_ENABLED);
+        tlsKeystore = r.get(Keys.TLS_KEYSTORE);
+        tlsKeystorePassword = r.get(Keys.TLS_KEYSTORE_PASSWORD);
+        tlsTruststore = r.get(Keys.TLS_TRUSTSTORE);
+        tlsTruststorePassword = r.get(Keys.TLS_TRUSTSTORE_PASSWORD);
+        tlsClientAuth = r.get(Keys.TLS_CLIENT_AUTH) == ClientAuth.REQUIRE;
+        tlsVerifyHostname = r.get(Keys.TLS_VERIFY_HOSTNAME);
+        List<String> protocols = r.get(Keys.TLS_PROTOCOLS);
         tlsProtocols = protocols.isEmpty() ? List.of("TLSv1.3", "TLSv1.2") : protocols;
         if (tls && (tlsKeystore.isEmpty() || tlsTruststore.isEmpty())) {
             r.problem(
-                    "hotbackup.tls.enabled",
+                    Keys.TLS_ENABLED,
                     "needs hotbackup.tls.keystore and hotbackup.tls.truststore (PKCS12 files)");
         }
 
-        mailHost = r.text("hotbackup.mail.host", "");
-        mailPort = r.port("hotbackup.mail.port", 25, false);
-        mailUsername = r.text("hotbackup.mail.username", "");
-        mailPassword = r.text("hotbackup.mail.password", "");
-        mailFrom =
-                r.text(
-                        "hotbackup.mail.from",
-                        "hotbackup@" + host.replaceAll("[^A-Za-z0-9.-]", "-"));
-        mailTo = r.text("hotbackup.mail.to", "");
-        mailRetries = r.count("hotbackup.mail.retries", 5);
-        mailRetryDelay =
-                r.duration("hotbackup.mail.retry-delay", "1s", Duration.ZERO, Duration.ofHours(1));
-        mailTimeout =
-                r.duration(
-                        "hotbackup.mail.timeout",
-                        "5s",
-                        Duration.ofMillis(100),
-                        Duration.ofMinutes(5));
-        mailDeadLetterFile =
-                Path.of(
-                        r.text(
-                                "hotbackup.mail.dead-letter-file",
-                                "logs/hotbackup-mail-dead-letters.txt"));
-        takeoverRoutesFor = new TreeMap<>();
-        mailToFor = new TreeMap<>();
-        for (String name : new TreeSet<>(names)) {
-            if (name.startsWith(ROUTES_FOR)) {
-                String pair = name.substring(ROUTES_FOR.length());
-                if (r.isPair(name, pair)) {
-                    takeoverRoutesFor.put(pair, r.list(name, x -> x));
-                }
-            } else if (name.startsWith(MAIL_TO_FOR)) {
-                String pair = name.substring(MAIL_TO_FOR.length());
-                if (r.isPair(name, pair)) {
-                    mailToFor.put(pair, r.text(name, ""));
-                }
-            }
-        }
-        takeoverMode = r.choice("hotbackup.takeover.mode", "auto", TakeoverMode.class);
-        mailSubject = new TreeMap<>();
-        mailBody = new TreeMap<>();
-        String subject = r.text("hotbackup.mail.subject", MailTemplate.SUBJECT);
-        String body = r.text("hotbackup.mail.body", MailTemplate.BODY);
-        for (String state : List.of("LIVE", "DEAD", "CLOSE")) {
-            String lower = state.toLowerCase(Locale.ROOT);
-            mailSubject.put(
-                    state,
-                    r.template("hotbackup.mail.subject." + lower, subject.replace("\\n", "\n")));
-            mailBody.put(
-                    state, r.template("hotbackup.mail.body." + lower, body.replace("\\n", "\n")));
-        }
+        mailHost = r.get(Keys.MAIL_HOST);
+        mailPort = r.get(Keys.MAIL_PORT);
+        mailUsername = r.get(Keys.MAIL_USERNAME);
+        mailPassword = r.get(Keys.MAIL_PASSWORD);
+        mailFrom = r.get(Keys.MAIL_FROM, "hotbackup@" + host.replaceAll("[^A-Za-z0-9.-]", "-"));
+        mailTo = r.get(Keys.MAIL_TO);
+        mailToFor = r.perPair(Keys.MAIL_TO_FOR);
+        mailRetries = r.get(Keys.MAIL_RETRIES);
+        mailRetryDelay = r.get(Keys.MAIL_RETRY_DELAY);
+        mailTimeout = r.get(Keys.MAIL_TIMEOUT);
+        mailDeadLetterFile = Path.of(r.get(Keys.MAIL_DEAD_LETTER_FILE));
+        mailSubject = r.templates(Keys.MAIL_SUBJECT, Keys.MAIL_SUBJECT_FOR, MailTemplate.SUBJECT);
+        mailBody = r.templates(Keys.MAIL_BODY, Keys.MAIL_BODY_FOR, MailTemplate.BODY);
 
-        httpEnabled = r.bool("hotbackup.http.enabled", listenerPort != 0);
-        httpPort = r.port("hotbackup.http.port", 8080, true);
-        String httpBind = r.text("hotbackup.http.bind-address", "");
+        httpEnabled = r.get(Keys.HTTP_ENABLED, listenerPort != 0);
+        httpPort = r.get(Keys.HTTP_PORT);
+        String httpBind = r.get(Keys.HTTP_BIND_ADDRESS);
         httpBindAddress = httpBind.isEmpty() ? "0.0.0.0" : httpBind;
-        httpToken = r.text("hotbackup.http.token", "");
-        observePort = r.port("hotbackup.http.observe-port", 9876, true);
-        if (httpEnabled && observePort != 0 && observePort == httpPort) {
+        httpToken = r.get(Keys.HTTP_TOKEN);
+        observePort = r.get(Keys.OBSERVE_PORT);
+
+        combinations(r);
+        warnings = r.warnings(this);
+        defaults = Map.copyOf(r.defaults);
+        r.failIfAny();
+    }
+
+    /** Values that are fine alone but together cannot work, or leave a backup that does nothing. */
+    private void combinations(Reader r) {
+        if (httpEnabled && observePort == httpPort) {
             r.problem(
-                    "hotbackup.http.observe-port",
-                    "must differ from hotbackup.http.port (Camel 4.18.0 ignores /observe on a shared"
-                            + " port)");
+                    Keys.OBSERVE_PORT,
+                    "must differ from hotbackup.http.port (Camel 4.18.0 ignores /observe on a"
+                            + " shared port)");
         }
         if (!httpToken.isEmpty() && httpToken.length() < 16) {
-            r.problem("hotbackup.http.token", "is shorter than 16 characters: too easy to guess");
+            r.problem(Keys.HTTP_TOKEN, "is shorter than 16 characters: too easy to guess");
         }
-
-        if (!mailHost.isEmpty() && mailTo.isEmpty()) {
-            r.problem("hotbackup.mail.to", "is required when hotbackup.mail.host is set");
-        }
-        if (backup && listenerPort == 0) {
+        if (!secret.isEmpty() && secret.length() < Keys.MIN_SECRET) {
             r.problem(
-                    "hotbackup.backup",
-                    "full-backup mode (-b) needs hotbackup.listener.port to hear the live host");
+                    Keys.SECRET,
+                    "is "
+                            + secret.length()
+                            + " characters long; use at least "
+                            + Keys.MIN_SECRET
+                            + " (for example the output of: openssl rand -base64 24)");
+        }
+        if (mailEnabled() && mailTo.isEmpty()) {
+            r.problem(Keys.MAIL_TO, "is required when hotbackup.mail.host is set");
+        }
+        if (!mailEnabled() && (r.isSet(Keys.MAIL_TO) || !mailToFor.isEmpty())) {
+            r.problem(
+                    Keys.MAIL_HOST,
+                    "is empty, so no mail would be sent to "
+                            + (mailTo.isEmpty() ? String.join(", ", mailToFor.values()) : mailTo)
+                            + ": set the SMTP server in hotbackup.mail.host");
+        }
+        boolean anyRoutes = !takeoverRoutes.isEmpty() || !takeoverRoutesFor.isEmpty();
+        if (listenerPort == 0) {
+            if (backup) {
+                r.problem(
+                        Keys.BACKUP,
+                        "full-backup mode (-b) needs hotbackup.listener.port to hear the live"
+                                + " host");
+            } else if (anyRoutes) {
+                r.problem(
+                        takeoverRoutes.isEmpty()
+                                ? Keys.TAKEOVER_ROUTES_FOR.prefix()
+                                        + takeoverRoutesFor.keySet().iterator().next()
+                                : Keys.TAKEOVER_ROUTES.name(),
+                        "lists takeover routes, but no Backup listener runs here"
+                                + " (hotbackup.listener.port is empty), so nothing would ever"
+                                + " start them: set hotbackup.listener.port");
+            }
+        } else if (!anyRoutes && signalsTo.isEmpty()) {
+            if (backup) {
+                r.problem(
+                        Keys.TAKEOVER_ROUTES,
+                        "is empty: a full backup (-b) would take over nothing when the live host"
+                                + " dies; list the live host's route ids");
+            } else if (!mailEnabled()) {
+                r.problem(
+                        Keys.TAKEOVER_ROUTES,
+                        "is empty, and neither hotbackup.listener.signals-to nor"
+                                + " hotbackup.mail.host is set: this listener would see a host"
+                                + " die and do nothing about it; list the route ids to take"
+                                + " over");
+            } else {
+                r.warn(
+                        Keys.TAKEOVER_ROUTES.name()
+                                + " is empty: this listener only mails when a host dies; nothing"
+                                + " is taken over");
+            }
         }
         if (listenerPort != 0 && probePort != 0 && listenerPort == probePort) {
-            r.problem("hotbackup.probe.port", "must differ from hotbackup.listener.port");
+            r.problem(Keys.PROBE_PORT, "must differ from hotbackup.listener.port");
         }
         if (secret.isEmpty() && !allowUnsigned) {
             if (listenerPort != 0 && !isLoopback(listenerBindAddress)) {
                 r.problem(
-                        "hotbackup.secret",
+                        Keys.SECRET,
                         "is not set, and the Backup listener on "
                                 + listenerBindAddress
                                 + " would obey anyone who reaches it: set the same"
@@ -317,7 +316,7 @@ public final class HotBackupSettings {
             }
             if (!backupLocation.stream().allMatch(b -> isLoopback(b.host()))) {
                 r.problem(
-                        "hotbackup.secret",
+                        Keys.SECRET,
                         "is not set, and heartbeats to "
                                 + backupLocation
                                 + " would be unauthenticated: set the same hotbackup.secret on"
@@ -325,36 +324,33 @@ public final class HotBackupSettings {
                                 + " trust");
             }
         }
-        r.failIfAny();
     }
 
     /**
      * Reads and checks the settings.
      *
      * @param lookup resolves a key to its configured value, or {@code null} when not set
-     * @throws IllegalArgumentException listing every bad key
+     * @throws InvalidConfigurationException listing every bad key
      */
     public static HotBackupSettings load(Function<String, String> lookup) {
-        return load(lookup, Set.of());
+        return load(lookup, Map.of());
     }
 
     /**
-     * Reads and checks the settings, including the keys that name a pair ({@code
-     * hotbackup.takeover.routes.<host>/<config>}, {@code hotbackup.mail.to.<host>/<config>}).
+     * Reads and checks the settings; {@code configured} names every key that is set and where
+     * (file, {@code -D}, environment variable), to find the keys of a family ({@code
+     * hotbackup.takeover.routes.<host>/<config>}), the keys the pack does not know, and the keys
+     * that do nothing here.
      *
-     * @param names every configured key, to find those that name a pair
+     * @param configured every key set by the user, with where it is set; environment variables by
+     *     their own name ({@code HOTBACKUP_LISTENER_PORT})
      */
-    public static HotBackupSettings load(Function<String, String> lookup, Set<String> names) {
-        return new HotBackupSettings(new Reader(lookup), names);
+    public static HotBackupSettings load(
+            Function<String, String> lookup, Map<String, String> configured) {
+        return new HotBackupSettings(new Reader(lookup, configured));
     }
 
-    /** Prefix of the keys that give one pair its own takeover routes. */
-    public static final String ROUTES_FOR = "hotbackup.takeover.routes.";
-
-    /** Prefix of the keys that give one pair its own mail recipients. */
-    public static final String MAIL_TO_FOR = "hotbackup.mail.to.";
-
-    /** Every route id any pair is taken over with. */
+    /** Every route id any monitored pair is taken over with. */
     public Set<String> allTakeoverRoutes() {
         Set<String> all = new LinkedHashSet<>(takeoverRoutes);
         takeoverRoutesFor.values().forEach(all::addAll);
@@ -376,42 +372,74 @@ public final class HotBackupSettings {
         return !mailHost.isEmpty();
     }
 
+    /** Whether the part of the pack that a key configures runs here. */
+    boolean runs(Key.Feature feature) {
+        return switch (feature) {
+            case ALWAYS -> true;
+            case EMITTER -> emitterEnabled();
+            case LISTENER -> listenerEnabled();
+            case MAIL -> mailEnabled();
+            case TLS -> tls;
+            case HTTP -> httpEnabled;
+        };
+    }
+
+    /** What this instance does, in one line for the start-up log: only what applies to it. */
     @Override
     public String toString() {
-        return "host="
-                + host
-                + ", config="
-                + config
-                + ", mode="
-                + (backup ? "full backup" : "distributed")
-                + ", backup-location="
-                + backupLocation
-                + ", listener="
-                + (listenerEnabled() ? listenerBindAddress + ":" + listenerPort : "off")
-                + ", threshold="
-                + threshold.toMillis()
-                + "ms, takeover.routes="
-                + takeoverRoutes
-                + ", secret="
-                + (secret.isEmpty() ? "not set" : "set")
-                + ", tls="
-                + (tls ? "on" + (tlsClientAuth ? " (mutual)" : "") : "off")
-                + (allow.isEmpty() ? "" : ", allow=" + allow)
-                + (expect.isEmpty() ? "" : ", expect=" + expect)
-                + (takeoverRoutesFor.isEmpty()
-                        ? ""
-                        : ", takeover.routes per pair=" + takeoverRoutesFor)
-                + ", takeover.mode="
-                + takeoverMode.name().toLowerCase(Locale.ROOT)
-                + ", http="
-                + (httpEnabled
-                        ? httpBindAddress
-                                + ":"
-                                + httpPort
-                                + (httpToken.isEmpty() ? " (operator actions off)" : "")
-                        : "off")
-                + ", mail="
-                + (mailEnabled() ? mailHost + ":" + mailPort : "off");
+        List<String> parts = new ArrayList<>();
+        parts.add("host=" + host);
+        parts.add("config=" + config);
+        parts.add("mode=" + (backup ? "full backup" : "distributed"));
+        if (emitterEnabled()) {
+            parts.add("heartbeat to " + backupLocation + " every " + format(heartbeatInterval));
+        }
+        if (listenerEnabled()) {
+            parts.add(
+                    "listener="
+                            + listenerBindAddress
+                            + ":"
+                            + listenerPort
+                            + ", threshold="
+                            + format(threshold));
+            parts.add("takeover.routes=" + takeoverRoutes);
+            if (!takeoverRoutesFor.isEmpty()) {
+                parts.add("takeover.routes per host=" + takeoverRoutesFor);
+            }
+            parts.add("takeover.mode=" + Key.lower(takeoverMode));
+            if (!allow.isEmpty()) {
+                parts.add("allow=" + allow);
+            }
+            if (!expect.isEmpty()) {
+                parts.add("expect=" + expect);
+            }
+            if (!signalsTo.isEmpty()) {
+                parts.add("signals-to=" + signalsTo);
+            }
+        } else {
+            parts.add("listener=off");
+        }
+        parts.add("secret=" + (secret.isEmpty() ? "not set" : "set"));
+        parts.add("tls=" + (tls ? "on" + (tlsClientAuth ? " (mutual)" : "") : "off"));
+        parts.add(
+                "http="
+                        + (httpEnabled
+                                ? httpBindAddress
+                                        + ":"
+                                        + httpPort
+                                        + (httpToken.isEmpty() ? " (operator actions off)" : "")
+                                : "off"));
+        parts.add("mail=" + (mailEnabled() ? mailHost + ":" + mailPort : "off"));
+        parts.add("routes=" + Key.lower(dsl));
+        return String.join(", ", parts);
+    }
+
+    private static String format(Duration d) {
+        return Durations.format(d);
+    }
+
+    private static Duration clamp(Duration d, Duration min, Duration max) {
+        return d.compareTo(min) < 0 ? min : d.compareTo(max) > 0 ? max : d;
     }
 
     /** Whether connections to or from {@code host} stay on this machine. */
@@ -421,28 +449,6 @@ public final class HotBackupSettings {
         } catch (Exception e) {
             return false;
         }
-    }
-
-    /** A {@code host/config} pair; {@code *} stands for any run of characters. */
-    private static String pair(String value) {
-        int slash = value.lastIndexOf('/');
-        if (slash <= 0 || slash == value.length() - 1) {
-            throw new IllegalArgumentException("'" + value + "' is not host/config");
-        }
-        return value;
-    }
-
-    private static String protocol(String value) {
-        if (!value.equals("TLSv1.2") && !value.equals("TLSv1.3")) {
-            throw new IllegalArgumentException("'" + value + "': use TLSv1.2 and/or TLSv1.3");
-        }
-        return value;
-    }
-
-    /** Whether the TLS server asks the connecting side for a certificate. */
-    public enum ClientAuth {
-        NONE,
-        REQUIRE
     }
 
     private static String localHostName() {
@@ -456,148 +462,188 @@ public final class HotBackupSettings {
     /** Reads keys and collects every problem before failing. */
     private static final class Reader {
         private final Function<String, String> lookup;
+        private final Map<String, String> configured;
         private final List<String> problems = new ArrayList<>();
+        private final Set<String> refused = new LinkedHashSet<>();
+        private final List<String> warned = new ArrayList<>();
+        private final Map<String, String> defaults = new TreeMap<>();
 
-        Reader(Function<String, String> lookup) {
+        Reader(Function<String, String> lookup, Map<String, String> configured) {
             this.lookup = lookup;
+            this.configured = configured;
         }
 
-        String text(String key, String def) {
-            String v = lookup.apply(key);
-            return v == null || v.isBlank() ? def : v.trim();
+        private String raw(String name) {
+            String v = lookup.apply(name);
+            return v == null || v.isBlank() ? null : v.trim();
         }
 
-        boolean isPair(String key, String pair) {
-            int slash = pair.lastIndexOf('/');
-            if (slash <= 0 || slash == pair.length() - 1) {
-                problem(key, "must end in <host>/<config>, for example " + key + "serverA/base");
-                return false;
+        /** The key's value, or its declared default. */
+        <T> T get(Key<T> key) {
+            return get(key, key.defaultValue());
+        }
+
+        /** The key's value, or {@code otherwise} when it is not set or is refused. */
+        <T> T get(Key<T> key, T otherwise) {
+            String v = raw(key.name());
+            if (v == null) {
+                if (otherwise != null && !key.isPattern()) {
+                    defaults.put(key.name(), written(otherwise));
+                }
+                return otherwise;
             }
-            return true;
+            try {
+                return key.parse(v);
+            } catch (IllegalArgumentException e) {
+                problem(key, e.getMessage());
+                return otherwise;
+            }
         }
 
-        String template(String key, String def) {
-            String v = lookup.apply(key);
-            String t = v == null || v.isBlank() ? def : v.replace("\\n", "\n");
-            String problem = MailTemplate.problem(t);
+        /** Whether the user set this key (for a family: any key of it). */
+        boolean isSet(Key<?> key) {
+            if (key.isPattern()) {
+                return configured.keySet().stream().anyMatch(n -> n.startsWith(key.prefix()));
+            }
+            return configured.containsKey(key.name())
+                    || configured.containsKey(key.environmentName());
+        }
+
+        /** Whether the key's value was accepted (or it is not set). */
+        boolean isValid(Key<?> key) {
+            return !refused.contains(key.name());
+        }
+
+        /** The keys of a {@code <host>/<config>} family, by pair. */
+        <T> Map<String, T> perPair(Key<T> family) {
+            Map<String, T> out = new TreeMap<>();
+            for (String name : configured.keySet()) {
+                if (!name.startsWith(family.prefix())) {
+                    continue;
+                }
+                String pair = name.substring(family.prefix().length());
+                int slash = pair.lastIndexOf('/');
+                if (slash <= 0 || slash == pair.length() - 1) {
+                    problem(
+                            name,
+                            "must end in <host>/<config>, for example "
+                                    + family.prefix()
+                                    + (pair.isEmpty() || pair.startsWith("/")
+                                            ? "serverA"
+                                            : pair.replaceAll("/$", ""))
+                                    + "/base");
+                    continue;
+                }
+                String v = raw(name);
+                try {
+                    out.put(pair, family.parse(v == null ? "" : v));
+                } catch (IllegalArgumentException e) {
+                    problem(name, e.getMessage());
+                }
+            }
+            return out;
+        }
+
+        /**
+         * A mail template per state: the state's own key, else the common one, else the default.
+         */
+        Map<String, String> templates(Key<String> common, Key<String> perState, String def) {
+            String all = get(common, def);
+            for (String name : configured.keySet()) {
+                if (name.startsWith(perState.prefix())) {
+                    String state = name.substring(perState.prefix().length());
+                    if (!List.of("live", "dead", "close").contains(state)) {
+                        problem(
+                                name,
+                                "'"
+                                        + state
+                                        + "' is not a state: write "
+                                        + perState.prefix()
+                                        + "live, .dead or .close");
+                    }
+                }
+            }
+            Map<String, String> out = new TreeMap<>();
+            check(common.name(), all);
+            for (String state : List.of("LIVE", "DEAD", "CLOSE")) {
+                String name = perState.prefix() + state.toLowerCase(Locale.ROOT);
+                String v = raw(name);
+                String t = (v == null ? all : v).replace("\\n", "\n");
+                if (v != null) {
+                    check(name, t);
+                }
+                out.put(state, t);
+            }
+            return out;
+        }
+
+        private void check(String name, String template) {
+            String problem = MailTemplate.problem(template);
             if (problem != null) {
-                problem(key, problem);
+                problem(name, problem);
             }
-            return t;
         }
 
-        void name(String key, String value) {
+        void name(Key<String> key, String value) {
             String problem = Names.problem(value);
             if (problem != null) {
                 problem(key, problem);
             }
         }
 
-        boolean bool(String key, boolean def) {
-            String v = text(key, Boolean.toString(def)).toLowerCase(Locale.ROOT);
-            if (v.equals("true") || v.equals("false")) {
-                return Boolean.parseBoolean(v);
-            }
-            problem(key, "'" + v + "' is not true or false");
-            return def;
-        }
-
-        int port(String key, int def, boolean zeroAllowed) {
-            String v = text(key, Integer.toString(def));
-            try {
-                int p = Integer.parseInt(v);
-                if ((p == 0 && (zeroAllowed || def == 0)) || (p >= 1 && p <= 65535)) {
-                    return p;
-                }
-            } catch (NumberFormatException e) {
-                // reported below
-            }
-            problem(
-                    key,
-                    "'"
-                            + v
-                            + "' is not a port number (1-65535"
-                            + (zeroAllowed ? ", or 0 for any free port" : "")
-                            + ")");
-            return def;
-        }
-
-        Duration duration(String key, String def, Duration min, Duration max) {
-            String v = text(key, def);
-            Duration d;
-            try {
-                d = Duration.ofMillis(TimeUtils.toMilliSeconds(v));
-            } catch (RuntimeException e) {
-                problem(key, "'" + v + "' is not a duration (write 100ms, 2s, 60s or 5m)");
-                return Duration.ofMillis(TimeUtils.toMilliSeconds(def));
-            }
-            if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
-                problem(
-                        key,
-                        "'"
-                                + v
-                                + "' must be between "
-                                + min.toMillis()
-                                + "ms and "
-                                + max.toMillis()
-                                + "ms");
-            }
-            return d;
-        }
-
-        int count(String key, int def) {
-            String v = text(key, Integer.toString(def));
-            try {
-                int n = Integer.parseInt(v);
-                if (n >= 0) {
-                    return n;
-                }
-            } catch (NumberFormatException e) {
-                // reported below
-            }
-            problem(key, "'" + v + "' is not a whole number of 0 or more");
-            return def;
-        }
-
-        <E extends Enum<E>> E choice(String key, String def, Class<E> type) {
-            String v = text(key, def);
-            for (E e : type.getEnumConstants()) {
-                if (e.name().equalsIgnoreCase(v)) {
-                    return e;
-                }
-            }
-            List<String> allowed = new ArrayList<>();
-            for (E e : type.getEnumConstants()) {
-                allowed.add(e.name().toLowerCase(Locale.ROOT));
-            }
-            problem(key, "'" + v + "' is not one of " + allowed);
-            return Enum.valueOf(type, def.toUpperCase(Locale.ROOT));
-        }
-
-        <T> List<T> list(String key, Function<String, T> parse) {
-            List<T> out = new ArrayList<>();
-            for (String part : text(key, "").split(",")) {
-                if (part.isBlank()) {
-                    continue;
-                }
-                try {
-                    out.add(parse.apply(part.trim()));
-                } catch (IllegalArgumentException e) {
-                    problem(key, e.getMessage());
-                }
-            }
-            return List.copyOf(out);
+        void problem(Key<?> key, String what) {
+            refused.add(key.name());
+            problem(key.name(), what);
         }
 
         void problem(String key, String what) {
             problems.add(key + ": " + what);
         }
 
+        /** Keys set for a part of the pack that does not run here, and unknown keys. */
+        List<String> warnings(HotBackupSettings s) {
+            List<String> out = new ArrayList<>(warned);
+            for (Key<?> key : Keys.ALL) {
+                if (isSet(key) && !s.runs(key.feature())) {
+                    out.add(
+                            (key.isPattern() ? key.prefix() + "..." : key.name())
+                                    + " has no effect: "
+                                    + key.feature().whenOff);
+                }
+            }
+            List<String> unknownKeys = UnknownKeyCheck.check(configured.keySet());
+            boolean warnOnly = get(Keys.UNKNOWN_KEYS) == UnknownKeys.WARN;
+            for (String u : unknownKeys) {
+                if (warnOnly) {
+                    out.add(u + " (hotbackup.unknown-keys=warn)");
+                } else {
+                    problems.add(u + " (or set hotbackup.unknown-keys=warn to start anyway)");
+                }
+            }
+            return List.copyOf(out);
+        }
+
+        /** A value as a properties file writes it. */
+        private static String written(Object value) {
+            if (value instanceof Duration d) {
+                return Durations.format(d);
+            }
+            if (value instanceof Enum<?> e) {
+                return Key.lower(e);
+            }
+            if (value instanceof List<?> list) {
+                return String.join(",", list.stream().map(String::valueOf).toList());
+            }
+            return String.valueOf(value);
+        }
+
+        void warn(String warning) {
+            warned.add(warning);
+        }
+
         void failIfAny() {
             if (!problems.isEmpty()) {
-                throw new IllegalArgumentException(
-                        "Invalid hot backup configuration:\n  - "
-                                + String.join("\n  - ", problems));
+                throw new InvalidConfigurationException(problems);
             }
         }
     }

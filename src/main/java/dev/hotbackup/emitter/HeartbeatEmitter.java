@@ -1,10 +1,11 @@
 package dev.hotbackup.emitter;
 
-import dev.hotbackup.Headers;
 import dev.hotbackup.config.HostPort;
 import dev.hotbackup.link.FrameState;
 import dev.hotbackup.link.HeartbeatCodec;
 import dev.hotbackup.link.HeartbeatFrame;
+import dev.hotbackup.routes.Headers;
+import dev.hotbackup.routes.PackRoute;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
@@ -30,9 +31,6 @@ import org.slf4j.LoggerFactory;
 public final class HeartbeatEmitter implements AggregationStrategy {
 
     private static final Logger LOG = LoggerFactory.getLogger(HeartbeatEmitter.class);
-
-    /** The emitter route's id. */
-    public static final String ROUTE_ID = "heartbeat-emitter";
 
     private final String host;
     private final String config;
@@ -219,7 +217,8 @@ public final class HeartbeatEmitter implements AggregationStrategy {
     }
 
     private boolean routeStarted() {
-        ServiceStatus status = camelContext.getRouteController().getRouteStatus(ROUTE_ID);
+        ServiceStatus status =
+                camelContext.getRouteController().getRouteStatus(PackRoute.HEARTBEAT_EMITTER.id());
         // the first frame leaves while the route is still starting: it counts as emitting
         return status != null && (status.isStarted() || status.isStarting());
     }

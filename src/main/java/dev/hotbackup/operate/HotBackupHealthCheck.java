@@ -2,6 +2,7 @@ package dev.hotbackup.operate;
 
 import dev.hotbackup.emitter.HeartbeatEmitter;
 import dev.hotbackup.monitor.MonitorRegistry;
+import dev.hotbackup.routes.PackRoute;
 import java.util.Map;
 import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
@@ -29,7 +30,8 @@ public final class HotBackupHealthCheck extends AbstractHealthCheck {
         StringBuilder problems = new StringBuilder();
         MonitorRegistry monitors = status.monitors();
         if (monitors != null) {
-            for (String route : new String[] {"backup-listener", "signal-router"}) {
+            for (String route :
+                    new String[] {PackRoute.BACKUP_LISTENER.id(), PackRoute.SIGNAL_ROUTER.id()}) {
                 String st = status.routeStatus(route);
                 builder.detail("route." + route, st);
                 if (!"Started".equals(st)) {
@@ -43,11 +45,14 @@ public final class HotBackupHealthCheck extends AbstractHealthCheck {
         HeartbeatEmitter emitter = status.emitter();
         boolean degraded = false;
         if (emitter != null) {
-            String st = status.routeStatus(HeartbeatEmitter.ROUTE_ID);
-            builder.detail("route." + HeartbeatEmitter.ROUTE_ID, st);
+            String st = status.routeStatus(PackRoute.HEARTBEAT_EMITTER.id());
+            builder.detail("route." + PackRoute.HEARTBEAT_EMITTER.id(), st);
             boolean shouldRun = !status.settings().backup || status.role().contains("covering");
             if (shouldRun && !"Started".equals(st)) {
-                problems.append(HeartbeatEmitter.ROUTE_ID).append(" is ").append(st).append("; ");
+                problems.append(PackRoute.HEARTBEAT_EMITTER.id())
+                        .append(" is ")
+                        .append(st)
+                        .append("; ");
             }
             if (emitter.isEmitting()) {
                 Map<String, String> unreachable = emitter.unreachable();

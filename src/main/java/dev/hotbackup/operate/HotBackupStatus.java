@@ -5,9 +5,10 @@ import dev.hotbackup.activity.Json;
 import dev.hotbackup.config.HotBackupSettings;
 import dev.hotbackup.emitter.HeartbeatEmitter;
 import dev.hotbackup.link.Rejections;
+import dev.hotbackup.mail.MailDeadLetters;
 import dev.hotbackup.monitor.MonitorKey;
 import dev.hotbackup.monitor.MonitorRegistry;
-import dev.hotbackup.signal.MailDeadLetters;
+import dev.hotbackup.routes.PackRoute;
 import dev.hotbackup.takeover.TakeoverPlan;
 import java.io.IOException;
 import java.io.InputStream;
@@ -158,7 +159,7 @@ public final class HotBackupStatus {
                     .append(",\"thresholdMs\":")
                     .append(settings.threshold.toMillis())
                     .append(",\"route\":")
-                    .append(Json.quote(routeStatus("backup-listener")))
+                    .append(Json.quote(routeStatus(PackRoute.BACKUP_LISTENER.id())))
                     .append('}');
         }
         j.append(",\"emitter\":");
@@ -168,7 +169,7 @@ public final class HotBackupStatus {
             j.append("{\"emitting\":")
                     .append(emitter.isEmitting())
                     .append(",\"route\":")
-                    .append(Json.quote(routeStatus(HeartbeatEmitter.ROUTE_ID)))
+                    .append(Json.quote(routeStatus(PackRoute.HEARTBEAT_EMITTER.id())))
                     .append(",\"backups\":")
                     .append(
                             strings(

@@ -1,11 +1,11 @@
 package dev.hotbackup.operate;
 
-import dev.hotbackup.Headers;
 import dev.hotbackup.activity.ActivityLog;
 import dev.hotbackup.activity.Json;
 import dev.hotbackup.monitor.MonitorKey;
 import dev.hotbackup.monitor.MonitorRegistry;
 import dev.hotbackup.monitor.MonitorState;
+import dev.hotbackup.routes.Headers;
 import dev.hotbackup.signal.SignalPublisher;
 import dev.hotbackup.signal.SignalXml;
 import dev.hotbackup.takeover.TakeoverPlan;

@@ -1,8 +1,8 @@
 package dev.hotbackup.probe;
 
-import dev.hotbackup.Headers;
 import dev.hotbackup.link.Signer;
 import dev.hotbackup.link.Tls;
+import dev.hotbackup.routes.Headers;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;

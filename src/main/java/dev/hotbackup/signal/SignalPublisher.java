@@ -1,6 +1,6 @@
 package dev.hotbackup.signal;
 
-import dev.hotbackup.Headers;
+import dev.hotbackup.routes.Headers;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.camel.ProducerTemplate;

@@ -1,7 +1,8 @@
 package dev.hotbackup.takeover;
 
-import dev.hotbackup.Headers;
 import dev.hotbackup.emitter.HeartbeatEmitter;
+import dev.hotbackup.routes.Headers;
+import dev.hotbackup.routes.PackRoute;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.camel.CamelContext;
@@ -139,8 +140,9 @@ public final class RouteControl {
     }
 
     private boolean isEmitter(Exchange exchange) {
-        return HeartbeatEmitter.ROUTE_ID.equals(
-                exchange.getIn().getHeader(Headers.ROUTE, String.class));
+        return PackRoute.HEARTBEAT_EMITTER
+                .id()
+                .equals(exchange.getIn().getHeader(Headers.ROUTE, String.class));
     }
 
     private static String cause(Route route, ServiceStatus status) {

@@ -1,9 +1,9 @@
 package dev.hotbackup.takeover;
 
-import dev.hotbackup.Headers;
 import dev.hotbackup.monitor.MonitorKey;
 import dev.hotbackup.monitor.MonitorRegistry;
 import dev.hotbackup.monitor.MonitorState;
+import dev.hotbackup.routes.Headers;
 import dev.hotbackup.signal.SignalPublisher;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -259,10 +259,11 @@ public final class Benchmark {
                                         "backupB",
                                         dir.resolve("backup"),
                                         HotBackupProcess.packagedJar())
+                                .watchOnly()
                                 .set("hotbackup.listener.port", port)
                                 .set("hotbackup.listener.bind-address", "127.0.0.1")
                                 .set("hotbackup.listener.threshold", SHORT.toMillis() + "ms")
-                                .set("hotbackup.secret", "bench-secret");
+                                .set("hotbackup.secret", "bench-secret-0123456789");
                 HotBackupProcess live =
                         new HotBackupProcess(
                                         "serverA",
@@ -272,7 +273,7 @@ public final class Benchmark {
                                 .set(
                                         "hotbackup.backup-location",
                                         "127.0.0.1:" + port + ",127.0.0.1:" + gaps.port())
-                                .set("hotbackup.secret", "bench-secret")) {
+                                .set("hotbackup.secret", "bench-secret-0123456789")) {
             backup.start().awaitStarted();
             live.start().awaitStarted();
             ActivityFile activity = backup.activity();
@@ -307,7 +308,7 @@ public final class Benchmark {
                                         HotBackupProcess.packagedJar())
                                 .set("hotbackup.backup-location", "127.0.0.1:" + gaps.port())
                                 .set("hotbackup.allow-unsigned", "false")
-                                .set("hotbackup.secret", "bench-secret");
+                                .set("hotbackup.secret", "bench-secret-0123456789");
                 HotBackupProcess idle =
                         new HotBackupProcess(
                                 "idle", dir("emitter/idle"), HotBackupProcess.packagedJar())) {
@@ -346,14 +347,15 @@ public final class Benchmark {
                     new HotBackupProcess(
                                     "backupB", dir("scale-" + n), HotBackupProcess.packagedJar())
                             .jvmArg("-Xmx512m")
+                            .watchOnly()
                             .set("hotbackup.listener.port", port)
                             .set("hotbackup.listener.bind-address", "127.0.0.1")
                             .set("hotbackup.listener.threshold", threshold.toMillis() + "ms")
-                            .set("hotbackup.secret", "bench-secret")) {
+                            .set("hotbackup.secret", "bench-secret-0123456789")) {
                 listener.start().awaitStarted();
                 ActivityFile activity = listener.activity();
                 try (LoadGenerator gen =
-                        new LoadGenerator(n, Math.min(20, n), port, "bench-secret")) {
+                        new LoadGenerator(n, Math.min(20, n), port, "bench-secret-0123456789")) {
                     long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
                     while (activity.matching("\"event\":\"signal\"", "\"state\":\"LIVE\"").size()
                             < n) {
@@ -431,16 +433,17 @@ public final class Benchmark {
                                         "backupB",
                                         dir("startup/backup"),
                                         HotBackupProcess.packagedJar())
+                                .watchOnly()
                                 .set("hotbackup.listener.port", port)
                                 .set("hotbackup.listener.bind-address", "127.0.0.1")
-                                .set("hotbackup.secret", "bench-secret");
+                                .set("hotbackup.secret", "bench-secret-0123456789");
                 HotBackupProcess live =
                         new HotBackupProcess(
                                         "serverA",
                                         dir("startup/live"),
                                         HotBackupProcess.packagedJar())
                                 .set("hotbackup.backup-location", "127.0.0.1:" + port)
-                                .set("hotbackup.secret", "bench-secret")) {
+                                .set("hotbackup.secret", "bench-secret-0123456789")) {
             backup.start().awaitStarted();
             ActivityFile activity = backup.activity();
             List<Long> times = new ArrayList<>();

@@ -52,14 +52,14 @@ final class OurPair extends FailoverSubject {
                         .set("hotbackup.listener.port", port)
                         .set("hotbackup.listener.bind-address", "127.0.0.1")
                         .set("hotbackup.listener.threshold", threshold.toMillis() + "ms")
-                        .set("hotbackup.secret", "bench-secret")
+                        .set("hotbackup.secret", "bench-secret-0123456789")
                         .set("hotbackup.takeover.routes", "bench-takeover")
                         .set("bench.files", files)
                         .arg("-b");
         live =
                 new HotBackupProcess("serverA", dir.resolve("live"), HotBackupProcess.packagedJar())
                         .set("hotbackup.backup-location", "127.0.0.1:" + port)
-                        .set("hotbackup.secret", "bench-secret");
+                        .set("hotbackup.secret", "bench-secret-0123456789");
         activity = backup.activity();
         backup.start().awaitStarted();
     }

@@ -83,12 +83,13 @@ class ClockJumpIT {
                                                 "backupB",
                                                 work.resolve("backup"),
                                                 HotBackupProcess.packagedJar())
+                                        .watchOnly()
                                         .set("hotbackup.listener.port", port)
                                         .set("hotbackup.listener.bind-address", "127.0.0.1")
                                         .set(
                                                 "hotbackup.listener.threshold",
                                                 THRESHOLD.toSeconds() + "s")
-                                        .set("hotbackup.secret", "clock-secret"),
+                                        .set("hotbackup.secret", "clock-secret-0123456789"),
                                 lib,
                                 backupClock)
                         .start()
@@ -100,7 +101,7 @@ class ClockJumpIT {
                                                 work.resolve("live"),
                                                 HotBackupProcess.packagedJar())
                                         .set("hotbackup.backup-location", "127.0.0.1:" + port)
-                                        .set("hotbackup.secret", "clock-secret"),
+                                        .set("hotbackup.secret", "clock-secret-0123456789"),
                                 lib,
                                 liveClock)
                         .start()

@@ -53,8 +53,8 @@ class FailoverIT {
                         .set("hotbackup.listener.bind-address", "127.0.0.1")
                         .set("hotbackup.listener.threshold", "2s")
                         // the environment overrides application.properties
-                        .set("hotbackup.secret", "not-the-secret")
-                        .env("HOTBACKUP_SECRET", "e2e-secret")
+                        .set("hotbackup.secret", "not-the-secret-0123456789")
+                        .env("HOTBACKUP_SECRET", "e2e-secret-0123456789")
                         .set("hotbackup.takeover.routes", "records-to-xml,xml-to-fin")
                         .set("hotbackup.mail.host", "127.0.0.1")
                         .set("hotbackup.mail.port", SMTP)
@@ -69,8 +69,8 @@ class FailoverIT {
                         .withRoutes(sample)
                         .set("hotbackup.backup-location", "127.0.0.1:" + port)
                         // and so does -D
-                        .set("hotbackup.secret", "not-the-secret-either")
-                        .jvmArg("-Dhotbackup.secret=e2e-secret")
+                        .set("hotbackup.secret", "not-the-secret-either-0123")
+                        .jvmArg("-Dhotbackup.secret=e2e-secret-0123456789")
                         .set("files.dir", files)
                         .start()
                         .awaitStarted();

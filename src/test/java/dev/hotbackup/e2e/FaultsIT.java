@@ -47,7 +47,7 @@ class FaultsIT {
                         .set("hotbackup.listener.port", port)
                         .set("hotbackup.listener.bind-address", "127.0.0.1")
                         .set("hotbackup.listener.threshold", THRESHOLD.toSeconds() + "s")
-                        .set("hotbackup.secret", "faults-secret")
+                        .set("hotbackup.secret", "faults-secret-0123456789")
                         .set("hotbackup.takeover.routes", "records-to-xml,xml-to-fin")
                         .set("hotbackup.listener.expect", String.join(",", expect))
                         .set("files.dir", files)
@@ -58,7 +58,7 @@ class FaultsIT {
                                 "serverA", work.resolve("live"), HotBackupProcess.packagedJar())
                         .withRoutes(Path.of("samples/file-use-case/routes"))
                         .set("hotbackup.backup-location", "127.0.0.1:" + port)
-                        .set("hotbackup.secret", "faults-secret")
+                        .set("hotbackup.secret", "faults-secret-0123456789")
                         .set("files.dir", files);
     }
 

@@ -60,7 +60,7 @@ class FullBackupIT {
                         .set("hotbackup.listener.port", port)
                         .set("hotbackup.listener.threshold", "2s")
                         .set("hotbackup.backup-location", "127.0.0.1:" + itsBackup.port())
-                        .set("hotbackup.secret", "e2e-secret")
+                        .set("hotbackup.secret", "e2e-secret-0123456789")
                         .set("hotbackup.takeover.routes", "records-to-xml,xml-to-fin")
                         .set("files.dir", files)
                         .arg("-b")
@@ -71,7 +71,7 @@ class FullBackupIT {
                                 "serverA", work.resolve("live"), HotBackupProcess.packagedJar())
                         .withRoutes(sample)
                         .set("hotbackup.backup-location", "127.0.0.1:" + port)
-                        .set("hotbackup.secret", "e2e-secret")
+                        .set("hotbackup.secret", "e2e-secret-0123456789")
                         .set("files.dir", files)
                         .start()
                         .awaitStarted();
@@ -102,7 +102,8 @@ class FullBackupIT {
                 "records-to-xml: started");
         await().atMost(WAIT).until(() -> itsBackup.lines().size() >= 3);
         Decoded frame =
-                new HeartbeatCodec(Signer.of("e2e-secret")).decode(itsBackup.lines().get(0));
+                new HeartbeatCodec(Signer.of("e2e-secret-0123456789"))
+                        .decode(itsBackup.lines().get(0));
         assertTrue(frame.isAccepted(), String.valueOf(frame));
         assertEquals("backupB", frame.frame().host());
         Files.copy(

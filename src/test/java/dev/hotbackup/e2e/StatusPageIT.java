@@ -45,7 +45,7 @@ class StatusPageIT {
                                 .set("hotbackup.listener.port", port)
                                 .set("hotbackup.listener.bind-address", "127.0.0.1")
                                 .set("hotbackup.listener.threshold", "60s")
-                                .set("hotbackup.secret", "page-secret")
+                                .set("hotbackup.secret", "page-secret-0123456789")
                                 .set("hotbackup.takeover.routes", "records-to-xml,xml-to-fin")
                                 .set("hotbackup.http.enabled", "true")
                                 .set("hotbackup.http.port", http)
@@ -64,7 +64,7 @@ class StatusPageIT {
                                         HotBackupProcess.packagedJar())
                                 .withRoutes(sample)
                                 .set("hotbackup.backup-location", "127.0.0.1:" + port)
-                                .set("hotbackup.secret", "page-secret")
+                                .set("hotbackup.secret", "page-secret-0123456789")
                                 .set("files.dir", work.resolve("shared"))
                                 .start()
                                 .awaitStarted();

@@ -32,15 +32,14 @@ public final class HotBackupProcess implements AutoCloseable {
 
     /**
      * @param name a short name for logs (also the default {@code hotbackup.host})
-     * @param dir the working directory; created, and given the pack's routes
+     * @param dir the working directory; created, with an empty routes/
      */
     public HotBackupProcess(String name, Path dir, Path jar) throws IOException {
         this.name = name;
         this.dir = dir;
         this.jar = jar;
-        Files.createDirectories(dir.resolve("routes/xml"));
-        copyRoutes(Path.of("routes"), dir.resolve("routes"));
-        copyRoutes(Path.of("routes/xml"), dir.resolve("routes/xml"));
+        // the pack's routes come from the jar: routes/ holds only a test's or sample's own
+        Files.createDirectories(dir.resolve("routes"));
         properties.put("hotbackup.host", name);
         // several instances run on one machine: no HTTP server unless a test asks for one
         properties.put("hotbackup.http.enabled", "false");
@@ -69,6 +68,15 @@ public final class HotBackupProcess implements AutoCloseable {
         }
         p.stringPropertyNames().stream().sorted().forEach(k -> properties.put(k, p.getProperty(k)));
         return this;
+    }
+
+    /**
+     * A listener that only watches (a test or benchmark reads its activity log): its signals go to
+     * a log endpoint at DEBUG, since a listener that takes nothing over, mails no one and hands its
+     * signals to nobody is refused as a mistake.
+     */
+    public HotBackupProcess watchOnly() {
+        return set("hotbackup.listener.signals-to", "log:hotbackup.signals?level=DEBUG");
     }
 
     public HotBackupProcess set(String key, Object value) {

@@ -1,0 +1,70 @@
+package dev.hotbackup;
+
+import dev.hotbackup.activity.ActivityLog;
+import dev.hotbackup.config.HotBackupSettings;
+import dev.hotbackup.config.SettingsLoader;
+import dev.hotbackup.emitter.HeartbeatEmitter;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.StartupListener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Binds the pack into Camel before the routes load: reads the {@code hotbackup.*} settings, checks
+ * the ports it will listen on, wires each part (link, emitter, listener with mail, operations) and
+ * loads the pack's own routes from the jar. Camel main finds this class by scanning the package of
+ * {@link HotBackupMain}.
+ */
+public final class HotBackupConfiguration implements CamelConfiguration {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HotBackupConfiguration.class);
+
+    @Override
+    public void configure(CamelContext camelContext) throws Exception {
+        HotBackupSettings s = SettingsLoader.get(camelContext);
+        if (!camelContext.getPropertiesComponent().hasPropertiesFunction("hotbackup")) {
+            camelContext.getPropertiesComponent().addPropertiesFunction(new SettingsFunction());
+        }
+        LOG.info("Hot backup: {}", s);
+        s.warnings.forEach(w -> LOG.warn("{}", w));
+        if (s.secret.isEmpty()) {
+            LOG.warn(
+                    "hotbackup.secret is not set: heartbeats are not authenticated ({})",
+                    s.allowUnsigned ? "hotbackup.allow-unsigned=true" : "loopback only");
+        }
+        Ports.checkFree(s);
+
+        ActivityLog activity = new ActivityLog(s.activityLog, s.activityLogFile);
+        camelContext.addService(activity);
+        camelContext.getRegistry().bind("activityLog", activity);
+        LinkWiring.Link link = LinkWiring.wire(camelContext, s);
+        HeartbeatEmitter emitter = EmitterWiring.wire(camelContext, s, link);
+        ListenerWiring.Listener listener =
+                ListenerWiring.wire(camelContext, s, link, activity, emitter);
+        OperateWiring.wire(camelContext, s, activity, emitter, listener);
+        PackRoutes.load(camelContext, s.dsl);
+        camelContext.addStartupListener(
+                new StartupListener() {
+                    @Override
+                    public void onCamelContextStarting(
+                            CamelContext context, boolean alreadyStarted) {
+                        if (listener != null) {
+                            PackRoutes.checkTakeoverRoutes(context, s.allTakeoverRoutes());
+                        }
+                    }
+
+                    @Override
+                    public void onCamelContextStarted(
+                            CamelContext context, boolean alreadyStarted) {
+                        // checked while starting
+                    }
+
+                    @Override
+                    public void onCamelContextFullyStarted(
+                            CamelContext context, boolean alreadyStarted) {
+                        Ports.logEndpoints(s);
+                    }
+                });
+    }
+}

@@ -1,0 +1,85 @@
+package dev.hotbackup;
+
+import dev.hotbackup.activity.ActivityLog;
+import dev.hotbackup.config.HotBackupSettings;
+import dev.hotbackup.emitter.HeartbeatEmitter;
+import dev.hotbackup.operate.HotBackupHealthCheck;
+import dev.hotbackup.operate.HotBackupMetrics;
+import dev.hotbackup.operate.HotBackupStatus;
+import dev.hotbackup.operate.JmxControl;
+import dev.hotbackup.operate.Operator;
+import org.apache.camel.CamelContext;
+import org.apache.camel.StartupListener;
+import org.apache.camel.health.HealthCheckRegistry;
+
+/**
+ * What people and tools see and do: status page and API, operator actions, JMX, health, metrics.
+ */
+final class OperateWiring {
+
+    private OperateWiring() {}
+
+    static void wire(
+            CamelContext camelContext,
+            HotBackupSettings s,
+            ActivityLog activity,
+            HeartbeatEmitter emitter,
+            ListenerWiring.Listener l)
+            throws Exception {
+        HotBackupStatus status =
+                new HotBackupStatus(
+                        s,
+                        camelContext,
+                        activity,
+                        l == null ? null : l.monitors(),
+                        l == null ? null : l.plan(),
+                        emitter,
+                        l == null ? null : l.rejections(),
+                        l == null ? null : l.deadLetters());
+        camelContext.getRegistry().bind("hotbackupStatus", status);
+        Operator operator = null;
+        if (l != null) {
+            operator =
+                    new Operator(
+                            l.monitors(),
+                            l.plan(),
+                            activity,
+                            camelContext,
+                            s.httpToken,
+                            s.whitespace);
+            camelContext.addService(operator);
+            camelContext.getRegistry().bind("hotbackupOperator", operator);
+        }
+        camelContext.addService(new JmxControl(status, operator));
+        HealthCheckRegistry health = HealthCheckRegistry.get(camelContext);
+        if (health != null) {
+            health.register(new HotBackupHealthCheck(status));
+        }
+        if (l != null) {
+            HotBackupMetrics metrics =
+                    new HotBackupMetrics(
+                            camelContext,
+                            activity,
+                            l.monitors(),
+                            l.rejections(),
+                            l.plan(),
+                            l.routeControl(),
+                            l.deadLetters());
+            camelContext.addService(metrics);
+            camelContext.addStartupListener(
+                    new StartupListener() {
+                        @Override
+                        public void onCamelContextStarted(
+                                CamelContext context, boolean alreadyStarted) {
+                            // the meter registry is bound once Camel has fully started
+                        }
+
+                        @Override
+                        public void onCamelContextFullyStarted(
+                                CamelContext context, boolean alreadyStarted) {
+                            metrics.bind();
+                        }
+                    });
+        }
+    }
+}

@@ -1,0 +1,637 @@
+package dev.hotbackup.config;
+
+import dev.hotbackup.config.Key.Feature;
+import dev.hotbackup.config.Key.Section;
+import dev.hotbackup.signal.SignalXml;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * Every key of the pack, declared once, in the order the documentation lists them: name, how the
+ * value is read, default, and what it means (with the name of the same setting in the reference
+ * documents, in brackets). {@code application.properties} and {@code docs/configuration.md} are
+ * generated from these declarations ({@link ConfigDocs}); a test fails when they differ.
+ */
+public final class Keys {
+
+    private static final List<Key<?>> DECLARED = new ArrayList<>();
+
+    /** Every key, in documentation order. */
+    public static final List<Key<?>> ALL = Collections.unmodifiableList(DECLARED);
+
+    /** Which DSL the pack's own routes are loaded from. */
+    public enum Dsl {
+        YAML,
+        XML
+    }
+
+    /** Whether DEAD starts the takeover routes by itself, or waits for an operator. */
+    public enum TakeoverMode {
+        AUTO,
+        MANUAL
+    }
+
+    /** Whether the TLS server asks the connecting side for a certificate. */
+    public enum ClientAuth {
+        NONE,
+        REQUIRE
+    }
+
+    /** What a key under {@code hotbackup.} that the pack does not know leads to. */
+    public enum UnknownKeys {
+        REFUSE,
+        WARN
+    }
+
+    // ---- identity -------------------------------------------------------------------------------
+
+    public static final Key<String> HOST =
+            declare(Key.text("hotbackup.host", null), Section.IDENTITY)
+                    .doc("Name this instance announces in its heartbeats.")
+                    .defaultDoc("the local host name")
+                    .ref("hostname");
+
+    public static final Key<String> CONFIG =
+            declare(Key.text("hotbackup.config", "base"), Section.IDENTITY)
+                    .doc("Configuration name it announces.")
+                    .ref("configname");
+
+    // ---- mode -----------------------------------------------------------------------------------
+
+    public static final Key<Boolean> BACKUP =
+            declare(Key.flag("hotbackup.backup", false), Section.MODE)
+                    .doc(
+                            "Full-backup mode: takeover routes stay stopped and no heartbeat is"
+                                    + " sent until a monitored host is DEAD; then this instance"
+                                    + " goes live and heartbeats to its own backup-location. The"
+                                    + " command-line flag -b does the same.")
+                    .ref("-b / iway.backup");
+
+    // ---- heartbeat emitter ----------------------------------------------------------------------
+
+    public static final Key<List<HostPort>> BACKUP_LOCATION =
+            declare(Key.list("hotbackup.backup-location", HostPort::parse), Section.EMITTER)
+                    .doc(
+                            "Where heartbeats go: host:port[,host:port], the backup listeners that"
+                                    + " watch this instance. Empty: this instance sends no"
+                                    + " heartbeat.")
+                    .ref("Location of backup");
+
+    public static final Key<Duration> HEARTBEAT_INTERVAL =
+            declare(
+                            Key.duration(
+                                    "hotbackup.heartbeat-interval",
+                                    "100ms",
+                                    Duration.ofMillis(10),
+                                    Duration.ofMinutes(10)),
+                            Section.EMITTER)
+                    .of(Feature.EMITTER)
+                    .doc("Time between heartbeats.");
+
+    public static final Key<Integer> PROBE_PORT =
+            declare(Key.port("hotbackup.probe.port", 0, "any free port"), Section.EMITTER)
+                    .of(Feature.EMITTER)
+                    .defaultDoc("0")
+                    .doc(
+                            "Port on which this instance answers the backup's reconfirm probe;"
+                                    + " announced in every heartbeat. 0 picks a free port; set a"
+                                    + " fixed one when a firewall sits between the hosts.");
+
+    public static final Key<String> PROBE_BIND_ADDRESS =
+            declare(Key.text("hotbackup.probe.bind-address", ""), Section.EMITTER)
+                    .of(Feature.EMITTER)
+                    .defaultDoc("empty (all interfaces)")
+                    .doc("Local address the probe port binds to.");
+
+    // ---- Backup listener ------------------------------------------------------------------------
+
+    public static final Key<Integer> LISTENER_PORT =
+            declare(Key.port("hotbackup.listener.port", 0, null), Section.LISTENER)
+                    .defaultDoc("empty (no listener)")
+                    .doc("Port the Backup listener receives heartbeats on.")
+                    .ref("Port / Heartbeat port");
+
+    public static final Key<String> LISTENER_BIND_ADDRESS =
+            declare(Key.text("hotbackup.listener.bind-address", ""), Section.LISTENER)
+                    .of(Feature.LISTENER)
+                    .defaultDoc("empty (all interfaces)")
+                    .doc("Local bind address for multi-homed hosts.")
+                    .ref("Local bind address");
+
+    public static final Key<Duration> THRESHOLD =
+            declare(
+                            Key.duration(
+                                    "hotbackup.listener.threshold",
+                                    "60s",
+                                    Duration.ofMillis(100),
+                                    Duration.ofDays(1)),
+                            Section.LISTENER)
+                    .of(Feature.LISTENER)
+                    .doc("Silence tolerated before the reconfirm probe and DEAD.")
+                    .ref("Threshold");
+
+    public static final Key<Duration> CHECK_INTERVAL =
+            declare(
+                            Key.duration(
+                                    "hotbackup.listener.check-interval",
+                                    null,
+                                    Duration.ofMillis(1),
+                                    Duration.ofMinutes(1)),
+                            Section.LISTENER)
+                    .of(Feature.LISTENER)
+                    .defaultDoc("threshold/20, at most 100ms, at least 10ms")
+                    .doc(
+                            "How often the silence timer looks for silent hosts. At most the"
+                                    + " threshold.");
+
+    public static final Key<Duration> PROBE_TIMEOUT =
+            declare(
+                            Key.duration(
+                                    "hotbackup.listener.probe-timeout",
+                                    null,
+                                    Duration.ofMillis(10),
+                                    Duration.ofMinutes(1)),
+                            Section.LISTENER)
+                    .of(Feature.LISTENER)
+                    .defaultDoc("threshold/4, at most 1s")
+                    .doc(
+                            "How long the reconfirm probe waits for the silent host's answer"
+                                    + " before DEAD. At most half the threshold.");
+
+    public static final Key<Boolean> PROBE_ON_DISCONNECT =
+            declare(Key.flag("hotbackup.listener.probe-on-disconnect", true), Section.LISTENER)
+                    .of(Feature.LISTENER)
+                    .doc(
+                            "When a live host's heartbeat connection closes without a CLOSE frame"
+                                    + " (its process died), probe it at once instead of waiting"
+                                    + " for the threshold: a killed process is DEAD in"
+                                    + " milliseconds, and the probe still keeps a host that"
+                                    + " answers LIVE. Applies only to hosts whose probe answered"
+                                    + " when they became LIVE.");
+
+    public static final Key<Duration> RETENTION =
+            declare(
+                            Key.duration(
+                                    "hotbackup.listener.retention",
+                                    "24h",
+                                    Duration.ofSeconds(1),
+                                    Duration.ofDays(3650)),
+                            Section.LISTENER)
+                    .of(Feature.LISTENER)
+                    .doc(
+                            "A monitored host silent (DEAD or CLOSE) for this long is forgotten,"
+                                    + " and the eviction logged; memory stays constant however"
+                                    + " many hosts come and go.");
+
+    public static final Key<List<String>> ALLOW =
+            declare(Key.list("hotbackup.listener.allow", Keys::pair), Section.LISTENER)
+                    .of(Feature.LISTENER)
+                    .defaultDoc("empty (all)")
+                    .doc(
+                            "Accept only these monitored hosts, comma separated host/config; *"
+                                    + " stands for any run of characters (serverA/*, */base)."
+                                    + " Others are refused and reported once per source.");
+
+    public static final Key<List<String>> EXPECT =
+            declare(Key.list("hotbackup.listener.expect", Keys::pair), Section.LISTENER)
+                    .of(Feature.LISTENER)
+                    .doc(
+                            "Monitored hosts (host/config) this backup expects: one not heard"
+                                    + " within the threshold after the listener starts is DEAD"
+                                    + " (a backup that boots alone after an outage takes over)."
+                                    + " Hosts not listed stay WAITING until heard.");
+
+    public static final Key<Integer> MAX_CONNECTIONS =
+            declare(Key.count("hotbackup.listener.max-connections", 512, 1), Section.LISTENER)
+                    .of(Feature.LISTENER)
+                    .doc("Open connections the listener accepts in all; more are refused at once.");
+
+    public static final Key<Integer> MAX_CONNECTIONS_PER_ADDRESS =
+            declare(
+                            Key.count("hotbackup.listener.max-connections-per-address", 32, 1),
+                            Section.LISTENER)
+                    .of(Feature.LISTENER)
+                    .doc("Open connections from one address; more are refused at once.");
+
+    public static final Key<Integer> MAX_BACKLOG =
+            declare(Key.count("hotbackup.listener.max-backlog", 20_000, 1), Section.LISTENER)
+                    .of(Feature.LISTENER)
+                    .doc(
+                            "Frames received and waiting to be handled, at most; beyond it the"
+                                    + " listener cannot keep up and drops new frames (counted as"
+                                    + " overloaded; the next frame of a host supersedes a dropped"
+                                    + " one) instead of queueing until it runs out of memory.");
+
+    public static final Key<Duration> IDLE_TIMEOUT =
+            declare(
+                            Key.duration(
+                                    "hotbackup.listener.idle-timeout",
+                                    "10s",
+                                    Duration.ofMillis(100),
+                                    Duration.ofDays(1)),
+                            Section.LISTENER)
+                    .of(Feature.LISTENER)
+                    .doc(
+                            "A connection that delivers no complete line for this long is closed"
+                                    + " (slow or idle senders).");
+
+    public static final Key<SignalXml.Whitespace> WHITESPACE =
+            declare(
+                            Key.choice(
+                                    "hotbackup.listener.whitespace",
+                                    "preserve",
+                                    SignalXml.Whitespace.class),
+                            Section.LISTENER)
+                    .of(Feature.LISTENER)
+                    .doc(
+                            "preserve: names in the signal XML keep every whitespace character"
+                                    + " (tab, newline written as character references); condense:"
+                                    + " runs of whitespace become one space.")
+                    .ref("Whitespace normalization");
+
+    public static final Key<String> SIGNALS_TO =
+            declare(Key.text("hotbackup.listener.signals-to", ""), Section.LISTENER)
+                    .of(Feature.LISTENER)
+                    .doc(
+                            "An endpoint that also gets every signal (the XML, with"
+                                    + " HotBackupHost/Config/State headers) once the pack's signal"
+                                    + " router is done with it, for your own routes: select with"
+                                    + " XPath on /signal/@host and /signal/@config. Example:"
+                                    + " seda:my-signals.");
+
+    public static final Key<Boolean> ACTIVITY_LOG =
+            declare(Key.flag("hotbackup.listener.activity-log", true), Section.LISTENER)
+                    .doc(
+                            "Record every signal, takeover, release, mail and refused frame as a"
+                                    + " JSON line.")
+                    .ref("Record in activity log");
+
+    public static final Key<String> ACTIVITY_LOG_FILE =
+            declare(
+                            Key.text(
+                                    "hotbackup.listener.activity-log-file",
+                                    "logs/hotbackup-activity.log"),
+                            Section.LISTENER)
+                    .doc("Where the activity log is written, relative to the working directory.");
+
+    // ---- takeover -------------------------------------------------------------------------------
+
+    public static final Key<List<String>> TAKEOVER_ROUTES =
+            declare(Key.list("hotbackup.takeover.routes", Keys::routeId), Section.TAKEOVER)
+                    .of(Feature.LISTENER)
+                    .doc(
+                            "Route ids started when a monitored host is DEAD and stopped when it"
+                                    + " is LIVE again, comma separated. Each must be one of your"
+                                    + " routes in routes/.")
+                    .ref("control agent's list of channels");
+
+    public static final Key<List<String>> TAKEOVER_ROUTES_FOR =
+            declare(
+                            Key.list("hotbackup.takeover.routes.<host>/<config>", Keys::routeId)
+                                    .pattern(),
+                            Section.TAKEOVER)
+                    .of(Feature.LISTENER)
+                    .defaultDoc("hotbackup.takeover.routes")
+                    .doc(
+                            "Takeover routes of one monitored host, used instead of"
+                                    + " hotbackup.takeover.routes (the last / separates the"
+                                    + " config).")
+                    .example("hotbackup.takeover.routes.serverA/base=orders-in,orders-out");
+
+    public static final Key<Boolean> TAKEOVER_ON_CLOSE =
+            declare(Key.flag("hotbackup.takeover.on-close", true), Section.TAKEOVER)
+                    .of(Feature.LISTENER)
+                    .doc("Also take over when the monitored host stops normally (CLOSE).");
+
+    public static final Key<Duration> FAILBACK_DELAY =
+            declare(
+                            Key.duration(
+                                    "hotbackup.takeover.failback-delay",
+                                    "0s",
+                                    Duration.ZERO,
+                                    Duration.ofDays(1)),
+                            Section.TAKEOVER)
+                    .of(Feature.LISTENER)
+                    .doc(
+                            "How long a host back from DEAD must stay LIVE before its routes are"
+                                    + " stopped here. During this time both hosts run them; 0"
+                                    + " stops them at once. Raise it when your routes tolerate"
+                                    + " running twice and a host may flap.");
+
+    public static final Key<TakeoverMode> TAKEOVER_MODE =
+            declare(
+                            Key.choice("hotbackup.takeover.mode", "auto", TakeoverMode.class),
+                            Section.TAKEOVER)
+                    .of(Feature.LISTENER)
+                    .doc(
+                            "auto: DEAD starts the takeover routes. manual: DEAD only alerts"
+                                    + " (mail, log, status page) and an operator takes over by"
+                                    + " hand (POST /hotbackup/pairs/{host}/{config}/takeover, or"
+                                    + " JMX). LIVE always stops them: the live host runs them"
+                                    + " again.");
+
+    // ---- security -------------------------------------------------------------------------------
+
+    /** The shortest secret accepted: 16 characters, 96 bits or more of a random token. */
+    public static final int MIN_SECRET = 16;
+
+    public static final Key<String> SECRET =
+            declare(Key.text("hotbackup.secret", ""), Section.SECURITY)
+                    .secret()
+                    .defaultDoc("none")
+                    .doc(
+                            "Shared secret that signs (live host) and verifies (backup) every"
+                                    + " heartbeat and probe answer with HMAC-SHA256, at least "
+                                    + MIN_SECRET
+                                    + " characters. Set the same value on both hosts, through the"
+                                    + " environment (HOTBACKUP_SECRET) rather than in this file."
+                                    + " Without it, an instance whose listener is reachable from"
+                                    + " other hosts, or that heartbeats to another host, refuses"
+                                    + " to start.");
+
+    public static final Key<Boolean> ALLOW_UNSIGNED =
+            declare(Key.flag("hotbackup.allow-unsigned", false), Section.SECURITY)
+                    .doc("Run without a secret anyway, on a network you trust.");
+
+    public static final Key<Boolean> TLS_ENABLED =
+            declare(Key.flag("hotbackup.tls.enabled", false), Section.SECURITY)
+                    .doc(
+                            "TLS 1.2/1.3 on the heartbeat link and the probe. Key store: this"
+                                    + " host's key and certificate; trust store: the peers'"
+                                    + " certificates (or their CA); both PKCS12. The client side"
+                                    + " checks that the server's certificate names the host it"
+                                    + " connects to.");
+
+    public static final Key<String> TLS_KEYSTORE =
+            declare(Key.text("hotbackup.tls.keystore", ""), Section.SECURITY)
+                    .of(Feature.TLS)
+                    .doc("This host's key and certificate (PKCS12 file). Required with TLS.");
+
+    public static final Key<String> TLS_KEYSTORE_PASSWORD =
+            declare(Key.text("hotbackup.tls.keystore-password", ""), Section.SECURITY)
+                    .of(Feature.TLS)
+                    .secret()
+                    .doc("Password of the key store.");
+
+    public static final Key<String> TLS_TRUSTSTORE =
+            declare(Key.text("hotbackup.tls.truststore", ""), Section.SECURITY)
+                    .of(Feature.TLS)
+                    .doc("The peers' certificates or their CA (PKCS12 file). Required with TLS.");
+
+    public static final Key<String> TLS_TRUSTSTORE_PASSWORD =
+            declare(Key.text("hotbackup.tls.truststore-password", ""), Section.SECURITY)
+                    .of(Feature.TLS)
+                    .secret()
+                    .doc("Password of the trust store.");
+
+    public static final Key<ClientAuth> TLS_CLIENT_AUTH =
+            declare(
+                            Key.choice("hotbackup.tls.client-auth", "none", ClientAuth.class),
+                            Section.SECURITY)
+                    .of(Feature.TLS)
+                    .doc(
+                            "none: the server does not ask for a client certificate; require:"
+                                    + " mutual TLS.");
+
+    public static final Key<Boolean> TLS_VERIFY_HOSTNAME =
+            declare(Key.flag("hotbackup.tls.verify-hostname", true), Section.SECURITY)
+                    .of(Feature.TLS)
+                    .doc("Check that the server certificate names the host connected to.");
+
+    public static final Key<List<String>> TLS_PROTOCOLS =
+            declare(Key.list("hotbackup.tls.protocols", Keys::protocol), Section.SECURITY)
+                    .of(Feature.TLS)
+                    .defaultDoc("TLSv1.3,TLSv1.2")
+                    .doc("Protocols allowed.");
+
+    // ---- state ----------------------------------------------------------------------------------
+
+    public static final Key<String> STATE_DIR =
+            declare(Key.text("hotbackup.state-dir", "data"), Section.STATE)
+                    .doc(
+                            "Folder for this instance's small state files: the boot counter that"
+                                    + " makes old heartbeats recognisable as replays, and what"
+                                    + " the listener knows of each monitored host (so a backup"
+                                    + " that restarts during a takeover takes over again).");
+
+    // ---- mail -----------------------------------------------------------------------------------
+
+    public static final Key<String> MAIL_HOST =
+            declare(Key.text("hotbackup.mail.host", ""), Section.MAIL)
+                    .defaultDoc("empty (no mail)")
+                    .doc("SMTP server for a mail on every signal.");
+
+    public static final Key<Integer> MAIL_PORT =
+            declare(Key.port("hotbackup.mail.port", 25, null), Section.MAIL)
+                    .of(Feature.MAIL)
+                    .doc("SMTP port.");
+
+    public static final Key<String> MAIL_USERNAME =
+            declare(Key.text("hotbackup.mail.username", ""), Section.MAIL)
+                    .of(Feature.MAIL)
+                    .defaultDoc("none")
+                    .doc("SMTP user; leave unset for a server without authentication.");
+
+    public static final Key<String> MAIL_PASSWORD =
+            declare(Key.text("hotbackup.mail.password", ""), Section.MAIL)
+                    .of(Feature.MAIL)
+                    .secret()
+                    .defaultDoc("none")
+                    .doc(
+                            "SMTP password; set it through the environment"
+                                    + " (HOTBACKUP_MAIL_PASSWORD). Never logged.");
+
+    public static final Key<String> MAIL_FROM =
+            declare(Key.text("hotbackup.mail.from", null), Section.MAIL)
+                    .of(Feature.MAIL)
+                    .defaultDoc("hotbackup@<hotbackup.host>")
+                    .doc("Sender.");
+
+    public static final Key<String> MAIL_TO =
+            declare(Key.text("hotbackup.mail.to", ""), Section.MAIL)
+                    .of(Feature.MAIL)
+                    .doc("Recipients, comma separated. Required when hotbackup.mail.host is set.");
+
+    public static final Key<String> MAIL_TO_FOR =
+            declare(Key.text("hotbackup.mail.to.<host>/<config>", "").pattern(), Section.MAIL)
+                    .of(Feature.MAIL)
+                    .defaultDoc("hotbackup.mail.to")
+                    .doc("Recipients of one monitored host, instead of hotbackup.mail.to.")
+                    .example("hotbackup.mail.to.serverA/base=team-a@example.com");
+
+    public static final Key<String> MAIL_SUBJECT =
+            declare(Key.text("hotbackup.mail.subject", null), Section.MAIL)
+                    .of(Feature.MAIL)
+                    .defaultDoc("[hotbackup] ${host}/${config} is ${state}")
+                    .doc(
+                            "Subject of each mail. Fields: ${host} ${config} ${state} ${time}"
+                                    + " ${why} ${action} ${routes} ${outcome} ${reporter}"
+                                    + " ${operator}; values are inserted, never evaluated. An"
+                                    + " unknown field stops the start.");
+
+    public static final Key<String> MAIL_SUBJECT_FOR =
+            declare(Key.text("hotbackup.mail.subject.<state>", null).pattern(), Section.MAIL)
+                    .of(Feature.MAIL)
+                    .defaultDoc("hotbackup.mail.subject")
+                    .doc("Subject of the mails of one state only: live, dead or close.")
+                    .example("hotbackup.mail.subject.dead=[hotbackup] TAKEOVER: ${host} is DEAD");
+
+    public static final Key<String> MAIL_BODY =
+            declare(Key.text("hotbackup.mail.body", null), Section.MAIL)
+                    .of(Feature.MAIL)
+                    .defaultDoc("a line per field")
+                    .doc("Body of each mail, with the same fields; \\n is a line break.");
+
+    public static final Key<String> MAIL_BODY_FOR =
+            declare(Key.text("hotbackup.mail.body.<state>", null).pattern(), Section.MAIL)
+                    .of(Feature.MAIL)
+                    .defaultDoc("hotbackup.mail.body")
+                    .doc("Body of the mails of one state only: live, dead or close.");
+
+    public static final Key<Integer> MAIL_RETRIES =
+            declare(Key.count("hotbackup.mail.retries", 5, 0), Section.MAIL)
+                    .of(Feature.MAIL)
+                    .doc(
+                            "A mail that fails is tried again this many times, waiting"
+                                    + " retry-delay and doubling (at most 60s); then it is"
+                                    + " written whole to the dead-letter file and counted.");
+
+    public static final Key<Duration> MAIL_RETRY_DELAY =
+            declare(
+                            Key.duration(
+                                    "hotbackup.mail.retry-delay",
+                                    "1s",
+                                    Duration.ZERO,
+                                    Duration.ofHours(1)),
+                            Section.MAIL)
+                    .of(Feature.MAIL)
+                    .doc("First wait before a retry, doubled each time up to 60s.");
+
+    public static final Key<Duration> MAIL_TIMEOUT =
+            declare(
+                            Key.duration(
+                                    "hotbackup.mail.timeout",
+                                    "5s",
+                                    Duration.ofMillis(100),
+                                    Duration.ofMinutes(5)),
+                            Section.MAIL)
+                    .of(Feature.MAIL)
+                    .doc("Connect and read timeout of one attempt.");
+
+    public static final Key<String> MAIL_DEAD_LETTER_FILE =
+            declare(
+                            Key.text(
+                                    "hotbackup.mail.dead-letter-file",
+                                    "logs/hotbackup-mail-dead-letters.txt"),
+                            Section.MAIL)
+                    .of(Feature.MAIL)
+                    .doc(
+                            "Where mails that could not be sent go, relative to the working"
+                                    + " directory; mails still queued when the instance stops go"
+                                    + " there too.");
+
+    // ---- HTTP -----------------------------------------------------------------------------------
+
+    public static final Key<Boolean> HTTP_ENABLED =
+            declare(Key.flag("hotbackup.http.enabled", false), Section.HTTP)
+                    .defaultDoc("on where a Backup listener runs, off elsewhere")
+                    .doc(
+                            "The embedded HTTP server: the status page at /hotbackup/, its JSON"
+                                    + " at /hotbackup/status and the operator API, and on its own"
+                                    + " port /observe/health and /observe/metrics.");
+
+    public static final Key<Integer> HTTP_PORT =
+            declare(Key.port("hotbackup.http.port", 8080, null), Section.HTTP)
+                    .of(Feature.HTTP)
+                    .doc("Port of the status page and the operator API.");
+
+    public static final Key<String> HTTP_BIND_ADDRESS =
+            declare(Key.text("hotbackup.http.bind-address", ""), Section.HTTP)
+                    .of(Feature.HTTP)
+                    .defaultDoc("empty (all interfaces)")
+                    .doc("Address both HTTP ports bind.");
+
+    public static final Key<String> HTTP_TOKEN =
+            declare(Key.text("hotbackup.http.token", ""), Section.HTTP)
+                    .of(Feature.HTTP)
+                    .secret()
+                    .defaultDoc("none (operator actions over HTTP are refused)")
+                    .doc(
+                            "Bearer token for operator actions (POST"
+                                    + " /hotbackup/pairs/{host}/{config}/takeover|release), at"
+                                    + " least 16 characters; set it through the environment"
+                                    + " (HOTBACKUP_HTTP_TOKEN). The status page and JSON are"
+                                    + " read-only and need no token.");
+
+    public static final Key<Integer> OBSERVE_PORT =
+            declare(Key.port("hotbackup.http.observe-port", 9876, null), Section.HTTP)
+                    .of(Feature.HTTP)
+                    .doc(
+                            "Port of /observe/health (with the hotbackup check) and"
+                                    + " /observe/metrics (Prometheus).");
+
+    // ---- routes ---------------------------------------------------------------------------------
+
+    public static final Key<Dsl> DSL =
+            declare(Key.choice("hotbackup.dsl", "yaml", Dsl.class), Section.ROUTES)
+                    .doc(
+                            "Which DSL the pack's own routes are loaded from (both are inside the"
+                                    + " jar and behave the same): yaml or xml. Your own routes are"
+                                    + " every *.camel.yaml and *.xml file in routes/"
+                                    + " (camel.main.routes-include-pattern).");
+
+    // ---- checks ---------------------------------------------------------------------------------
+
+    public static final Key<UnknownKeys> UNKNOWN_KEYS =
+            declare(
+                            Key.choice("hotbackup.unknown-keys", "refuse", UnknownKeys.class),
+                            Section.CHECKS)
+                    .doc(
+                            "A key under hotbackup. that the pack does not know (a typo such as"
+                                    + " hotbackup.listner.port) refuses the start, naming the"
+                                    + " closest known key. warn: log it and start anyway.");
+
+    private Keys() {}
+
+    private static <T> Key<T> declare(Key<T> key, Section section) {
+        DECLARED.add(key);
+        return key.in(section);
+    }
+
+    /** The declared key named {@code name} (not a pattern), or {@code null}. */
+    public static Key<?> named(String name) {
+        for (Key<?> k : ALL) {
+            if (!k.isPattern() && k.name().equals(name)) {
+                return k;
+            }
+        }
+        return null;
+    }
+
+    /** A {@code host/config} monitored pair; {@code *} stands for any run of characters. */
+    static String pair(String value) {
+        int slash = value.lastIndexOf('/');
+        if (slash <= 0 || slash == value.length() - 1) {
+            throw new IllegalArgumentException(
+                    "'" + value + "' is not host/config (for example serverA/base)");
+        }
+        return value;
+    }
+
+    private static String routeId(String value) {
+        if (value.contains(" ")) {
+            throw new IllegalArgumentException(
+                    "'" + value + "' is not a route id: separate route ids with commas");
+        }
+        return value;
+    }
+
+    private static String protocol(String value) {
+        if (!value.equals("TLSv1.2") && !value.equals("TLSv1.3")) {
+            throw new IllegalArgumentException("'" + value + "': use TLSv1.2 and/or TLSv1.3");
+        }
+        return value;
+    }
+}
