@@ -2,8 +2,16 @@
 # Helpers for the samples' run.sh scripts: each host of a sample runs as its own process on
 # loopback, from its own folder under target/samples/, with the sample's routes (the pack's own
 # routes are inside the jar).
-# Needs Java 17 and curl; builds the jar with the Maven wrapper when it is missing.
+# Needs Java 17, curl and jq (the status JSON is read with jq); builds the jar with the Maven
+# wrapper when it is missing.
 set -euo pipefail
+
+for tool in java curl jq; do
+  if ! command -v "$tool" >/dev/null 2>&1; then
+    echo "The samples' run.sh needs $tool; install it first (Debian/Ubuntu: sudo apt-get install $tool)." >&2
+    exit 2
+  fi
+done
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 JAR="$ROOT/target/camel-hot-backup.jar"
@@ -31,8 +39,10 @@ host_dir() {
 }
 
 # start NAME DIR [ARGS...]: starts one host in the background; ARGS go to the jar (-b)
+DIRS=()
 start() {
   local name="$1" dir="$2"; shift 2
+  DIRS+=("$dir")
   (cd "$dir" && exec java -Xmx256m -jar "$JAR" "$@" >> "$dir/out.log" 2>&1) &
   PIDS+=($!)
   eval "PID_$name=$!"
@@ -48,10 +58,23 @@ wait_status() {
   while [ "$(date +%s)" -lt "$deadline" ]; do
     got=$(curl -fsS "$url" 2>/dev/null | jq -r "$filter" 2>/dev/null || true)
     if [ "$got" = "$expected" ]; then return 0; fi
+    refused_start
     sleep 0.2
   done
   say "FAILED: $filter at $url is '$got', expected '$expected'"
   return 1
+}
+
+# a host that refused its configuration will never answer: say why at once
+refused_start() {
+  local d
+  for d in "${DIRS[@]:-}"; do
+    if [ -n "$d" ] && grep -q "did not start" "$d/out.log" 2>/dev/null; then
+      say "FAILED: $(basename "$d") did not start:"
+      sed -n '/did not start/,$p' "$d/out.log" >&2
+      exit 1
+    fi
+  done
 }
 
 cleanup() {

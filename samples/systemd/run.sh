@@ -24,6 +24,7 @@ hotbackup.http.port=8093
 hotbackup.http.bind-address=127.0.0.1
 hotbackup.http.observe-port=9893
 hotbackup.mail.host=
+hotbackup.mail.to=
 files.dir=$WORK/shared
 PROPS
 # what EnvironmentFile=/etc/hotbackup/secret.env gives the service

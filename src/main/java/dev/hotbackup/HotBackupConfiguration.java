@@ -7,6 +7,7 @@ import dev.hotbackup.emitter.HeartbeatEmitter;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.StartupListener;
+import org.apache.camel.support.LifecycleStrategySupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,20 +45,28 @@ public final class HotBackupConfiguration implements CamelConfiguration {
                 ListenerWiring.wire(camelContext, s, link, activity, emitter);
         OperateWiring.wire(camelContext, s, activity, emitter, listener);
         PackRoutes.load(camelContext, s.dsl);
+        if (listener != null) {
+            // every route is loaded by then, and nothing has started
+            camelContext.addLifecycleStrategy(
+                    new LifecycleStrategySupport() {
+                        @Override
+                        public void onContextInitializing(CamelContext context) {
+                            PackRoutes.checkTakeoverRoutes(context, s.allTakeoverRoutes());
+                        }
+
+                        @Override
+                        public String toString() {
+                            // Camel names the strategy when it logs the refusal
+                            return "hotbackup's check of hotbackup.takeover.routes";
+                        }
+                    });
+        }
         camelContext.addStartupListener(
                 new StartupListener() {
                     @Override
-                    public void onCamelContextStarting(
-                            CamelContext context, boolean alreadyStarted) {
-                        if (listener != null) {
-                            PackRoutes.checkTakeoverRoutes(context, s.allTakeoverRoutes());
-                        }
-                    }
-
-                    @Override
                     public void onCamelContextStarted(
                             CamelContext context, boolean alreadyStarted) {
-                        // checked while starting
+                        // nothing to do until fully started
                     }
 
                     @Override

@@ -8,6 +8,10 @@ import dev.hotbackup.operate.HotBackupMetrics;
 import dev.hotbackup.operate.HotBackupStatus;
 import dev.hotbackup.operate.JmxControl;
 import dev.hotbackup.operate.Operator;
+import dev.hotbackup.routes.PackRoute;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
 import org.apache.camel.CamelContext;
 import org.apache.camel.StartupListener;
 import org.apache.camel.health.HealthCheckRegistry;
@@ -18,6 +22,21 @@ import org.apache.camel.health.HealthCheckRegistry;
 final class OperateWiring {
 
     private OperateWiring() {}
+
+    /**
+     * Camel's own route and consumer checks call a stopped route DOWN unless it is autoStartup
+     * false, so every standby would page someone; the {@code hotbackup} check judges these routes
+     * by the role instead.
+     */
+    private static void excludeTakeoverRoutes(HealthCheckRegistry health, Set<String> routes) {
+        if (routes.isEmpty()) {
+            return;
+        }
+        String existing = health.getExcludePattern();
+        String ours = String.join(",", routes);
+        health.setExcludePattern(
+                existing == null || existing.isBlank() ? ours : existing + "," + ours);
+    }
 
     static void wire(
             CamelContext camelContext,
@@ -53,7 +72,16 @@ final class OperateWiring {
         camelContext.addService(new JmxControl(status, operator));
         HealthCheckRegistry health = HealthCheckRegistry.get(camelContext);
         if (health != null) {
-            health.register(new HotBackupHealthCheck(status));
+            List<String> required = new ArrayList<>();
+            for (PackRoute r : PackRoute.values()) {
+                if (r != PackRoute.HEARTBEAT_EMITTER && SettingsFunction.needs(s, r)) {
+                    required.add(r.id());
+                }
+            }
+            health.register(new HotBackupHealthCheck(status, required));
+            if (l != null) {
+                excludeTakeoverRoutes(health, l.plan().allRoutes());
+            }
         }
         if (l != null) {
             HotBackupMetrics metrics =

@@ -14,6 +14,8 @@ import dev.hotbackup.link.RejectReason;
 import dev.hotbackup.monitor.MonitorRegistry;
 import dev.hotbackup.monitor.MonitorState;
 import dev.hotbackup.testing.FakeLiveHost;
+import dev.hotbackup.testing.Http;
+import dev.hotbackup.testing.LogCapture;
 import jakarta.mail.internet.MimeMessage;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
@@ -404,6 +406,7 @@ abstract class BackupListenerBehaviour extends ListenerTestSupport {
 
     @Test
     void forgedFrameIsRefusedAndChangesNothing() throws Exception {
+        LogCapture log = LogCapture.install();
         FakeLiveHost forger =
                 new FakeLiveHost("serverA", "base", "not-the-secret-0123456789", LISTENER_PORT)
                         .start();
@@ -413,6 +416,7 @@ abstract class BackupListenerBehaviour extends ListenerTestSupport {
                     .until(() -> rejections.count(RejectReason.BAD_SIGNATURE) == 1);
         } finally {
             forger.close();
+            log.uninstall();
         }
         assertNull(monitors.stateOf("serverA", "base"));
         assertTrue(signalBodies().isEmpty());
@@ -422,6 +426,26 @@ abstract class BackupListenerBehaviour extends ListenerTestSupport {
                                 matching(activity, field("event", "rejected"), "bad-signature")
                                                 .size()
                                         == 1);
+        // two hosts with different secrets: the log and the status page say so, and name the host
+        String why =
+                "frames from 127.0.0.1 fail the signature check: are hotbackup.secret the same on"
+                        + " both hosts?";
+        assertEquals(1, log.containing(why).size(), String.join("\n", log.lines()));
+        assertTrue(log.containing(why).get(0).contains("it names serverA/base"));
+        String status = Http.get("http://127.0.0.1:" + HTTP_PORT + "/hotbackup/status").body();
+        assertTrue(
+                status.contains(
+                        "\"refused\":[{\"host\":\"serverA\",\"config\":\"base\",\"state\":\"REFUSED\""),
+                status);
+        assertTrue(status.contains(why), status);
+        await("the refused host in the metrics")
+                .atMost(Duration.ofSeconds(10))
+                .until(
+                        () ->
+                                Http.get("http://127.0.0.1:" + OBSERVE_PORT + "/observe/metrics")
+                                        .body()
+                                        .contains(
+                                                "hotbackup_frames_refused_signature{address=\"127.0.0.1\",config=\"base\",host=\"serverA\"} 1.0"));
     }
 
     @Test

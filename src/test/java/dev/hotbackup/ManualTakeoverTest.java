@@ -44,7 +44,10 @@ class ManualTakeoverTest extends ListenerTestSupport {
                 matching(activity, field("event", "notify"), "manual takeover mode").size() == 1,
                 String.join("\n", activity.recentLines()));
         await().atMost(Duration.ofSeconds(10)).until(() -> deadMail() != null);
-        assertTrue(deadMail().getContent().toString().contains("manual takeover mode"));
+        String mail = deadMail().getContent().toString();
+        assertTrue(mail.contains("manual takeover mode"), mail);
+        // the call the alert names is the one that works
+        assertTrue(mail.contains("POST /hotbackup/pairs/serverA/base/takeover"), mail);
 
         HttpResponse<String> r =
                 Http.post(

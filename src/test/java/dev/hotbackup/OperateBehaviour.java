@@ -4,6 +4,7 @@ import static dev.hotbackup.testing.Activity.field;
 import static dev.hotbackup.testing.Activity.matching;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hotbackup.monitor.MonitorState;
@@ -84,10 +85,18 @@ abstract class OperateBehaviour extends ListenerTestSupport {
         assertEquals(404, unknown.statusCode(), unknown.body());
         assertTrue(unknown.body().contains("serverA/base"), unknown.body());
 
-        // in auto mode too, an operator may take over a host that is still LIVE
-        HttpResponse<String> ok = Http.post(takeover, TOKEN, "alice");
+        // a host that is LIVE runs its own routes: taking over would run them twice
+        HttpResponse<String> refused = Http.post(takeover, TOKEN, "alice");
+        assertEquals(409, refused.statusCode(), refused.body());
+        assertTrue(refused.body().contains("serverA/base is LIVE"), refused.body());
+        assertTrue(refused.body().contains("force=true"), refused.body());
+        assertTrue(status("takeover-a").isStopped());
+
+        // unless the operator insists: then it is done, and recorded as forced
+        HttpResponse<String> ok = Http.post(takeover + "?force=true", TOKEN, "alice");
         assertEquals(200, ok.statusCode(), ok.body());
         assertTrue(ok.body().contains("takeover-a: started"), ok.body());
+        assertTrue(ok.body().contains("\"forced\":true"), ok.body());
         assertTrue(status("takeover-a").isStarted());
         assertTrue(status("takeover-b").isStarted());
         assertEquals(
@@ -96,9 +105,17 @@ abstract class OperateBehaviour extends ListenerTestSupport {
                                 activity,
                                 field("event", "operator"),
                                 "takeover requested by http 127.0.0.1",
-                                "alice")
+                                "alice (forced: serverA/base was LIVE)")
                         .size(),
                 String.join("\n", activity.recentLines()));
+        await().atMost(Duration.ofSeconds(10))
+                .until(
+                        () ->
+                                Arrays.stream(MAIL.getReceivedMessages())
+                                        .anyMatch(
+                                                m ->
+                                                        body(m).contains(
+                                                                        "forced: serverA/base was LIVE")));
 
         HttpResponse<String> release =
                 Http.post(BASE + "pairs/serverA/base/release", TOKEN, "alice");
@@ -122,11 +139,26 @@ abstract class OperateBehaviour extends ListenerTestSupport {
                 Arrays.toString(monitors));
         assertEquals("auto", server.getAttribute(name, "TakeoverMode"));
 
+        javax.management.RuntimeMBeanException live =
+                assertThrows(
+                        javax.management.RuntimeMBeanException.class,
+                        () ->
+                                server.invoke(
+                                        name,
+                                        "takeover",
+                                        new Object[] {"serverA", "base"},
+                                        new String[] {
+                                            String.class.getName(), String.class.getName()
+                                        }));
+        assertTrue(
+                String.valueOf(live.getCause().getMessage()).contains("serverA/base is LIVE"),
+                String.valueOf(live.getCause()));
+
         String[] outcomes =
                 (String[])
                         server.invoke(
                                 name,
-                                "takeover",
+                                "forceTakeover",
                                 new Object[] {"serverA", "base"},
                                 new String[] {String.class.getName(), String.class.getName()});
         assertTrue(
@@ -166,6 +198,14 @@ abstract class OperateBehaviour extends ListenerTestSupport {
                                         .body()
                                         .contains(
                                                 "hotbackup_route_control_seconds_count{action=\"takeover\"} 1"));
+    }
+
+    private static String body(jakarta.mail.internet.MimeMessage m) {
+        try {
+            return String.valueOf(m.getContent());
+        } catch (Exception e) {
+            return "";
+        }
     }
 
     /** Waits until /observe/metrics has a line starting with {@code line}. */

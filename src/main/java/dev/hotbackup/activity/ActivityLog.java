@@ -14,6 +14,7 @@ import java.util.List;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.support.service.ServiceSupport;
+import org.apache.camel.util.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,21 +42,16 @@ public final class ActivityLog extends ServiceSupport {
     public record Entry(
             String time, String event, String host, String config, String state, String detail) {
 
+        /** The entry as a JSON object, its fields in the log's order. */
+        public JsonObject toJsonObject() {
+            return Json.object(
+                    "time", time, "event", event, "host", host, "config", config, "state", state,
+                    "detail", detail);
+        }
+
         /** The entry as the log file holds it: one JSON object. */
         public String json() {
-            return "{\"time\":"
-                    + Json.quote(time)
-                    + ",\"event\":"
-                    + Json.quote(event)
-                    + ",\"host\":"
-                    + Json.quote(host)
-                    + ",\"config\":"
-                    + Json.quote(config)
-                    + ",\"state\":"
-                    + Json.quote(state)
-                    + ",\"detail\":"
-                    + Json.quote(detail)
-                    + "}";
+            return Json.write(toJsonObject());
         }
     }
 

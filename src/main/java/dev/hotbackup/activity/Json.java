@@ -1,33 +1,29 @@
 package dev.hotbackup.activity;
 
-/** Writes JSON string literals; enough for flat objects of strings and numbers. */
+import org.apache.camel.util.json.JsonObject;
+import org.apache.camel.util.json.Jsoner;
+
+/** Writes JSON with Camel's own JSON library (camel-util-json), for the API and the log. */
 public final class Json {
 
     private Json() {}
 
-    /** {@code value} as a JSON string literal with quotes, or {@code null} as {@code null}. */
-    public static String quote(String value) {
-        if (value == null) {
-            return "null";
+    /** An object with the given keys and values, in order ({@code null} values included). */
+    public static JsonObject object(Object... keysAndValues) {
+        JsonObject o = new JsonObject();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            o.put((String) keysAndValues[i], keysAndValues[i + 1]);
         }
-        StringBuilder out = new StringBuilder(value.length() + 2).append('"');
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                default -> {
-                    if (c < 0x20 || c == 0x2028 || c == 0x2029) {
-                        out.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
-        }
-        return out.append('"').toString();
+        return o;
+    }
+
+    /**
+     * {@code value} (maps, lists, strings, numbers, booleans) as JSON text. Camel's writer escapes
+     * every '/' as '\/'; that is valid JSON but makes {@code grep serverA/base} miss the activity
+     * log, so the escape is undone (a literal backslash is written as '\\', so every '\/' in the
+     * text is an escaped '/').
+     */
+    public static String write(Object value) {
+        return Jsoner.serialize(value).replace("\\/", "/");
     }
 }

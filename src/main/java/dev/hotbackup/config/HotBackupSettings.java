@@ -257,7 +257,7 @@ public final class HotBackupSettings {
         if (mailEnabled() && mailTo.isEmpty()) {
             r.problem(Keys.MAIL_TO, "is required when hotbackup.mail.host is set");
         }
-        if (!mailEnabled() && (r.isSet(Keys.MAIL_TO) || !mailToFor.isEmpty())) {
+        if (!mailEnabled() && (!mailTo.isEmpty() || !mailToFor.isEmpty())) {
             r.problem(
                     Keys.MAIL_HOST,
                     "is empty, so no mail would be sent to "
@@ -500,13 +500,15 @@ public final class HotBackupSettings {
             }
         }
 
-        /** Whether the user set this key (for a family: any key of it). */
+        /** Whether the user set this key to a value (for a family: any key of it). */
         boolean isSet(Key<?> key) {
             if (key.isPattern()) {
-                return configured.keySet().stream().anyMatch(n -> n.startsWith(key.prefix()));
+                return configured.keySet().stream()
+                        .anyMatch(n -> n.startsWith(key.prefix()) && raw(n) != null);
             }
-            return configured.containsKey(key.name())
-                    || configured.containsKey(key.environmentName());
+            return (configured.containsKey(key.name())
+                            || configured.containsKey(key.environmentName()))
+                    && raw(key.name()) != null;
         }
 
         /** Whether the key's value was accepted (or it is not set). */

@@ -77,13 +77,15 @@ public final class HeartbeatCodec {
             if (!Signer.NONE.equals(mac)) {
                 return Decoded.rejected(
                         RejectReason.SECRET_MISMATCH,
-                        "frame is signed but this listener has no hotbackup.secret");
+                        "frame is signed but this listener has no hotbackup.secret",
+                        claimed(f));
             }
         } else if (Signer.NONE.equals(mac)) {
-            return Decoded.rejected(RejectReason.UNSIGNED, "frame carries no signature");
+            return Decoded.rejected(
+                    RejectReason.UNSIGNED, "frame carries no signature", claimed(f));
         } else if (!signer.verify(body, mac)) {
             return Decoded.rejected(
-                    RejectReason.BAD_SIGNATURE, "signature does not match the frame");
+                    RejectReason.BAD_SIGNATURE, "signature does not match the frame", claimed(f));
         }
 
         String host = Names.decode(f[1]);
@@ -113,6 +115,19 @@ public final class HeartbeatCodec {
             return Decoded.rejected(RejectReason.MALFORMED, "bad boot, sequence or probe port");
         }
         return Decoded.accepted(new HeartbeatFrame(host, config, state, boot, seq, (int) port));
+    }
+
+    /** The {@code host/config} an unauthenticated frame names, if it names a valid one. */
+    private static String claimed(String[] f) {
+        String host = Names.decode(f[1]);
+        String config = Names.decode(f[2]);
+        if (host == null
+                || config == null
+                || Names.problem(host) != null
+                || Names.problem(config) != null) {
+            return null;
+        }
+        return host + '/' + config;
     }
 
     /** A non-negative decimal of at most 18 digits, or -1. */

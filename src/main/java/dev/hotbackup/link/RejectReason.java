@@ -46,6 +46,11 @@ public enum RejectReason {
         this.code = code;
     }
 
+    /** Whether the frame was refused for its signature: the secrets of the two hosts differ. */
+    public boolean isSignature() {
+        return this == UNSIGNED || this == BAD_SIGNATURE || this == SECRET_MISMATCH;
+    }
+
     /** Whether a whole connection was refused, rather than one frame. */
     public boolean isConnection() {
         return this == TOO_MANY_CONNECTIONS || this == IDLE;

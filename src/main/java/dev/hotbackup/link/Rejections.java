@@ -89,6 +89,105 @@ public final class Rejections {
         }
     }
 
+    /**
+     * Counts one frame refused for its signature, and says what is most likely wrong: the two hosts
+     * do not share the same {@code hotbackup.secret}. The (host, config) the frame names is not
+     * proven, but shown on the status page as refused, so a host whose secret differs does not look
+     * absent.
+     *
+     * @param claimed {@code host/config} named by the frame, or {@code null}
+     */
+    public void rejectSignature(RejectReason reason, String detail, String source, String claimed) {
+        String address = address(source);
+        if (claimed != null) {
+            refusedPairs.record(claimed, address, reason);
+        }
+        reject(
+                reason,
+                detail
+                        + (claimed == null ? "" : " (it names " + claimed + ")")
+                        + ": frames from "
+                        + address
+                        + " fail the signature check: "
+                        + SECRET_HINT,
+                source);
+    }
+
+    /** What a frame refused for its signature most likely means. */
+    public static final String SECRET_HINT = "are hotbackup.secret the same on both hosts?";
+
+    /** Pairs whose frames were refused for their signature in the last {@code nanos}. */
+    public java.util.List<RefusedPair> refusedWithin(long nanos) {
+        return refusedPairs.within(nanos);
+    }
+
+    /** The address part of a netty remote address {@code /ip:port}. */
+    static String address(String source) {
+        if (source == null) {
+            return "?";
+        }
+        String s = source.startsWith("/") ? source.substring(1) : source;
+        int colon = s.lastIndexOf(':');
+        return colon > 0 ? s.substring(0, colon) : s;
+    }
+
+    /**
+     * A (host, config) named by frames refused for their signature, from one address.
+     *
+     * @param lastNanos monotonic time of the last refusal
+     */
+    public record RefusedPair(
+            String pair,
+            String address,
+            RejectReason reason,
+            long count,
+            long lastNanos,
+            java.time.Instant last) {
+
+        /** What the status page and the log say about it. */
+        public String why() {
+            return "frames from " + address + " fail the signature check: " + SECRET_HINT;
+        }
+    }
+
+    /** The last {@link #MAX_REFUSED_PAIRS} pairs refused for their signature. */
+    private final RefusedPairs refusedPairs = new RefusedPairs();
+
+    /** How many refused pairs are remembered; the names are not authenticated, so bounded. */
+    static final int MAX_REFUSED_PAIRS = 50;
+
+    private static final class RefusedPairs {
+        private final java.util.LinkedHashMap<String, RefusedPair> byKey =
+                new java.util.LinkedHashMap<>(16, 0.75f, true) {
+                    @Override
+                    protected boolean removeEldestEntry(Map.Entry<String, RefusedPair> eldest) {
+                        return size() > MAX_REFUSED_PAIRS;
+                    }
+                };
+
+        synchronized void record(String pair, String address, RejectReason reason) {
+            String key = pair + ' ' + address;
+            RefusedPair old = byKey.get(key);
+            byKey.put(
+                    key,
+                    new RefusedPair(
+                            pair,
+                            address,
+                            reason,
+                            old == null ? 1 : old.count() + 1,
+                            System.nanoTime(),
+                            java.time.Instant.now()));
+        }
+
+        synchronized java.util.List<RefusedPair> within(long nanos) {
+            long now = System.nanoTime();
+            return byKey.values().stream()
+                    .filter(r -> now - r.lastNanos() < nanos)
+                    .sorted(java.util.Comparator.comparing(RefusedPair::pair))
+                    .toList();
+        }
+    }
+
     /** Frames refused for this reason since start. */
     public long count(RejectReason reason) {
         return counts.get(reason).sum();

@@ -1,12 +1,12 @@
 package dev.hotbackup.monitor;
 
-import dev.hotbackup.Headers;
 import dev.hotbackup.activity.ActivityLog;
 import dev.hotbackup.link.Decoded;
 import dev.hotbackup.link.FrameState;
 import dev.hotbackup.link.HeartbeatFrame;
 import dev.hotbackup.link.RejectReason;
 import dev.hotbackup.link.Rejections;
+import dev.hotbackup.routes.Headers;
 import dev.hotbackup.signal.Signal;
 import dev.hotbackup.signal.SignalPublisher;
 import dev.hotbackup.signal.SignalState;
@@ -199,7 +199,12 @@ public final class MonitorRegistry extends ServiceSupport {
             return;
         }
         if (!decoded.isAccepted()) {
-            rejections.reject(decoded.reason(), decoded.detail(), source);
+            if (decoded.reason().isSignature()) {
+                rejections.rejectSignature(
+                        decoded.reason(), decoded.detail(), source, decoded.claimed());
+            } else {
+                rejections.reject(decoded.reason(), decoded.detail(), source);
+            }
             return;
         }
         HeartbeatFrame frame = decoded.frame();

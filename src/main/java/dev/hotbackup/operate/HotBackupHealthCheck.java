@@ -1,77 +1,138 @@
 package dev.hotbackup.operate;
 
 import dev.hotbackup.emitter.HeartbeatEmitter;
+import dev.hotbackup.monitor.MonitorKey;
 import dev.hotbackup.monitor.MonitorRegistry;
 import dev.hotbackup.routes.PackRoute;
+import dev.hotbackup.takeover.TakeoverPlan;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
 
 /**
- * The {@code hotbackup} health check of {@code /observe/health}. DOWN when this instance cannot do
- * its part: its Backup listener or signal router is not running, or, on a live host, its heartbeat
- * emitter should run and does not. A live host whose backup is unreachable stays UP (restarting it
- * would not help) with {@code degraded=true} and the unreachable backups in the details, so a
- * monitoring tool can alert on it. Details list each monitored pair's state and heartbeat age.
+ * The {@code hotbackup} check of {@code /observe/health}: UP whenever this instance does what its
+ * role requires, DOWN with the reason when it cannot. Takeover routes are judged here, not by
+ * Camel's own route checks (which would call every stopped standby route DOWN): stopped while the
+ * host they cover is alive is by design and only a detail; stopped while covering a DEAD host is
+ * DOWN.
+ *
+ * <ul>
+ *   <li>DOWN: one of the pack's routes this instance needs is not running (the Backup listener,
+ *       reconfirm, signal router or mail route where a listener runs); the heartbeat emitter of a
+ *       live host (or of a full backup that took over) is not running; a takeover route is not
+ *       running while this instance covers the DEAD host it belongs to.
+ *   <li>UP with {@code degraded=true}: heartbeats do not reach every backup (restarting the live
+ *       host would not help), or a takeover route runs here although the host it covers is alive.
+ * </ul>
+ *
+ * Details list the role, each monitored host's state and each takeover route's status here.
  */
 public final class HotBackupHealthCheck extends AbstractHealthCheck {
 
     private final HotBackupStatus status;
+    private final List<String> required;
 
-    public HotBackupHealthCheck(HotBackupStatus status) {
+    /**
+     * @param required the pack's routes this instance needs, apart from the heartbeat emitter
+     */
+    public HotBackupHealthCheck(HotBackupStatus status, List<String> required) {
         super("hotbackup", "hotbackup");
         this.status = status;
+        this.required = List.copyOf(required);
     }
 
     @Override
     protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
         builder.detail("role", status.role());
-        builder.detail("takeover.mode", status.settings().takeoverMode.name().toLowerCase());
-        StringBuilder problems = new StringBuilder();
+        builder.detail(
+                "takeover.mode", status.settings().takeoverMode.name().toLowerCase(Locale.ROOT));
+        List<String> problems = new ArrayList<>();
+        List<String> degraded = new ArrayList<>();
+        for (String route : required) {
+            String st = status.routeStatus(route);
+            builder.detail("route." + route, st);
+            if (!"Started".equals(st)) {
+                problems.add(route + " is " + st);
+            }
+        }
         MonitorRegistry monitors = status.monitors();
         if (monitors != null) {
-            for (String route :
-                    new String[] {PackRoute.BACKUP_LISTENER.id(), PackRoute.SIGNAL_ROUTER.id()}) {
-                String st = status.routeStatus(route);
-                builder.detail("route." + route, st);
-                if (!"Started".equals(st)) {
-                    problems.append(route).append(" is ").append(st).append("; ");
-                }
-            }
             for (MonitorRegistry.View v : monitors.views()) {
                 builder.detail("monitor." + v.key(), v.summary());
             }
         }
+        TakeoverPlan plan = status.plan();
+        if (plan != null) {
+            takeoverRoutes(builder, plan, problems, degraded);
+        }
         HeartbeatEmitter emitter = status.emitter();
-        boolean degraded = false;
         if (emitter != null) {
-            String st = status.routeStatus(PackRoute.HEARTBEAT_EMITTER.id());
-            builder.detail("route." + PackRoute.HEARTBEAT_EMITTER.id(), st);
+            String id = PackRoute.HEARTBEAT_EMITTER.id();
+            String st = status.routeStatus(id);
+            builder.detail("route." + id, st);
             boolean shouldRun = !status.settings().backup || status.role().contains("covering");
             if (shouldRun && !"Started".equals(st)) {
-                problems.append(PackRoute.HEARTBEAT_EMITTER.id())
-                        .append(" is ")
-                        .append(st)
-                        .append("; ");
+                problems.add(id + " is " + st);
             }
             if (emitter.isEmitting()) {
                 Map<String, String> unreachable = emitter.unreachable();
                 builder.detail("backup.reachable", unreachable.isEmpty());
                 if (!unreachable.isEmpty()) {
-                    degraded = true;
+                    degraded.add("heartbeats do not reach every backup");
                     builder.detail("backup.unreachable", unreachable.toString());
                 }
             }
         }
-        builder.detail("degraded", degraded);
-        if (problems.length() > 0) {
-            builder.message(problems.toString().trim());
+        builder.detail("degraded", !degraded.isEmpty());
+        if (!problems.isEmpty()) {
+            builder.message(String.join("; ", problems));
             builder.down();
         } else {
-            if (degraded) {
-                builder.message("heartbeats do not reach every backup");
+            if (!degraded.isEmpty()) {
+                builder.message(String.join("; ", degraded));
             }
             builder.up();
+        }
+    }
+
+    /**
+     * Each takeover route must run exactly while this instance covers a DEAD host it belongs to.
+     * The heartbeat emitter of a full backup is judged with the emitter.
+     */
+    private void takeoverRoutes(
+            HealthCheckResultBuilder builder,
+            TakeoverPlan plan,
+            List<String> problems,
+            List<String> degraded) {
+        Set<MonitorKey> covered = plan.covered();
+        for (String route : plan.allRoutes()) {
+            if (route.equals(PackRoute.HEARTBEAT_EMITTER.id())) {
+                continue;
+            }
+            List<MonitorKey> covering =
+                    covered.stream().filter(k -> plan.routesFor(k).contains(route)).toList();
+            String st = status.routeStatus(route);
+            boolean running = "Started".equals(st);
+            if (!covering.isEmpty()) {
+                builder.detail("route." + route, st + " (covering " + covering + ")");
+                if (!running) {
+                    problems.add(route + " is " + st + " although it covers " + covering);
+                }
+            } else {
+                builder.detail(
+                        "route." + route,
+                        st
+                                + (running
+                                        ? " (runs here although no host it covers is taken over)"
+                                        : " (standby: started on takeover)"));
+                if (running) {
+                    degraded.add(route + " runs here although no host it covers is taken over");
+                }
+            }
         }
     }
 }

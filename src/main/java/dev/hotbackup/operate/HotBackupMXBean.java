@@ -31,8 +31,14 @@ public interface HotBackupMXBean {
     /** Everything, as the JSON of {@code GET /hotbackup/status}. */
     String getStatusJson();
 
-    /** Starts the pair's takeover routes here now, in either takeover mode; returns outcomes. */
+    /**
+     * Starts the pair's takeover routes here now, in either takeover mode; returns outcomes.
+     * Refused while the pair is LIVE: its routes run there.
+     */
     String[] takeover(String host, String config);
+
+    /** The same, also while the pair is LIVE (both then run its routes); recorded as forced. */
+    String[] forceTakeover(String host, String config);
 
     /** Stops the pair's takeover routes here now; returns outcomes. */
     String[] release(String host, String config);

@@ -55,6 +55,7 @@ public final class HotBackupMetrics extends ServiceSupport {
     private final RouteControl routeControl;
     private final MailDeadLetters deadLetters;
     private final Map<MonitorKey, List<Meter>> perPair = new ConcurrentHashMap<>();
+    private final Map<String, Meter> refused = new ConcurrentHashMap<>();
     private final Set<String> timedActions = new HashSet<>();
     private MeterRegistry registry;
     private ScheduledExecutorService refresher;
@@ -135,6 +136,7 @@ public final class HotBackupMetrics extends ServiceSupport {
                     perPair.remove(k).forEach(registry::remove);
                 }
             }
+            refreshRefused();
             for (String action : routeControl.timings().keySet()) {
                 if (timedActions.add(action)) {
                     FunctionTimer.builder(
@@ -151,6 +153,50 @@ public final class HotBackupMetrics extends ServiceSupport {
         } catch (RuntimeException e) {
             LOG.warn("Cannot refresh hotbackup metrics: {}", e.toString());
         }
+    }
+
+    /**
+     * One gauge per (host, config, address) whose frames fail the signature check, while they keep
+     * coming: the count of refused frames, described with the likely cause.
+     */
+    private void refreshRefused() {
+        Set<String> now = new HashSet<>();
+        for (Rejections.RefusedPair r :
+                rejections.refusedWithin(HotBackupStatus.REFUSED_SHOWN_NANOS)) {
+            String key = r.pair() + ' ' + r.address();
+            now.add(key);
+            refused.computeIfAbsent(
+                    key,
+                    k -> {
+                        int slash = r.pair().lastIndexOf('/');
+                        return Gauge.builder(
+                                        "hotbackup.frames.refused.signature",
+                                        rejections,
+                                        x -> count(x, r.pair(), r.address()))
+                                .tags(
+                                        "host", r.pair().substring(0, slash),
+                                        "config", r.pair().substring(slash + 1),
+                                        "address", r.address())
+                                .description(
+                                        "frames refused by the signature check, by the host they"
+                                                + " name: "
+                                                + Rejections.SECRET_HINT)
+                                .register(registry);
+                    });
+        }
+        for (String key : new ArrayList<>(refused.keySet())) {
+            if (!now.contains(key)) {
+                registry.remove(refused.remove(key));
+            }
+        }
+    }
+
+    private static double count(Rejections rejections, String pair, String address) {
+        return rejections.refusedWithin(HotBackupStatus.REFUSED_SHOWN_NANOS).stream()
+                .filter(r -> r.pair().equals(pair) && r.address().equals(address))
+                .mapToLong(Rejections.RefusedPair::count)
+                .findFirst()
+                .orElse(0);
     }
 
     private static RouteControl.Timing timing(RouteControl rc, String action) {

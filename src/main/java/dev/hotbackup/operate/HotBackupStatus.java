@@ -24,6 +24,8 @@ import java.util.concurrent.TimeUnit;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ServiceStatus;
+import org.apache.camel.util.json.JsonArray;
+import org.apache.camel.util.json.JsonObject;
 
 /**
  * What this instance is doing, for people and tools: the JSON of {@code GET /hotbackup/status}, the
@@ -132,55 +134,46 @@ public final class HotBackupStatus {
         exchange.getMessage().setHeader("Cache-Control", "no-store");
     }
 
+    /** How long a host refused for its signature stays on the status page. */
+    static final long REFUSED_SHOWN_NANOS = TimeUnit.MINUTES.toNanos(1);
+
     /** The status as one JSON object. */
     public String json() {
-        StringBuilder j = new StringBuilder(1024);
-        j.append("{\"instance\":{")
-                .append("\"host\":")
-                .append(Json.quote(settings.host))
-                .append(",\"config\":")
-                .append(Json.quote(settings.config))
-                .append(",\"mode\":")
-                .append(Json.quote(settings.backup ? "full-backup" : "distributed"))
-                .append(",\"role\":")
-                .append(Json.quote(role()))
-                .append(",\"takeoverMode\":")
-                .append(Json.quote(settings.takeoverMode.name().toLowerCase(Locale.ROOT)))
-                .append(",\"operatorActions\":")
-                .append(!settings.httpToken.isEmpty())
-                .append(",\"time\":")
-                .append(Json.quote(Instant.now().toString()));
-        j.append(",\"listener\":");
-        if (monitors == null) {
-            j.append("null");
-        } else {
-            j.append("{\"port\":")
-                    .append(settings.listenerPort)
-                    .append(",\"thresholdMs\":")
-                    .append(settings.threshold.toMillis())
-                    .append(",\"route\":")
-                    .append(Json.quote(routeStatus(PackRoute.BACKUP_LISTENER.id())))
-                    .append('}');
-        }
-        j.append(",\"emitter\":");
-        if (emitter == null) {
-            j.append("null");
-        } else {
-            j.append("{\"emitting\":")
-                    .append(emitter.isEmitting())
-                    .append(",\"route\":")
-                    .append(Json.quote(routeStatus(PackRoute.HEARTBEAT_EMITTER.id())))
-                    .append(",\"backups\":")
-                    .append(
-                            strings(
-                                    settings.backupLocation.stream()
-                                            .map(Object::toString)
-                                            .toList()))
-                    .append(",\"unreachable\":")
-                    .append(object(emitter.unreachable()))
-                    .append('}');
-        }
-        j.append("},\"monitors\":[");
+        return Json.write(status());
+    }
+
+    /** The status as a JSON object: the instance, each monitored host, frame and mail counters. */
+    public JsonObject status() {
+        JsonObject instance =
+                Json.object(
+                        "host", settings.host,
+                        "config", settings.config,
+                        "mode", settings.backup ? "full-backup" : "distributed",
+                        "role", role(),
+                        "takeoverMode", settings.takeoverMode.name().toLowerCase(Locale.ROOT),
+                        "operatorActions", !settings.httpToken.isEmpty(),
+                        "time", Instant.now().toString());
+        instance.put(
+                "listener",
+                monitors == null
+                        ? null
+                        : Json.object(
+                                "port", settings.listenerPort,
+                                "thresholdMs", settings.threshold.toMillis(),
+                                "route", routeStatus(PackRoute.BACKUP_LISTENER.id())));
+        instance.put(
+                "emitter",
+                emitter == null
+                        ? null
+                        : Json.object(
+                                "emitting", emitter.isEmitting(),
+                                "route", routeStatus(PackRoute.HEARTBEAT_EMITTER.id()),
+                                "backups",
+                                        settings.backupLocation.stream()
+                                                .map(Object::toString)
+                                                .toList(),
+                                "unreachable", new JsonObject(emitter.unreachable())));
+        JsonArray pairs = new JsonArray();
         if (monitors != null) {
             // the recent activity, split by pair once rather than scanned for every pair
             Map<MonitorKey, List<ActivityLog.Entry>> history = new HashMap<>();
@@ -192,117 +185,79 @@ public final class HotBackupStatus {
                 }
             }
             Set<MonitorKey> covered = plan == null ? Set.of() : plan.covered();
-            boolean first = true;
             for (MonitorRegistry.View v : monitors.views()) {
-                if (!first) {
-                    j.append(',');
-                }
-                first = false;
-                monitor(j, v, covered.contains(v.key()), history.getOrDefault(v.key(), List.of()));
+                pairs.add(
+                        monitor(
+                                v,
+                                covered.contains(v.key()),
+                                history.getOrDefault(v.key(), List.of())));
             }
         }
-        j.append("],\"frames\":{\"accepted\":")
-                .append(monitors == null ? 0 : monitors.accepted())
-                .append(",\"rejected\":");
-        if (rejections == null) {
-            j.append("{}");
-        } else {
-            j.append('{');
-            boolean first = true;
-            for (Map.Entry<String, Long> e : rejections.snapshot().entrySet()) {
-                if (!first) {
-                    j.append(',');
-                }
-                first = false;
-                j.append(Json.quote(e.getKey())).append(':').append(e.getValue());
+        JsonArray refused = new JsonArray();
+        if (rejections != null) {
+            long now = System.nanoTime();
+            for (Rejections.RefusedPair r : rejections.refusedWithin(REFUSED_SHOWN_NANOS)) {
+                int slash = r.pair().lastIndexOf('/');
+                refused.add(
+                        Json.object(
+                                "host", r.pair().substring(0, slash),
+                                "config", r.pair().substring(slash + 1),
+                                "state", "REFUSED",
+                                "address", r.address(),
+                                "reason", r.reason().code(),
+                                "frames", r.count(),
+                                "lastRefusedMs", TimeUnit.NANOSECONDS.toMillis(now - r.lastNanos()),
+                                "why", r.why()));
             }
-            j.append('}');
         }
-        j.append("},\"mail\":{\"enabled\":")
-                .append(settings.mailEnabled())
-                .append(",\"sent\":")
-                .append(activity.count("mail-sent"))
-                .append(",\"deadLetters\":")
-                .append(deadLetters == null ? 0 : deadLetters.count())
-                .append("}}");
-        return j.toString();
+        JsonObject frames =
+                Json.object(
+                        "accepted", monitors == null ? 0 : monitors.accepted(),
+                        "rejected",
+                                rejections == null
+                                        ? new JsonObject()
+                                        : new JsonObject(rejections.snapshot()));
+        JsonObject mail =
+                Json.object(
+                        "enabled", settings.mailEnabled(),
+                        "sent", activity.count("mail-sent"),
+                        "deadLetters", deadLetters == null ? 0 : deadLetters.count());
+        return Json.object(
+                "instance", instance,
+                "monitors", pairs,
+                "refused", refused,
+                "frames", frames,
+                "mail", mail);
     }
 
-    private void monitor(
-            StringBuilder j,
-            MonitorRegistry.View v,
-            boolean coveredHere,
-            List<ActivityLog.Entry> mine) {
+    private JsonObject monitor(
+            MonitorRegistry.View v, boolean coveredHere, List<ActivityLog.Entry> mine) {
         MonitorKey k = v.key();
-        j.append("{\"host\":")
-                .append(Json.quote(k.host()))
-                .append(",\"config\":")
-                .append(Json.quote(k.config()))
-                .append(",\"state\":")
-                .append(Json.quote(v.state().name()))
-                .append(",\"heartbeatAgeMs\":")
-                .append(
-                        v.heardAgoNanos() < 0
-                                ? "null"
-                                : TimeUnit.NANOSECONDS.toMillis(v.heardAgoNanos()))
-                .append(",\"thresholdMs\":")
-                .append(TimeUnit.NANOSECONDS.toMillis(monitors.thresholdNanos()))
-                .append(",\"stateSince\":")
-                .append(Json.quote(v.stateSince().toString()))
-                .append(",\"stateForMs\":")
-                .append(TimeUnit.NANOSECONDS.toMillis(v.stateForNanos()))
-                .append(",\"address\":")
-                .append(Json.quote(v.remoteAddress()))
-                .append(",\"expected\":")
-                .append(v.expected())
-                .append(",\"takenOverHere\":")
-                .append(coveredHere)
-                .append(",\"routes\":[");
-        List<String> routes = plan == null ? List.of() : plan.routesFor(k);
-        for (int i = 0; i < routes.size(); i++) {
-            if (i > 0) {
-                j.append(',');
-            }
-            j.append("{\"id\":")
-                    .append(Json.quote(routes.get(i)))
-                    .append(",\"status\":")
-                    .append(Json.quote(routeStatus(routes.get(i))))
-                    .append('}');
+        JsonArray routes = new JsonArray();
+        for (String id : plan == null ? List.<String>of() : plan.routesFor(k)) {
+            routes.add(Json.object("id", id, "status", routeStatus(id)));
         }
-        j.append("],\"history\":[");
+        JsonArray history = new JsonArray();
         List<ActivityLog.Entry> last =
                 mine.subList(Math.max(0, mine.size() - HISTORY), mine.size());
         for (int i = last.size() - 1; i >= 0; i--) {
-            ActivityLog.Entry e = last.get(i);
-            j.append(e.json());
-            if (i > 0) {
-                j.append(',');
-            }
+            history.add(last.get(i).toJsonObject());
         }
-        j.append("]}");
-    }
-
-    private static String strings(List<String> values) {
-        StringBuilder out = new StringBuilder("[");
-        for (int i = 0; i < values.size(); i++) {
-            if (i > 0) {
-                out.append(',');
-            }
-            out.append(Json.quote(values.get(i)));
-        }
-        return out.append(']').toString();
-    }
-
-    private static String object(Map<String, String> values) {
-        StringBuilder out = new StringBuilder("{");
-        boolean first = true;
-        for (Map.Entry<String, String> e : values.entrySet()) {
-            if (!first) {
-                out.append(',');
-            }
-            first = false;
-            out.append(Json.quote(e.getKey())).append(':').append(Json.quote(e.getValue()));
-        }
-        return out.append('}').toString();
+        return Json.object(
+                "host", k.host(),
+                "config", k.config(),
+                "state", v.state().name(),
+                "heartbeatAgeMs",
+                        v.heardAgoNanos() < 0
+                                ? null
+                                : TimeUnit.NANOSECONDS.toMillis(v.heardAgoNanos()),
+                "thresholdMs", TimeUnit.NANOSECONDS.toMillis(monitors.thresholdNanos()),
+                "stateSince", v.stateSince().toString(),
+                "stateForMs", TimeUnit.NANOSECONDS.toMillis(v.stateForNanos()),
+                "address", v.remoteAddress(),
+                "expected", v.expected(),
+                "takenOverHere", coveredHere,
+                "routes", routes,
+                "history", history);
     }
 }

@@ -87,19 +87,24 @@ public final class JmxControl extends ServiceSupport implements HotBackupMXBean 
 
     @Override
     public String[] takeover(String host, String config) {
-        return act(TakeoverPlan.TAKEOVER, host, config);
+        return act(TakeoverPlan.TAKEOVER, host, config, false);
+    }
+
+    @Override
+    public String[] forceTakeover(String host, String config) {
+        return act(TakeoverPlan.TAKEOVER, host, config, true);
     }
 
     @Override
     public String[] release(String host, String config) {
-        return act(TakeoverPlan.RELEASE, host, config);
+        return act(TakeoverPlan.RELEASE, host, config, false);
     }
 
-    private String[] act(String action, String host, String config) {
+    private String[] act(String action, String host, String config, boolean force) {
         if (operator == null) {
             throw new IllegalStateException("this instance runs no Backup listener");
         }
-        List<String> outcomes = operator.act(action, host, config, who());
+        List<String> outcomes = operator.act(action, host, config, who(), force);
         return outcomes.toArray(String[]::new);
     }
 

@@ -72,10 +72,12 @@ public final class Operator extends ServiceSupport {
      *
      * @param action {@code takeover} or {@code release}
      * @param who who asked, and from where, for the activity log and the mail
+     * @param force take over a pair that is LIVE (its routes then run twice)
      * @return each route's outcome
      * @throws IllegalArgumentException for an unknown action or pair
+     * @throws Refused for a takeover of a LIVE pair that is not forced
      */
-    public List<String> act(String action, String host, String config, String who) {
+    public List<String> act(String action, String host, String config, String who, boolean force) {
         if (!TakeoverPlan.TAKEOVER.equals(action) && !TakeoverPlan.RELEASE.equals(action)) {
             throw new IllegalArgumentException(
                     "unknown action '" + action + "': use takeover or release");
@@ -90,15 +92,32 @@ public final class Operator extends ServiceSupport {
             throw new IllegalArgumentException(
                     "no monitored pair " + key + "; this listener knows " + known);
         }
+        boolean forced = TakeoverPlan.TAKEOVER.equals(action) && state == MonitorState.LIVE;
+        if (forced && !force) {
+            throw new Refused(
+                    key
+                            + " is LIVE: its routes run there, and taking over would run them twice;"
+                            + " to do it anyway, ask again with force (HTTP: ?force=true, JMX:"
+                            + " forceTakeover)");
+        }
+        String by = forced ? who + " (forced: " + key + " was LIVE)" : who;
         Map<String, Object> headers = new HashMap<>();
         headers.put(Headers.HOST, host);
         headers.put(Headers.CONFIG, config);
         headers.put(Headers.STATE, state.name());
         headers.put(Headers.TIME, Instant.now().toString());
-        headers.put(Headers.DETAIL, "operator " + action + " requested by " + who);
+        headers.put(Headers.DETAIL, "operator " + action + " requested by " + by);
         headers.put(Headers.FORCE, action);
-        headers.put(Headers.OPERATOR, who);
-        LOG.info("Operator {} of {} requested by {}", action, key, who);
+        headers.put(Headers.OPERATOR, by);
+        if (forced) {
+            LOG.warn(
+                    "Operator {} of LIVE {} forced by {}: both hosts run its routes",
+                    action,
+                    key,
+                    who);
+        } else {
+            LOG.info("Operator {} of {} requested by {}", action, key, who);
+        }
         String xml = SignalXml.render(host, config, state.name(), whitespace);
         Exchange done =
                 template.send(
@@ -131,15 +150,13 @@ public final class Operator extends ServiceSupport {
         String by = printable(in.getHeader("X-Operator", String.class));
         String who = "http " + remote + (by.isEmpty() ? "" : " " + by);
         String auth = in.getHeader("Authorization", String.class);
+        boolean force = "true".equalsIgnoreCase(in.getHeader("force", String.class));
         // nothing of the request goes back in the answer
         in.removeHeaders("*");
         in.setHeader(Exchange.CONTENT_TYPE, "application/json; charset=utf-8");
         in.setHeader("Cache-Control", "no-store");
         if (token.length == 0) {
-            answer(
-                    in,
-                    403,
-                    "{\"error\":\"operator actions over HTTP are off: set hotbackup.http.token\"}");
+            answer(in, 403, error("operator actions over HTTP are off: set hotbackup.http.token"));
             return;
         }
         if (!authorised(auth)) {
@@ -156,32 +173,41 @@ public final class Operator extends ServiceSupport {
                     config,
                     who);
             in.setHeader("WWW-Authenticate", "Bearer realm=\"hotbackup\"");
-            answer(in, 401, "{\"error\":\"missing or wrong token (Authorization: Bearer ...)\"}");
+            answer(in, 401, error("missing or wrong token (Authorization: Bearer ...)"));
             return;
         }
         try {
-            List<String> outcomes = act(action, host, config, who);
-            StringBuilder j =
-                    new StringBuilder("{\"action\":")
-                            .append(Json.quote(action))
-                            .append(",\"host\":")
-                            .append(Json.quote(host))
-                            .append(",\"config\":")
-                            .append(Json.quote(config))
-                            .append(",\"by\":")
-                            .append(Json.quote(who))
-                            .append(",\"outcomes\":[");
-            for (int i = 0; i < outcomes.size(); i++) {
-                if (i > 0) {
-                    j.append(',');
-                }
-                j.append(Json.quote(outcomes.get(i)));
-            }
-            answer(in, 200, j.append("]}").toString());
+            List<String> outcomes = act(action, host, config, who, force);
+            answer(
+                    in,
+                    200,
+                    Json.write(
+                            Json.object(
+                                    "action", action,
+                                    "host", host,
+                                    "config", config,
+                                    "by", who,
+                                    "forced", force,
+                                    "outcomes", outcomes)));
+        } catch (Refused e) {
+            answer(in, 409, error(e.getMessage()));
         } catch (IllegalArgumentException e) {
-            answer(in, 404, "{\"error\":" + Json.quote(e.getMessage()) + "}");
+            answer(in, 404, error(e.getMessage()));
         } catch (RuntimeException e) {
-            answer(in, 500, "{\"error\":" + Json.quote(String.valueOf(e.getMessage())) + "}");
+            answer(in, 500, error(String.valueOf(e.getMessage())));
+        }
+    }
+
+    private static String error(String message) {
+        return Json.write(Json.object("error", message));
+    }
+
+    /** An action refused because of the pair's state, not because of the request. */
+    public static final class Refused extends IllegalStateException {
+        private static final long serialVersionUID = 1L;
+
+        Refused(String message) {
+            super(message);
         }
     }
 

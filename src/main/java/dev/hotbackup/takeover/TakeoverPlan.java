@@ -126,7 +126,9 @@ public final class TakeoverPlan extends ServiceSupport {
                             "manual takeover mode: "
                                     + routesFor(key)
                                     + " not started; an operator takes over with POST"
-                                    + " /hotbackup/action/takeover or the JMX operation takeover");
+                                    + " /hotbackup/pairs/"
+                                    + key
+                                    + "/takeover or the JMX operation takeover");
                     break;
                 }
                 covered.add(key);
