@@ -2,7 +2,9 @@ package dev.hotbackup;
 
 import dev.hotbackup.config.InvalidConfigurationException;
 import java.io.PrintStream;
+import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
+import org.apache.camel.main.MainListenerSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,6 +64,14 @@ public final class HotBackupMain {
         if (backup) {
             main.addArgumentProperty("hotbackup.backup", "true");
         }
+        main.addMainListener(
+                new MainListenerSupport() {
+                    @Override
+                    public void beforeConfigure(BaseMainSupport m) {
+                        // camel-main reads the route files before any configuration class runs
+                        PackRoutes.checkUserRoutesFolders(m.getCamelContext());
+                    }
+                });
         try {
             return main.run(new String[0]);
         } catch (Exception e) {

@@ -74,6 +74,42 @@ final class PackRoutes {
                 });
     }
 
+    /**
+     * Refuses an include pattern whose folder is missing, with the key, rather than let Camel fail
+     * with only the folder's name.
+     */
+    static void checkUserRoutesFolders(CamelContext camelContext) {
+        String patterns =
+                camelContext
+                        .getPropertiesComponent()
+                        .resolveProperty("camel.main.routes-include-pattern")
+                        .orElse("");
+        List<String> problems = new ArrayList<>();
+        for (String p : patterns.split(",")) {
+            String pattern = p.trim();
+            if (!pattern.startsWith("file:")) {
+                continue;
+            }
+            String path = pattern.substring("file:".length());
+            int wild = path.indexOf('*');
+            String folder = wild < 0 ? null : path.substring(0, path.lastIndexOf('/', wild) + 1);
+            if (folder != null
+                    && !folder.isEmpty()
+                    && !java.nio.file.Files.isDirectory(java.nio.file.Path.of(folder))) {
+                problems.add(
+                        "camel.main.routes-include-pattern: the folder "
+                                + folder
+                                + " of "
+                                + pattern
+                                + " does not exist in "
+                                + java.nio.file.Path.of("").toAbsolutePath());
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new InvalidConfigurationException(problems);
+        }
+    }
+
     /** Refuses to start a backup that could not take over: every takeover route must exist. */
     static void checkTakeoverRoutes(CamelContext context, Set<String> routes) {
         // routes are registered with the context only as they start; the model knows them all

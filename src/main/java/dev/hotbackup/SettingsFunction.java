@@ -22,6 +22,8 @@ import org.apache.camel.spi.PropertiesFunction;
  *   <li>{@code tls-client-auth}: whether the listener asks for client certificates;
  *   <li>{@code signals-to}, {@code signals-to-enabled}: the user's signal endpoint, or a harmless
  *       one when none is set;
+ *   <li>{@code user-routes}: the user's route files, {@code routes/*.camel.yaml} and {@code
+ *       routes/*.xml}, or none when there is no {@code routes/} folder (Camel would fail on it);
  *   <li>{@code http-enabled}, {@code http-port}, {@code http-bind-address}, {@code observe-port}:
  *       the embedded HTTP servers, which camel-main configures before the pack's configuration
  *       class runs (so this function reads the settings itself the first time).
@@ -71,11 +73,23 @@ public final class SettingsFunction implements PropertiesFunction, CamelContextA
             case "http-port" -> Integer.toString(s.httpPort);
             case "http-bind-address" -> s.httpBindAddress;
             case "observe-port" -> Integer.toString(s.observePort);
+            case "user-routes" -> userRoutes();
             default ->
                     throw new IllegalArgumentException(
                             "Unknown value {{hotbackup:" + remainder + "}}");
         };
     }
+
+    /** The user's route files, if the working directory has a routes/ folder. */
+    static String userRoutes() {
+        return java.nio.file.Files.isDirectory(java.nio.file.Path.of(USER_ROUTES))
+                ? "file:" + USER_ROUTES + "/*.camel.yaml,file:" + USER_ROUTES + "/*.xml"
+                // a pattern that matches nothing: camel-main cannot be told 'no routes'
+                : "classpath:hotbackup/no-user-routes/*.camel.yaml";
+    }
+
+    /** The folder of the user's own routes, in the working directory. */
+    static final String USER_ROUTES = "routes";
 
     /** Whether this instance needs the pack's route. */
     static boolean needs(HotBackupSettings s, PackRoute route) {

@@ -430,7 +430,7 @@ public final class HotBackupSettings {
                                         + (httpToken.isEmpty() ? " (operator actions off)" : "")
                                 : "off"));
         parts.add("mail=" + (mailEnabled() ? mailHost + ":" + mailPort : "off"));
-        parts.add("routes=" + Key.lower(dsl));
+        parts.add("pack routes=" + Key.lower(dsl) + " (from the jar)");
         return String.join(", ", parts);
     }
 

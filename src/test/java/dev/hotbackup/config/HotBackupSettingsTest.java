@@ -364,7 +364,7 @@ class HotBackupSettingsTest {
         String s = load(Map.of("hotbackup.backup-location", "127.0.0.1:7800")).toString();
         assertTrue(s.contains("listener=off"), s);
         assertFalse(s.contains("threshold"), s);
-        assertTrue(s.contains("routes=yaml"), s);
+        assertTrue(s.contains("pack routes=yaml (from the jar)"), s);
     }
 
     @Test

@@ -190,6 +190,11 @@ class MisconfigurationIT {
                         "hotbackup.tls.keystore / hotbackup.tls.truststore: cannot load"
                                 + " missing.p12"),
                 new Case(
+                        "a routes folder that does not exist",
+                        backup("camel.main.routes-include-pattern", "file:myroutes/*.camel.yaml"),
+                        "camel.main.routes-include-pattern: the folder myroutes/ of"
+                                + " file:myroutes/*.camel.yaml does not exist"),
+                new Case(
                         "an unknown DSL",
                         backup("hotbackup.dsl", "json"),
                         "hotbackup.dsl: 'json' is not one of yaml, xml"),
@@ -297,6 +302,49 @@ class MisconfigurationIT {
         assertEquals(4, lines.size(), run.toString());
         assertTrue(lines.get(0).startsWith("camel-hot-backup did not start: 3 problems"), run.err);
         assertNoStackTrace(run);
+    }
+
+    /**
+     * The pack's own routes are in the jar: a working directory with no routes/ at all (a user who
+     * copied only the jar and the properties) still runs a Backup listener.
+     */
+    @Test
+    void withoutARoutesFolderTheListenerStillRuns() throws Exception {
+        Path dir = Files.createDirectories(work.resolve("no-routes"));
+        String port = free();
+        Files.writeString(
+                dir.resolve("application.properties"),
+                "hotbackup.listener.port="
+                        + port
+                        + "\nhotbackup.listener.bind-address=127.0.0.1\n"
+                        + "hotbackup.listener.signals-to=log:signals\n");
+        Process p =
+                new ProcessBuilder(
+                                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                                "-XX:TieredStopAtLevel=1",
+                                "-jar",
+                                HotBackupProcess.packagedJar().toString())
+                        .directory(dir.toFile())
+                        .redirectErrorStream(true)
+                        .redirectOutput(dir.resolve("out.txt").toFile())
+                        .start();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!Files.readString(dir.resolve("out.txt")).contains("Started backup-listener")) {
+                assertTrue(p.isAlive(), Files.readString(dir.resolve("out.txt")));
+                assertTrue(
+                        System.nanoTime() < deadline,
+                        "no listener after 30 s:\n" + Files.readString(dir.resolve("out.txt")));
+                TimeUnit.MILLISECONDS.sleep(50);
+            }
+            try (java.net.Socket s =
+                    new java.net.Socket(InetAddress.getLoopbackAddress(), Integer.parseInt(port))) {
+                assertTrue(s.isConnected());
+            }
+        } finally {
+            p.destroyForcibly();
+            p.waitFor(10, TimeUnit.SECONDS);
+        }
     }
 
     private static void assertNoStackTrace(Run run) {
