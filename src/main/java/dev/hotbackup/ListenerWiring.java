@@ -80,18 +80,20 @@ final class ListenerWiring {
                         publisher,
                         rejections,
                         activity,
+                        backlog,
                         camelContext,
                         System::nanoTime,
                         probe::probe);
-        monitors.setBacklog(backlog);
         camelContext.addService(monitors);
-        registry.bind("monitors", monitors);
+        registry.bind("monitorRegistry", monitors);
+        // what the listener's routes call
+        registry.bind("monitors", monitors.bean());
+        registry.bind("silenceTimer", monitors.timer());
         registry.bind(
                 "hotbackupConnectionGuard",
                 FrameDecoders.connectionGuard(
                         s.maxConnections, s.maxConnectionsPerAddress, rejections));
         registry.bind("hotbackupLineDecoder", FrameDecoders.lineDecoder());
-        registry.bind("hotbackupBacklog", backlog);
         registry.bind(
                 "hotbackupFrameGate",
                 FrameDecoders.frameGate(

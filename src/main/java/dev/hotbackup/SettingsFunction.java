@@ -95,7 +95,7 @@ public final class SettingsFunction implements PropertiesFunction, CamelContextA
     static boolean needs(HotBackupSettings s, PackRoute route) {
         return switch (route) {
             case HEARTBEAT_EMITTER -> s.emitterEnabled();
-            case BACKUP_LISTENER, RECONFIRM, SIGNAL_ROUTER -> s.listenerEnabled();
+            case BACKUP_LISTENER, SILENCE_TIMER, RECONFIRM, SIGNAL_ROUTER -> s.listenerEnabled();
             case SIGNAL_MAIL -> s.listenerEnabled() && s.mailEnabled();
             case STATUS_API, STATUS_PAGE -> s.httpEnabled;
             case OPERATOR_API -> s.httpEnabled && s.listenerEnabled();

@@ -1,7 +1,6 @@
 package dev.hotbackup;
 
-import static dev.hotbackup.testing.Activity.field;
-import static dev.hotbackup.testing.Activity.matching;
+import static dev.hotbackup.testing.ActivityLines.field;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -48,22 +47,14 @@ abstract class BackupListenerBehaviour extends ListenerTestSupport {
         a.send(FrameState.LIVE);
 
         awaitState("serverA", MonitorState.LIVE);
-        await().atMost(Duration.ofSeconds(5))
-                .until(() -> signalStates("serverA").equals(List.of("LIVE")));
+        eventually(() -> signalStates("serverA").equals(List.of("LIVE")));
         assertEquals(List.of("<signal host='serverA' config='base'>LIVE</signal>"), signalBodies());
-        await().atMost(Duration.ofSeconds(5))
-                .until(
-                        () ->
-                                matching(activity, field("event", "signal"), field("state", "LIVE"))
-                                                .size()
-                                        == 1);
+        log().await(1, field("event", "signal"), field("state", "LIVE"));
     }
 
     @Test
     void deadAfterThresholdWhenProbeIsRefused() throws Exception {
-        FakeLiveHost a = liveHost("serverA");
-        a.startHeartbeats(100);
-        awaitState("serverA", MonitorState.LIVE);
+        FakeLiveHost a = beatingHost("serverA");
 
         // silent, nothing listens on its probe port, but its connection stays open
         long last = a.stopHeartbeats();
@@ -74,66 +65,39 @@ abstract class BackupListenerBehaviour extends ListenerTestSupport {
         assertTrue(
                 silentMillis >= THRESHOLD.toMillis() - 15,
                 "DEAD after only " + silentMillis + " ms of silence");
-        await().atMost(Duration.ofSeconds(5))
-                .until(() -> signalStates("serverA").equals(List.of("LIVE", "DEAD")));
-        await().atMost(Duration.ofSeconds(5))
-                .until(
-                        () ->
-                                matching(
-                                                        activity,
-                                                        field("event", "signal"),
-                                                        field("state", "DEAD"),
-                                                        "silent for",
-                                                        "probe: connection refused")
-                                                .size()
-                                        == 1);
+        eventually(() -> signalStates("serverA").equals(List.of("LIVE", "DEAD")));
+        log().await(
+                        1,
+                        field("event", "signal"),
+                        field("state", "DEAD"),
+                        "silent for",
+                        "probe: connection refused");
     }
 
     @Test
     void killedProcessIsDeadAsSoonAsItsConnectionCloses() throws Exception {
-        FakeLiveHost a = liveHost("serverA");
-        a.startHeartbeats(100);
-        awaitState("serverA", MonitorState.LIVE);
+        FakeLiveHost a = beatingHost("serverA");
         // the fast path is for hosts whose probe answered when they became LIVE
-        await().atMost(Duration.ofSeconds(5))
-                .until(
-                        () ->
-                                matching(
-                                                        activity,
-                                                        field("event", "probe"),
-                                                        MonitorRegistry.VERIFIED)
-                                                .size()
-                                        == 1);
+        log().await(1, field("event", "probe"), MonitorRegistry.VERIFIED);
 
         a.crash();
 
         awaitState("serverA", MonitorState.DEAD);
-        await().atMost(Duration.ofSeconds(5))
-                .until(
-                        () ->
-                                matching(
-                                                        activity,
-                                                        field("state", "DEAD"),
-                                                        "connection closed without CLOSE; probe: connection refused")
-                                                .size()
-                                        == 1);
+        log().await(
+                        1,
+                        field("state", "DEAD"),
+                        "connection closed without CLOSE; probe: connection refused");
     }
 
     @Test
     void droppedConnectionOfAHostThatStillAnswersIsNotDead() throws Exception {
-        FakeLiveHost a = liveHost("serverA");
-        a.startHeartbeats(100);
-        awaitState("serverA", MonitorState.LIVE);
+        FakeLiveHost a = beatingHost("serverA");
 
         a.stopHeartbeats();
         a.dropConnection();
 
         // probed at once and again before the threshold: it answers, so it stays LIVE
-        await().atMost(Duration.ofSeconds(10))
-                .until(
-                        () ->
-                                matching(activity, field("event", "probe"), "probe answered").size()
-                                        >= 2);
+        log().awaitAtLeast(2, field("event", "probe"), "probe answered");
         assertEquals(MonitorState.LIVE, monitors.stateOf("serverA", "base"));
         assertEquals(List.of("LIVE"), signalStates("serverA"));
     }
@@ -152,45 +116,29 @@ abstract class BackupListenerBehaviour extends ListenerTestSupport {
         assertTrue(
                 (System.nanoTime() - up) / 1_000_000 >= THRESHOLD.toMillis() - 15,
                 "a probe port never verified must not shortcut the threshold");
-        await().atMost(Duration.ofSeconds(5))
-                .until(() -> matching(activity, field("state", "DEAD"), "silent for").size() == 1);
+        log().await(1, field("state", "DEAD"), "silent for");
     }
 
     @Test
     void deadWhenProcessAnswersNoProbe() throws Exception {
-        FakeLiveHost a = liveHost("serverA");
-        a.startHeartbeats(100);
-        awaitState("serverA", MonitorState.LIVE);
+        FakeLiveHost a = beatingHost("serverA");
 
         a.answerProbes(false);
         a.stopHeartbeats();
 
         awaitState("serverA", MonitorState.DEAD);
-        await().atMost(Duration.ofSeconds(5))
-                .until(
-                        () ->
-                                matching(
-                                                        activity,
-                                                        field("state", "DEAD"),
-                                                        "closed without an answer")
-                                                .size()
-                                        == 1);
+        log().await(1, field("state", "DEAD"), "closed without an answer");
     }
 
     @Test
     void noDeadWhileTheProbeIsAnswered() throws Exception {
-        FakeLiveHost a = liveHost("serverA");
-        a.startHeartbeats(100);
-        awaitState("serverA", MonitorState.LIVE);
+        FakeLiveHost a = beatingHost("serverA");
 
         a.stopHeartbeats();
 
-        // the aggregator's timeout, then the watchdog again a threshold later: both answered
-        await().atMost(Duration.ofSeconds(10))
-                .until(
-                        () ->
-                                matching(activity, field("event", "probe"), "probe answered").size()
-                                        >= 2);
+        // the silence timer probes it near the threshold, and again a threshold later: both
+        // answered
+        log().awaitAtLeast(2, field("event", "probe"), "probe answered");
         assertEquals(MonitorState.LIVE, monitors.stateOf("serverA", "base"));
         assertEquals(List.of("LIVE"), signalStates("serverA"));
     }
@@ -213,9 +161,7 @@ abstract class BackupListenerBehaviour extends ListenerTestSupport {
 
     @Test
     void liveAgainAfterDead() throws Exception {
-        FakeLiveHost a = liveHost("serverA");
-        a.startHeartbeats(100);
-        awaitState("serverA", MonitorState.LIVE);
+        FakeLiveHost a = beatingHost("serverA");
         a.crash();
         awaitState("serverA", MonitorState.DEAD);
 
@@ -223,8 +169,7 @@ abstract class BackupListenerBehaviour extends ListenerTestSupport {
         a.startHeartbeats(100);
 
         awaitState("serverA", MonitorState.LIVE);
-        await().atMost(Duration.ofSeconds(5))
-                .until(() -> signalStates("serverA").equals(List.of("LIVE", "DEAD", "LIVE")));
+        eventually(() -> signalStates("serverA").equals(List.of("LIVE", "DEAD", "LIVE")));
     }
 
     @Test
@@ -237,36 +182,25 @@ abstract class BackupListenerBehaviour extends ListenerTestSupport {
         a.send(FrameState.LIVE);
 
         awaitState("serverA", MonitorState.LIVE);
-        await().atMost(Duration.ofSeconds(5))
-                .until(() -> signalStates("serverA").equals(List.of("LIVE", "CLOSE", "LIVE")));
+        eventually(() -> signalStates("serverA").equals(List.of("LIVE", "CLOSE", "LIVE")));
     }
 
     @Test
     void deadSignalStartsTakeoverRoutesAndLiveStopsThem() throws Exception {
         assertEquals(ServiceStatus.Stopped, status("takeover-a"));
-        FakeLiveHost a = liveHost("serverA");
-        a.startHeartbeats(100);
-        awaitState("serverA", MonitorState.LIVE);
+        FakeLiveHost a = beatingHost("serverA");
 
         a.crash();
-        await().atMost(Duration.ofSeconds(10))
-                .until(() -> status("takeover-a").isStarted() && status("takeover-b").isStarted());
-        await().atMost(Duration.ofSeconds(5))
-                .until(() -> !matching(activity, field("event", "takeover")).isEmpty());
-        String takeover = matching(activity, field("event", "takeover")).get(0);
+        eventually(() -> status("takeover-a").isStarted() && status("takeover-b").isStarted());
+        eventually(() -> !log().matching(field("event", "takeover")).isEmpty());
+        String takeover = log().matching(field("event", "takeover")).get(0);
         assertTrue(takeover.contains("takeover-a: started"), takeover);
         assertTrue(takeover.contains("takeover-b: started"), takeover);
 
         a.restart();
         a.startHeartbeats(100);
-        await().atMost(Duration.ofSeconds(10))
-                .until(() -> status("takeover-a").isStopped() && status("takeover-b").isStopped());
-        await().atMost(Duration.ofSeconds(5))
-                .until(
-                        () ->
-                                matching(activity, field("event", "release"), "takeover-a: stopped")
-                                                .size()
-                                        == 1);
+        eventually(() -> status("takeover-a").isStopped() && status("takeover-b").isStopped());
+        log().await(1, field("event", "release"), "takeover-a: stopped");
     }
 
     @Test
@@ -276,10 +210,9 @@ abstract class BackupListenerBehaviour extends ListenerTestSupport {
         awaitState("serverA", MonitorState.LIVE);
 
         a.crash();
-        await().atMost(Duration.ofSeconds(10))
-                .until(() -> !matching(activity, field("event", "takeover")).isEmpty());
+        eventually(() -> !log().matching(field("event", "takeover")).isEmpty());
 
-        String takeover = matching(activity, field("event", "takeover")).get(0);
+        String takeover = log().matching(field("event", "takeover")).get(0);
         assertTrue(takeover.matches(".*takeover-broken: failed to start: \\S.*"), takeover);
         assertTrue(status("takeover-a").isStarted() && status("takeover-b").isStarted());
     }
@@ -289,21 +222,12 @@ abstract class BackupListenerBehaviour extends ListenerTestSupport {
         FakeLiveHost a = liveHost("serverA");
         a.send(FrameState.LIVE);
         awaitState("serverA", MonitorState.LIVE);
-        await().atMost(Duration.ofSeconds(5))
-                .until(() -> !matching(activity, field("event", "release")).isEmpty());
+        eventually(() -> !log().matching(field("event", "release")).isEmpty());
         context.getRouteController().startRoute("takeover-a");
 
         a.crash();
 
-        await().atMost(Duration.ofSeconds(10))
-                .until(
-                        () ->
-                                matching(
-                                                        activity,
-                                                        field("event", "takeover"),
-                                                        "takeover-a: already running")
-                                                .size()
-                                        == 1);
+        log().await(1, field("event", "takeover"), "takeover-a: already running");
     }
 
     @Test
@@ -330,16 +254,7 @@ abstract class BackupListenerBehaviour extends ListenerTestSupport {
         c.restart();
         c.startHeartbeats(100);
         awaitState("serverC", MonitorState.LIVE);
-        await().atMost(Duration.ofSeconds(5))
-                .until(
-                        () ->
-                                matching(
-                                                        activity,
-                                                        field("event", "release"),
-                                                        field("host", "serverC"),
-                                                        "kept running")
-                                                .size()
-                                        == 1);
+        log().await(1, field("event", "release"), field("host", "serverC"), "kept running");
         assertTrue(status("takeover-a").isStarted());
     }
 
@@ -350,7 +265,7 @@ abstract class BackupListenerBehaviour extends ListenerTestSupport {
         odd.send(FrameState.LIVE);
 
         awaitState(name, MonitorState.LIVE);
-        await().atMost(Duration.ofSeconds(5)).until(() -> signalBodies().size() == 1);
+        eventually(() -> signalBodies().size() == 1);
         String xml = signalBodies().get(0);
         Element signal =
                 DocumentBuilderFactory.newInstance()
@@ -370,7 +285,7 @@ abstract class BackupListenerBehaviour extends ListenerTestSupport {
         awaitState("mailHost", MonitorState.LIVE);
         m.crash();
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> mailsAbout("mailHost").size() == 2);
+        eventually(() -> mailsAbout("mailHost").size() == 2);
         List<MimeMessage> mails = mailsAbout("mailHost");
         assertEquals("[hotbackup] mailHost/base is LIVE", mails.get(0).getSubject());
         MimeMessage dead = mails.get(1);
@@ -383,15 +298,7 @@ abstract class BackupListenerBehaviour extends ListenerTestSupport {
         assertTrue(body.contains("takeover-broken: failed to start"), body);
         assertTrue(body.contains("Reported by: backupB"), body);
         assertTrue(body.contains("probe: connection refused"), body);
-        await().atMost(Duration.ofSeconds(5))
-                .until(
-                        () ->
-                                matching(
-                                                        activity,
-                                                        field("event", "mail-sent"),
-                                                        field("host", "mailHost"))
-                                                .size()
-                                        == 2);
+        log().await(2, field("event", "mail-sent"), field("host", "mailHost"));
     }
 
     private static List<MimeMessage> mailsAbout(String host) throws Exception {
@@ -412,20 +319,14 @@ abstract class BackupListenerBehaviour extends ListenerTestSupport {
                         .start();
         try {
             forger.send(FrameState.LIVE);
-            await().atMost(Duration.ofSeconds(5))
-                    .until(() -> rejections.count(RejectReason.BAD_SIGNATURE) == 1);
+            eventually(() -> rejections.count(RejectReason.BAD_SIGNATURE) == 1);
         } finally {
             forger.close();
             log.uninstall();
         }
         assertNull(monitors.stateOf("serverA", "base"));
         assertTrue(signalBodies().isEmpty());
-        await().atMost(Duration.ofSeconds(5))
-                .until(
-                        () ->
-                                matching(activity, field("event", "rejected"), "bad-signature")
-                                                .size()
-                                        == 1);
+        log().await(1, field("event", "rejected"), "bad-signature");
         // two hosts with different secrets: the log and the status page say so, and name the host
         String why =
                 "frames from 127.0.0.1 fail the signature check: are hotbackup.secret the same on"
@@ -457,8 +358,7 @@ abstract class BackupListenerBehaviour extends ListenerTestSupport {
         a.sendLine(genuine.replace(" LIVE ", " CLOSE "));
         a.sendLine(genuine.replace("serverA", "serverX"));
 
-        await().atMost(Duration.ofSeconds(5))
-                .until(() -> rejections.count(RejectReason.BAD_SIGNATURE) == 2);
+        eventually(() -> rejections.count(RejectReason.BAD_SIGNATURE) == 2);
         assertEquals(MonitorState.LIVE, monitors.stateOf("serverA", "base"));
         assertNull(monitors.stateOf("serverX", "base"));
     }
@@ -473,8 +373,7 @@ abstract class BackupListenerBehaviour extends ListenerTestSupport {
 
         // a recorded LIVE frame must not bring a CLOSEd host back
         a.sendLine(a.written().get(1));
-        await().atMost(Duration.ofSeconds(5))
-                .until(() -> rejections.count(RejectReason.REPLAYED) == 1);
+        eventually(() -> rejections.count(RejectReason.REPLAYED) == 1);
 
         // nor may frames of an earlier run after the host restarted
         List<String> firstRun = a.written();
@@ -482,8 +381,7 @@ abstract class BackupListenerBehaviour extends ListenerTestSupport {
         a.send(FrameState.LIVE);
         awaitState("serverA", MonitorState.LIVE);
         a.sendLine(firstRun.get(2));
-        await().atMost(Duration.ofSeconds(5))
-                .until(() -> rejections.count(RejectReason.STALE_BOOT) == 1);
+        eventually(() -> rejections.count(RejectReason.STALE_BOOT) == 1);
         assertEquals(List.of("LIVE", "CLOSE", "LIVE"), signalStates("serverA"));
     }
 

@@ -23,9 +23,7 @@ class BrokenTakeoverHealthTest extends ListenerTestSupport {
     @Test
     void aTakeoverRouteThatCannotRunWhileCoveringIsDown() throws Exception {
         assertEquals(200, Http.get(StandbyHealthTest.HEALTH).statusCode());
-        FakeLiveHost a = liveHost("serverA");
-        a.startHeartbeats(100);
-        awaitState("serverA", MonitorState.LIVE);
+        FakeLiveHost a = beatingHost("serverA");
         a.crash();
         awaitState("serverA", MonitorState.DEAD);
         await("health DOWN")

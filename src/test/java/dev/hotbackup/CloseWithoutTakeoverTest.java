@@ -1,14 +1,11 @@
 package dev.hotbackup;
 
-import static dev.hotbackup.testing.Activity.field;
-import static dev.hotbackup.testing.Activity.matching;
-import static org.awaitility.Awaitility.await;
+import static dev.hotbackup.testing.ActivityLines.field;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hotbackup.link.FrameState;
 import dev.hotbackup.monitor.MonitorState;
 import dev.hotbackup.testing.FakeLiveHost;
-import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -29,25 +26,9 @@ class CloseWithoutTakeoverTest extends ListenerTestSupport {
         a.send(FrameState.CLOSE);
 
         awaitState("serverA", MonitorState.CLOSE);
-        await().atMost(Duration.ofSeconds(5))
-                .until(
-                        () ->
-                                matching(
-                                                        activity,
-                                                        field("event", "notify"),
-                                                        field("state", "CLOSE"))
-                                                .size()
-                                        == 1);
-        await().atMost(Duration.ofSeconds(10))
-                .until(
-                        () ->
-                                matching(
-                                                        activity,
-                                                        field("event", "mail-sent"),
-                                                        field("state", "CLOSE"))
-                                                .size()
-                                        == 1);
+        log().await(1, field("event", "notify"), field("state", "CLOSE"));
+        log().await(1, field("event", "mail-sent"), field("state", "CLOSE"));
         assertTrue(status("takeover-a").isStopped() && status("takeover-b").isStopped());
-        assertTrue(matching(activity, field("event", "takeover")).isEmpty());
+        assertTrue(log().matching(field("event", "takeover")).isEmpty());
     }
 }

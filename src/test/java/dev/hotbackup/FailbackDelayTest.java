@@ -1,8 +1,6 @@
 package dev.hotbackup;
 
-import static dev.hotbackup.testing.Activity.field;
-import static dev.hotbackup.testing.Activity.matching;
-import static org.awaitility.Awaitility.await;
+import static dev.hotbackup.testing.ActivityLines.field;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hotbackup.monitor.MonitorState;
@@ -26,19 +24,16 @@ class FailbackDelayTest extends ListenerTestSupport {
 
     @Test
     void flappingHostDoesNotStopTheRoutesUntilItStaysLive() throws Exception {
-        FakeLiveHost a = liveHost("serverA");
-        a.startHeartbeats(100);
-        awaitState("serverA", MonitorState.LIVE);
+        FakeLiveHost a = beatingHost("serverA");
         a.crash();
         awaitState("serverA", MonitorState.DEAD);
-        await().atMost(Duration.ofSeconds(5)).until(() -> status("takeover-a").isStarted());
+        eventually(() -> status("takeover-a").isStarted());
 
         // back for less than the delay, then dead again: the routes never stop
         a.restart();
         a.startHeartbeats(100);
         awaitState("serverA", MonitorState.LIVE);
-        await().atMost(Duration.ofSeconds(5))
-                .until(() -> matching(activity, field("event", "hold")).size() == 1);
+        log().await(1, field("event", "hold"));
         assertTrue(status("takeover-a").isStarted());
         a.crash();
         awaitState("serverA", MonitorState.DEAD);
@@ -49,13 +44,12 @@ class FailbackDelayTest extends ListenerTestSupport {
         a.startHeartbeats(100);
         awaitState("serverA", MonitorState.LIVE);
         long live = System.nanoTime();
-        await().atMost(DELAY.multipliedBy(3)).until(() -> status("takeover-a").isStopped());
+        eventually(() -> status("takeover-a").isStopped());
         long held = (System.nanoTime() - live) / 1_000_000;
         assertTrue(held >= DELAY.toMillis() - 100, "released after " + held + " ms");
+        assertTrue(log().matching(field("event", "release"), "takeover-a: stopped").size() == 1);
         assertTrue(
-                matching(activity, field("event", "release"), "takeover-a: stopped").size() == 1);
-        assertTrue(
-                matching(activity, field("event", "takeover"), "takeover-a: already running").size()
+                log().matching(field("event", "takeover"), "takeover-a: already running").size()
                         == 1);
     }
 }

@@ -1,7 +1,6 @@
 package dev.hotbackup;
 
-import static dev.hotbackup.testing.Activity.field;
-import static dev.hotbackup.testing.Activity.matching;
+import static dev.hotbackup.testing.ActivityLines.field;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,12 +9,10 @@ import dev.hotbackup.link.Decoded;
 import dev.hotbackup.link.FrameState;
 import dev.hotbackup.link.HeartbeatCodec;
 import dev.hotbackup.link.Signer;
-import dev.hotbackup.monitor.MonitorState;
 import dev.hotbackup.testing.FakeLiveHost;
 import dev.hotbackup.testing.LineServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.apache.camel.ServiceStatus;
@@ -48,22 +45,19 @@ class FullBackupModeTest extends ListenerTestSupport {
     void silentUntilDeadThenLiveUntilTheMonitoredHostReturns() throws Exception {
         assertEquals(ServiceStatus.Stopped, status("heartbeat-emitter"));
         assertEquals(ServiceStatus.Stopped, status("takeover-auto"));
-        FakeLiveHost a = liveHost("serverA");
-        a.startHeartbeats(100);
-        awaitState("serverA", MonitorState.LIVE);
+        FakeLiveHost a = beatingHost("serverA");
         await().during(THRESHOLD)
                 .atMost(THRESHOLD.multipliedBy(2))
                 .until(() -> itsBackup.connections() == 0);
 
         a.crash();
 
-        await().atMost(Duration.ofSeconds(10))
-                .until(
-                        () ->
-                                status("heartbeat-emitter").isStarted()
-                                        && status("takeover-auto").isStarted());
+        eventually(
+                () ->
+                        status("heartbeat-emitter").isStarted()
+                                && status("takeover-auto").isStarted());
         HeartbeatCodec codec = new HeartbeatCodec(Signer.of(SECRET));
-        await().atMost(Duration.ofSeconds(5)).until(() -> itsBackup.lines().size() >= 3);
+        eventually(() -> itsBackup.lines().size() >= 3);
         Decoded first = codec.decode(itsBackup.lines().get(0));
         assertTrue(first.isAccepted(), String.valueOf(first));
         assertEquals("backupB", first.frame().host());
@@ -72,14 +66,13 @@ class FullBackupModeTest extends ListenerTestSupport {
         a.restart();
         a.startHeartbeats(100);
 
-        await().atMost(Duration.ofSeconds(10))
-                .until(
-                        () ->
-                                status("heartbeat-emitter").isStopped()
-                                        && status("takeover-auto").isStopped());
+        eventually(
+                () ->
+                        status("heartbeat-emitter").isStopped()
+                                && status("takeover-auto").isStopped());
         List<String> lines = itsBackup.lines();
         assertEquals(FrameState.CLOSE, codec.decode(lines.get(lines.size() - 1)).frame().state());
-        String release = matching(activity, field("event", "release")).get(1);
+        String release = log().matching(field("event", "release")).get(1);
         assertTrue(release.contains("heartbeat-emitter: stopped"), release);
     }
 

@@ -10,6 +10,7 @@ import dev.hotbackup.link.FrameState;
 import dev.hotbackup.link.HeartbeatCodec;
 import dev.hotbackup.link.HeartbeatFrame;
 import dev.hotbackup.link.Signer;
+import dev.hotbackup.probe.ProbeResult;
 import dev.hotbackup.probe.ReconfirmProbe;
 import dev.hotbackup.testing.LineServer;
 import dev.hotbackup.testing.TestProperties;
@@ -88,12 +89,12 @@ class HeartbeatEmitterTest {
         ReconfirmProbe probe = new ReconfirmProbe(1000, Signer.of("test-secret-0123456789"), null);
         probe.start();
         try {
-            CompletableFuture<String> answer = new CompletableFuture<>();
+            CompletableFuture<ProbeResult> answer = new CompletableFuture<>();
             probe.probe("127.0.0.1", previous.probePort(), "serverA", "base", answer::complete);
-            assertEquals(ReconfirmProbe.ANSWERED, answer.get(5, TimeUnit.SECONDS));
-            CompletableFuture<String> wrong = new CompletableFuture<>();
+            assertEquals(ProbeResult.answered(), answer.get(5, TimeUnit.SECONDS));
+            CompletableFuture<ProbeResult> wrong = new CompletableFuture<>();
             probe.probe("127.0.0.1", previous.probePort(), "serverZ", "base", wrong::complete);
-            assertEquals("closed without an answer", wrong.get(5, TimeUnit.SECONDS));
+            assertEquals(ProbeResult.Outcome.CLOSED, wrong.get(5, TimeUnit.SECONDS).outcome());
         } finally {
             probe.stop();
         }

@@ -1,7 +1,5 @@
 package dev.hotbackup;
 
-import static org.awaitility.Awaitility.await;
-
 import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.util.ServerSetup;
 import dev.hotbackup.activity.ActivityLog;
@@ -9,6 +7,7 @@ import dev.hotbackup.link.Rejections;
 import dev.hotbackup.monitor.MonitorRegistry;
 import dev.hotbackup.monitor.MonitorState;
 import dev.hotbackup.routes.Headers;
+import dev.hotbackup.testing.ActivityLines;
 import dev.hotbackup.testing.FakeLiveHost;
 import dev.hotbackup.testing.TestProperties;
 import java.io.IOException;
@@ -18,6 +17,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import org.apache.camel.BeanInject;
 import org.apache.camel.CamelContext;
 import org.apache.camel.EndpointInject;
@@ -83,7 +83,7 @@ public abstract class ListenerTestSupport {
 
     @BeanInject protected CamelContext context;
 
-    @BeanInject("monitors")
+    @BeanInject("monitorRegistry")
     protected MonitorRegistry monitors;
 
     @BeanInject("activityLog")
@@ -135,6 +135,24 @@ public abstract class ListenerTestSupport {
         TestProperties.apply(main, p);
     }
 
+    /** The activity log, for assertions and waits that show it when they fail. */
+    protected ActivityLines log() {
+        return ActivityLines.of(activity);
+    }
+
+    /** Waits up to ten seconds for {@code condition}; a failure shows the recent activity. */
+    protected void eventually(Callable<Boolean> condition) {
+        log().until("the condition", Duration.ofSeconds(10), condition);
+    }
+
+    /** A live host for this test that heartbeats every 100 ms and is LIVE. */
+    protected FakeLiveHost beatingHost(String host) throws Exception {
+        FakeLiveHost h = liveHost(host);
+        h.startHeartbeats(100);
+        awaitState(host, MonitorState.LIVE);
+        return h;
+    }
+
     /** A live host for this test, closed after it. */
     protected FakeLiveHost liveHost(String host) throws Exception {
         FakeLiveHost h = new FakeLiveHost(host, "base", SECRET, LISTENER_PORT).start();
@@ -150,10 +168,10 @@ public abstract class ListenerTestSupport {
     }
 
     protected void awaitState(String host, MonitorState state) {
-        await("state of " + host + "/base to become " + state)
-                .atMost(Duration.ofSeconds(10))
-                .pollInterval(Duration.ofMillis(10))
-                .until(() -> monitors.stateOf(host, "base") == state);
+        log().until(
+                        host + "/base to become " + state,
+                        Duration.ofSeconds(10),
+                        () -> monitors.stateOf(host, "base") == state);
     }
 
     protected ServiceStatus status(String routeId) {

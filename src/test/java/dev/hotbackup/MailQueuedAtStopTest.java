@@ -1,5 +1,6 @@
 package dev.hotbackup;
 
+import static dev.hotbackup.testing.ActivityLines.field;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -63,7 +64,10 @@ class MailQueuedAtStopTest extends ListenerTestSupport {
         awaitState("serverA", MonitorState.LIVE);
         a.send(FrameState.CLOSE);
         awaitState("serverA", MonitorState.CLOSE);
-        await().atMost(Duration.ofSeconds(5)).until(() -> !SWALLOWED.isEmpty());
+        // all four signals routed and handed to the mail route, the first mail being tried
+        log().await(2, field("event", "takeover"));
+        log().await(2, field("event", "release"));
+        eventually(() -> !SWALLOWED.isEmpty());
 
         // Camel gives up waiting for the mail route before all four were tried
         context.getShutdownStrategy().setTimeout(2);

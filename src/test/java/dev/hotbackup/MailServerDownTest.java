@@ -1,14 +1,11 @@
 package dev.hotbackup;
 
-import static dev.hotbackup.testing.Activity.field;
-import static dev.hotbackup.testing.Activity.matching;
-import static org.awaitility.Awaitility.await;
+import static dev.hotbackup.testing.ActivityLines.field;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hotbackup.link.FrameState;
 import dev.hotbackup.monitor.MonitorState;
 import dev.hotbackup.testing.FakeLiveHost;
-import java.time.Duration;
 import org.apache.camel.test.AvailablePortFinder;
 import org.junit.jupiter.api.Test;
 
@@ -42,24 +39,14 @@ class MailServerDownTest extends ListenerTestSupport {
 
         a.crash();
 
-        await().atMost(Duration.ofSeconds(10))
-                .until(() -> status("takeover-a").isStarted() && status("takeover-b").isStarted());
+        eventually(() -> status("takeover-a").isStarted() && status("takeover-b").isStarted());
         // tried 1 + 2 times, then written whole to the dead-letter file
-        await().atMost(Duration.ofSeconds(15))
-                .until(
-                        () ->
-                                matching(
-                                                        activity,
-                                                        field("event", "mail-dead-letter"),
-                                                        field("state", "DEAD"))
-                                                .size()
-                                        == 1);
+        log().await(1, field("event", "mail-dead-letter"), field("state", "DEAD"));
         String dead = java.nio.file.Files.readString(deadLetters());
         assertTrue(dead.contains("Subject: [hotbackup] serverA/base is DEAD"), dead);
         assertTrue(dead.contains("takeover-a: started"), dead);
         assertTrue(dead.contains("To: ops@example.com"), dead);
         assertTrue(status("takeover-a").isStarted());
-        assertTrue(
-                matching(activity, field("event", "takeover"), "takeover-a: started").size() == 1);
+        assertTrue(log().matching(field("event", "takeover"), "takeover-a: started").size() == 1);
     }
 }

@@ -1,8 +1,6 @@
 package dev.hotbackup;
 
-import static dev.hotbackup.testing.Activity.field;
-import static dev.hotbackup.testing.Activity.matching;
-import static org.awaitility.Awaitility.await;
+import static dev.hotbackup.testing.ActivityLines.field;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,7 +9,6 @@ import dev.hotbackup.testing.FakeLiveHost;
 import dev.hotbackup.testing.Http;
 import jakarta.mail.internet.MimeMessage;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -28,22 +25,15 @@ class ManualTakeoverTest extends ListenerTestSupport {
 
     @Test
     void deadOnlyAlertsUntilAnOperatorTakesOver() throws Exception {
-        FakeLiveHost a = liveHost("serverA");
-        a.startHeartbeats(100);
-        awaitState("serverA", MonitorState.LIVE);
+        FakeLiveHost a = beatingHost("serverA");
         a.crash();
         awaitState("serverA", MonitorState.DEAD);
-        await().atMost(Duration.ofSeconds(10))
-                .until(
-                        () ->
-                                matching(activity, field("event", "notify"), field("state", "DEAD"))
-                                                .size()
-                                        == 1);
+        log().await(1, field("event", "notify"), field("state", "DEAD"));
         assertTrue(status("takeover-a").isStopped(), "manual mode started a route by itself");
         assertTrue(
-                matching(activity, field("event", "notify"), "manual takeover mode").size() == 1,
+                log().matching(field("event", "notify"), "manual takeover mode").size() == 1,
                 String.join("\n", activity.recentLines()));
-        await().atMost(Duration.ofSeconds(10)).until(() -> deadMail() != null);
+        eventually(() -> deadMail() != null);
         String mail = deadMail().getContent().toString();
         assertTrue(mail.contains("manual takeover mode"), mail);
         // the call the alert names is the one that works
@@ -61,7 +51,7 @@ class ManualTakeoverTest extends ListenerTestSupport {
         a.restart();
         a.startHeartbeats(100);
         awaitState("serverA", MonitorState.LIVE);
-        await().atMost(Duration.ofSeconds(5)).until(() -> status("takeover-a").isStopped());
+        eventually(() -> status("takeover-a").isStopped());
     }
 
     private MimeMessage deadMail() throws Exception {

@@ -1,8 +1,6 @@
 package dev.hotbackup;
 
-import static dev.hotbackup.testing.Activity.field;
-import static dev.hotbackup.testing.Activity.matching;
-import static org.awaitility.Awaitility.await;
+import static dev.hotbackup.testing.ActivityLines.field;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
@@ -10,7 +8,6 @@ import dev.hotbackup.link.FrameState;
 import dev.hotbackup.link.RejectReason;
 import dev.hotbackup.monitor.MonitorState;
 import dev.hotbackup.testing.FakeLiveHost;
-import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -32,10 +29,9 @@ class NotAllowedHostTest extends ListenerTestSupport {
         a.send(FrameState.LIVE);
 
         awaitState("serverA", MonitorState.LIVE);
-        await().atMost(Duration.ofSeconds(5))
-                .until(() -> rejections.count(RejectReason.NOT_ALLOWED) == 5);
+        eventually(() -> rejections.count(RejectReason.NOT_ALLOWED) == 5);
         assertNull(monitors.stateOf("serverX", "base"));
-        assertEquals(1, matching(activity, field("event", "rejected"), "not-allowed").size());
+        assertEquals(1, log().matching(field("event", "rejected"), "not-allowed").size());
         assertEquals(1, monitors.size(), "no state kept for refused pairs");
     }
 }

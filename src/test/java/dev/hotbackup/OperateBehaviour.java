@@ -1,7 +1,6 @@
 package dev.hotbackup;
 
-import static dev.hotbackup.testing.Activity.field;
-import static dev.hotbackup.testing.Activity.matching;
+import static dev.hotbackup.testing.ActivityLines.field;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -30,9 +29,7 @@ abstract class OperateBehaviour extends ListenerTestSupport {
 
     @Test
     void statusShowsEachPairStateRoutesAndHistory() throws Exception {
-        FakeLiveHost a = liveHost("serverA");
-        a.startHeartbeats(100);
-        awaitState("serverA", MonitorState.LIVE);
+        FakeLiveHost a = beatingHost("serverA");
         String live = Http.get(BASE + "status").body();
         assertTrue(
                 live.contains("\"host\":\"serverA\",\"config\":\"base\",\"state\":\"LIVE\""), live);
@@ -43,9 +40,8 @@ abstract class OperateBehaviour extends ListenerTestSupport {
 
         a.crash();
         awaitState("serverA", MonitorState.DEAD);
-        await().atMost(Duration.ofSeconds(5)).until(() -> status("takeover-a").isStarted());
-        await().atMost(Duration.ofSeconds(5))
-                .until(() -> Http.get(BASE + "status").body().contains("\"takenOverHere\":true"));
+        eventually(() -> status("takeover-a").isStarted());
+        eventually(() -> Http.get(BASE + "status").body().contains("\"takenOverHere\":true"));
         String dead = Http.get(BASE + "status").body();
         assertTrue(dead.contains("\"state\":\"DEAD\""), dead);
         assertTrue(dead.contains("{\"id\":\"takeover-a\",\"status\":\"Started\"}"), dead);
@@ -68,9 +64,7 @@ abstract class OperateBehaviour extends ListenerTestSupport {
 
     @Test
     void operatorTakesOverAndReleasesWithTheTokenOnly() throws Exception {
-        FakeLiveHost a = liveHost("serverA");
-        a.startHeartbeats(100);
-        awaitState("serverA", MonitorState.LIVE);
+        FakeLiveHost a = beatingHost("serverA");
         String takeover = BASE + "pairs/serverA/base/takeover";
 
         HttpResponse<String> none = Http.post(takeover, null, null);
@@ -78,7 +72,7 @@ abstract class OperateBehaviour extends ListenerTestSupport {
         HttpResponse<String> wrong = Http.post(takeover, TOKEN + "x", "mallory");
         assertEquals(401, wrong.statusCode(), wrong.body());
         assertTrue(status("takeover-a").isStopped());
-        assertEquals(2, matching(activity, field("event", "operator-refused")).size());
+        assertEquals(2, log().matching(field("event", "operator-refused")).size());
 
         HttpResponse<String> unknown =
                 Http.post(BASE + "pairs/nobody/base/takeover", TOKEN, "alice");
@@ -101,21 +95,16 @@ abstract class OperateBehaviour extends ListenerTestSupport {
         assertTrue(status("takeover-b").isStarted());
         assertEquals(
                 1,
-                matching(
-                                activity,
+                log().matching(
                                 field("event", "operator"),
                                 "takeover requested by http 127.0.0.1",
                                 "alice (forced: serverA/base was LIVE)")
                         .size(),
                 String.join("\n", activity.recentLines()));
-        await().atMost(Duration.ofSeconds(10))
-                .until(
-                        () ->
-                                Arrays.stream(MAIL.getReceivedMessages())
-                                        .anyMatch(
-                                                m ->
-                                                        body(m).contains(
-                                                                        "forced: serverA/base was LIVE")));
+        eventually(
+                () ->
+                        Arrays.stream(MAIL.getReceivedMessages())
+                                .anyMatch(m -> body(m).contains("forced: serverA/base was LIVE")));
 
         HttpResponse<String> release =
                 Http.post(BASE + "pairs/serverA/base/release", TOKEN, "alice");
@@ -123,14 +112,12 @@ abstract class OperateBehaviour extends ListenerTestSupport {
         assertTrue(release.body().contains("takeover-a: stopped"), release.body());
         assertTrue(status("takeover-a").isStopped());
         // each forced action is mailed like a signal
-        await().atMost(Duration.ofSeconds(10)).until(() -> MAIL.getReceivedMessages().length >= 3);
+        eventually(() -> MAIL.getReceivedMessages().length >= 3);
     }
 
     @Test
     void jmxShowsStateAndTakesOver() throws Exception {
-        FakeLiveHost a = liveHost("serverA");
-        a.startHeartbeats(100);
-        awaitState("serverA", MonitorState.LIVE);
+        FakeLiveHost a = beatingHost("serverA");
         MBeanServer server = ManagementFactory.getPlatformMBeanServer();
         ObjectName name = new ObjectName(JmxControl.NAME);
         String[] monitors = (String[]) server.getAttribute(name, "Monitors");
@@ -165,14 +152,12 @@ abstract class OperateBehaviour extends ListenerTestSupport {
                 Arrays.asList(outcomes).contains("takeover-a: started"), Arrays.toString(outcomes));
         assertEquals(1, ((String[]) server.getAttribute(name, "TakenOver")).length);
         assertEquals(
-                1, matching(activity, field("event", "operator"), "requested by jmx local").size());
+                1, log().matching(field("event", "operator"), "requested by jmx local").size());
     }
 
     @Test
     void healthAndMetricsFollowTheMonitors() throws Exception {
-        FakeLiveHost a = liveHost("serverA");
-        a.startHeartbeats(100);
-        awaitState("serverA", MonitorState.LIVE);
+        FakeLiveHost a = beatingHost("serverA");
         awaitMetric("hotbackup_monitor_state{config=\"base\",host=\"serverA\"} 1.0");
         String health = Http.get(OBSERVE + "health?data=true").body();
         assertTrue(health.contains("\"name\":\"hotbackup\""), health);
@@ -191,13 +176,12 @@ abstract class OperateBehaviour extends ListenerTestSupport {
                 metrics.contains(
                         "hotbackup_heartbeat_age_seconds{config=\"base\",host=\"serverA\"}"),
                 metrics);
-        await().atMost(Duration.ofSeconds(10))
-                .until(
-                        () ->
-                                Http.get(OBSERVE + "metrics")
-                                        .body()
-                                        .contains(
-                                                "hotbackup_route_control_seconds_count{action=\"takeover\"} 1"));
+        eventually(
+                () ->
+                        Http.get(OBSERVE + "metrics")
+                                .body()
+                                .contains(
+                                        "hotbackup_route_control_seconds_count{action=\"takeover\"} 1"));
     }
 
     private static String body(jakarta.mail.internet.MimeMessage m) {

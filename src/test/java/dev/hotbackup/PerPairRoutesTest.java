@@ -1,6 +1,5 @@
 package dev.hotbackup;
 
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,7 +7,6 @@ import dev.hotbackup.monitor.MonitorState;
 import dev.hotbackup.testing.FakeLiveHost;
 import jakarta.mail.Message;
 import jakarta.mail.internet.MimeMessage;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -39,20 +37,20 @@ class PerPairRoutesTest extends ListenerTestSupport {
 
         a.crash();
         awaitState("serverA", MonitorState.DEAD);
-        await().atMost(Duration.ofSeconds(5)).until(() -> status("takeover-a").isStarted());
+        eventually(() -> status("takeover-a").isStarted());
         assertTrue(status("takeover-b").isStopped(), "serverB's route started for serverA");
 
         b.crash();
         awaitState("serverB", MonitorState.DEAD);
-        await().atMost(Duration.ofSeconds(5)).until(() -> status("takeover-b").isStarted());
+        eventually(() -> status("takeover-b").isStarted());
 
         a.restart();
         a.startHeartbeats(100);
         awaitState("serverA", MonitorState.LIVE);
-        await().atMost(Duration.ofSeconds(5)).until(() -> status("takeover-a").isStopped());
+        eventually(() -> status("takeover-a").isStopped());
         assertTrue(status("takeover-b").isStarted(), "serverA's return stopped serverB's route");
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> mail("TAKEOVER serverB/base") != null);
+        eventually(() -> mail("TAKEOVER serverB/base") != null);
         MimeMessage toB = mail("TAKEOVER serverB/base");
         assertEquals("TAKEOVER serverB/base: takeover-b", toB.getSubject());
         assertEquals(
@@ -65,8 +63,7 @@ class PerPairRoutesTest extends ListenerTestSupport {
         assertEquals(
                 "[ops@example.com]", Arrays.toString(toA.getRecipients(Message.RecipientType.TO)));
         // LIVE keeps the default template
-        await().atMost(Duration.ofSeconds(10))
-                .until(() -> mail("[hotbackup] serverA/base is LIVE") != null);
+        eventually(() -> mail("[hotbackup] serverA/base is LIVE") != null);
     }
 
     private MimeMessage mail(String subjectStart) throws Exception {

@@ -1,7 +1,6 @@
 package dev.hotbackup;
 
-import static dev.hotbackup.testing.Activity.field;
-import static dev.hotbackup.testing.Activity.matching;
+import static dev.hotbackup.testing.ActivityLines.field;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -17,7 +16,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.apache.camel.test.AvailablePortFinder;
@@ -68,19 +66,10 @@ class RestoredStateTest extends ListenerTestSupport {
     @Test
     void restartResumesWhatTheListenerKnew() throws Exception {
         awaitState("wasDead", MonitorState.DEAD);
-        await().atMost(Duration.ofSeconds(5))
-                .until(
-                        () ->
-                                matching(
-                                                        activity,
-                                                        field("event", "takeover"),
-                                                        field("host", "wasDead"))
-                                                .size()
-                                        == 1);
+        log().await(1, field("event", "takeover"), field("host", "wasDead"));
         assertTrue(status("takeover-a").isStarted() && status("takeover-b").isStarted());
         assertTrue(
-                matching(
-                                        activity,
+                log().matching(
                                         field("host", "wasDead"),
                                         "still silent after the listener restarted")
                                 .size()
@@ -95,8 +84,7 @@ class RestoredStateTest extends ListenerTestSupport {
                 .atMost(THRESHOLD.multipliedBy(2))
                 .until(() -> monitors.stateOf("wasLive", "base") == MonitorState.WAITING);
         assertTrue(
-                matching(
-                                        activity,
+                log().matching(
                                         field("host", "ghost"),
                                         field("state", "DEAD"),
                                         "since the listener started")
@@ -108,8 +96,7 @@ class RestoredStateTest extends ListenerTestSupport {
         HeartbeatCodec codec = new HeartbeatCodec(Signer.of(SECRET));
         raw.sendLine(
                 codec.encode(new HeartbeatFrame("wasLive", "base", FrameState.LIVE, BOOT, 99, 0)));
-        await().atMost(Duration.ofSeconds(5))
-                .until(() -> rejections.count(RejectReason.REPLAYED) == 1);
+        eventually(() -> rejections.count(RejectReason.REPLAYED) == 1);
         raw.sendLine(
                 codec.encode(new HeartbeatFrame("wasLive", "base", FrameState.LIVE, BOOT, 101, 0)));
         awaitState("wasLive", MonitorState.LIVE);

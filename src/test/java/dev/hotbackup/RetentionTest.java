@@ -1,8 +1,6 @@
 package dev.hotbackup;
 
-import static dev.hotbackup.testing.Activity.field;
-import static dev.hotbackup.testing.Activity.matching;
-import static org.awaitility.Awaitility.await;
+import static dev.hotbackup.testing.ActivityLines.field;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,7 +10,6 @@ import dev.hotbackup.link.RejectReason;
 import dev.hotbackup.monitor.MonitorState;
 import dev.hotbackup.testing.FakeLiveHost;
 import dev.hotbackup.testing.Http;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -31,9 +28,7 @@ class RetentionTest extends ListenerTestSupport {
 
     @Test
     void deadPairIsForgottenButItsOldFramesStayRefused() throws Exception {
-        FakeLiveHost a = liveHost("serverA");
-        a.startHeartbeats(100);
-        awaitState("serverA", MonitorState.LIVE);
+        FakeLiveHost a = beatingHost("serverA");
         a.stopHeartbeats();
         List<String> recorded = new java.util.ArrayList<>();
         for (int i = 0; i < 3; i++) {
@@ -42,12 +37,10 @@ class RetentionTest extends ListenerTestSupport {
         a.crash();
         awaitState("serverA", MonitorState.DEAD);
         long dead = System.nanoTime();
-        await().atMost(Duration.ofSeconds(10))
-                .until(() -> monitors.stateOf("serverA", "base") == null);
+        eventually(() -> monitors.stateOf("serverA", "base") == null);
         long after = (System.nanoTime() - dead) / 1_000_000;
         assertTrue(after >= 1900, "forgotten after " + after + " ms, before the retention");
-        assertEquals(
-                1, matching(activity, field("event", "evicted"), field("state", "DEAD")).size());
+        assertEquals(1, log().matching(field("event", "evicted"), field("state", "DEAD")).size());
         assertTrue(
                 !Http.get("http://127.0.0.1:" + HTTP_PORT + "/hotbackup/status")
                         .body()
@@ -60,8 +53,7 @@ class RetentionTest extends ListenerTestSupport {
         for (String line : recorded) {
             replayer.sendLine(line);
         }
-        await().atMost(Duration.ofSeconds(5))
-                .until(() -> rejections.count(RejectReason.REPLAYED) == replayedBefore + 3);
+        eventually(() -> rejections.count(RejectReason.REPLAYED) == replayedBefore + 3);
         assertNull(monitors.stateOf("serverA", "base"), "a replay brought serverA back");
 
         a.restart();

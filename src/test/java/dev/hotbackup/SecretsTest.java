@@ -1,8 +1,6 @@
 package dev.hotbackup;
 
-import static dev.hotbackup.testing.Activity.field;
-import static dev.hotbackup.testing.Activity.matching;
-import static org.awaitility.Awaitility.await;
+import static dev.hotbackup.testing.ActivityLines.field;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,7 +11,6 @@ import dev.hotbackup.testing.FakeLiveHost;
 import dev.hotbackup.testing.LogCapture;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Map;
 import org.apache.camel.test.AvailablePortFinder;
 import org.junit.jupiter.api.AfterAll;
@@ -62,8 +59,7 @@ class SecretsTest extends ListenerTestSupport {
         awaitState("serverA", MonitorState.LIVE);
         a.crash();
         awaitState("serverA", MonitorState.DEAD);
-        await().atMost(Duration.ofSeconds(10))
-                .until(() -> matching(activity, field("event", "mail-dead-letter")).size() == 2);
+        log().await(2, field("event", "mail-dead-letter"));
         assertTrue(rejections.count(RejectReason.BAD_SIGNATURE) == 1);
 
         String everything =

@@ -4,7 +4,6 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.hotbackup.monitor.MonitorState;
 import dev.hotbackup.testing.FakeLiveHost;
 import dev.hotbackup.testing.Http;
 import java.net.http.HttpResponse;
@@ -36,9 +35,7 @@ class StandbyHealthTest extends ListenerTestSupport {
                 standby.body());
         assertTrue(standby.body().contains("\"role\":\"standby\""), standby.body());
 
-        FakeLiveHost a = liveHost("serverA");
-        a.startHeartbeats(100);
-        awaitState("serverA", MonitorState.LIVE);
+        FakeLiveHost a = beatingHost("serverA");
         a.crash();
         await("takeover")
                 .atMost(Duration.ofSeconds(10))

@@ -1,13 +1,11 @@
 package dev.hotbackup;
 
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hotbackup.monitor.MonitorState;
 import dev.hotbackup.routes.Headers;
 import dev.hotbackup.signal.SignalXml;
 import dev.hotbackup.testing.FakeLiveHost;
-import java.time.Duration;
 import java.util.Map;
 import org.apache.camel.ProducerTemplate;
 import org.junit.jupiter.api.Test;
@@ -31,7 +29,7 @@ class TemplatesTest extends ListenerTestSupport {
             // the template keeps the threshold and the probe: a crash on the second port is DEAD
             a.crash();
             awaitState("serverA", MonitorState.DEAD);
-            await().atMost(Duration.ofSeconds(5)).until(() -> status("takeover-a").isStarted());
+            eventually(() -> status("takeover-a").isStarted());
         } finally {
             a.close();
             b.close();

@@ -1,7 +1,6 @@
 package dev.hotbackup;
 
-import static dev.hotbackup.testing.Activity.field;
-import static dev.hotbackup.testing.Activity.matching;
+import static dev.hotbackup.testing.ActivityLines.field;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -83,11 +82,7 @@ class TlsTest extends ListenerTestSupport {
             awaitState("serverA", MonitorState.LIVE);
             a.stopHeartbeats();
             // the silent host is probed over TLS and answers
-            await().atMost(Duration.ofSeconds(5))
-                    .until(
-                            () ->
-                                    !matching(activity, field("host", "serverA"), "probe answered")
-                                            .isEmpty());
+            eventually(() -> !log().matching(field("host", "serverA"), "probe answered").isEmpty());
         } finally {
             a.close();
         }

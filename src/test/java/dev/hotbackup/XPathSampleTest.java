@@ -1,11 +1,9 @@
 package dev.hotbackup;
 
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hotbackup.monitor.MonitorState;
 import dev.hotbackup.testing.FakeLiveHost;
-import java.time.Duration;
 import java.util.Map;
 import org.apache.camel.spi.RoutesLoader;
 import org.apache.camel.support.PluginHelper;
@@ -63,12 +61,12 @@ class XPathSampleTest extends ListenerTestSupport {
 
         a.crash();
         awaitState("liveA", MonitorState.DEAD);
-        await().atMost(Duration.ofSeconds(5)).until(() -> status("orders-a").isStarted());
+        eventually(() -> status("orders-a").isStarted());
         assertTrue(status("orders-b").isStopped(), "liveB is LIVE: its routes stay stopped");
 
         a.restart();
         a.startHeartbeats(100);
         awaitState("liveA", MonitorState.LIVE);
-        await().atMost(Duration.ofSeconds(5)).until(() -> status("orders-a").isStopped());
+        eventually(() -> status("orders-a").isStopped());
     }
 }

@@ -1,6 +1,7 @@
 package dev.hotbackup.mail;
 
 import dev.hotbackup.activity.ActivityLog;
+import dev.hotbackup.routes.Endpoints;
 import dev.hotbackup.routes.Headers;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -30,9 +31,6 @@ import org.slf4j.LoggerFactory;
 public final class MailDeadLetters extends ServiceSupport {
 
     private static final Logger LOG = LoggerFactory.getLogger(MailDeadLetters.class);
-
-    /** The mail route's queue; drained into the file when the instance stops. */
-    public static final String QUEUE = "seda://hotbackup-mail";
 
     private final Path file;
     private final String recipients;
@@ -139,7 +137,8 @@ public final class MailDeadLetters extends ServiceSupport {
         // routes are stopped before services: whatever is still queued was never attempted
         List<Exchange> left = new ArrayList<>();
         for (Endpoint e : camelContext.getEndpoints()) {
-            if (e instanceof SedaEndpoint seda && QUEUE.equals(seda.getEndpointBaseUri())) {
+            if (e instanceof SedaEndpoint seda
+                    && Endpoints.MAIL_QUEUE.equals(seda.getEndpointBaseUri())) {
                 seda.getQueue().drainTo(left);
             }
         }

@@ -1,10 +1,12 @@
 package dev.hotbackup.monitor;
 
+import dev.hotbackup.probe.ProbeResult;
 import java.time.Instant;
 
 /**
- * The state of one monitored (host, config). Mutable; every field is guarded by the instance's
- * lock, held by {@link MonitorRegistry} for each decision.
+ * What the listener knows of one monitored host (host, config). Mutable; every field is guarded by
+ * the instance's own lock, which each part holds for each decision ({@link FrameIntake}, {@link
+ * Reconfirm}, {@link SilenceTimer}); only {@link Monitors#transition} changes {@link #state}.
  */
 final class Monitor {
 
@@ -35,9 +37,6 @@ final class Monitor {
     /** Probes repeated since the last frame after an inconclusive probe on a dropped connection. */
     int disconnectRetries;
 
-    /** Monotonic time the last frame was handed on to the threshold aggregator. */
-    long lastForwardedNanos;
-
     /** Monotonic time the last probe was answered; 0 if none since the last frame. */
     long lastAnsweredNanos;
 
@@ -61,7 +60,7 @@ final class Monitor {
     long probeBasis;
 
     /** What the failed probe said, kept until DEAD is decided at the threshold. */
-    String probeResult;
+    ProbeResult probeResult;
 
     /**
      * Whether the host answered a probe when it became LIVE: only then does a connection it drops
@@ -90,5 +89,11 @@ final class Monitor {
     /** The state to save: a restored state not yet confirmed is kept as it was. */
     MonitorState stateToSave() {
         return state == MonitorState.WAITING && restored != null ? restored : state;
+    }
+
+    /** This host as the journal saves it. */
+    MonitorStore.Saved saved() {
+        return new MonitorStore.Saved(
+                key, stateToSave(), boot, seq, remoteAddress, probePort, stateSince.toEpochMilli());
     }
 }

@@ -3,8 +3,9 @@ package dev.hotbackup.monitor;
 import dev.hotbackup.link.Names;
 
 /**
- * Identifies one monitored (host, config). {@link #id()} is the correlation key of the threshold
- * aggregator; it uses the percent-encoded names so that no two pairs share an id.
+ * Identifies one monitored host: the (host, config) it announces. {@link #id()} is the key the
+ * listener's routes pass around (header {@code HotBackupKey}); it uses the percent-encoded names so
+ * that no two monitored hosts share an id.
  */
 public record MonitorKey(String host, String config) {
 
@@ -12,7 +13,7 @@ public record MonitorKey(String host, String config) {
         return Names.encode(host) + '/' + Names.encode(config);
     }
 
-    /** The pair as people read it, for logs: {@code host/config}. */
+    /** As people read it, for logs: {@code host/config}. */
     @Override
     public String toString() {
         return host + '/' + config;

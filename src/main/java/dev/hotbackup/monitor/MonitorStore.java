@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -138,7 +139,7 @@ final class MonitorStore {
      * Writes the whole snapshot. The journal is set aside first and {@code collect} runs after, so
      * every change is either in the snapshot or in the new journal.
      */
-    void save(java.util.function.Supplier<List<Saved>> collect) throws IOException {
+    void save(Supplier<List<Saved>> collect) throws IOException {
         synchronized (this) {
             close();
             if (Files.exists(journal)) {

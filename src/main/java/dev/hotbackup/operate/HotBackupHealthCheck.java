@@ -3,6 +3,7 @@ package dev.hotbackup.operate;
 import dev.hotbackup.emitter.HeartbeatEmitter;
 import dev.hotbackup.monitor.MonitorKey;
 import dev.hotbackup.monitor.MonitorRegistry;
+import dev.hotbackup.monitor.MonitorView;
 import dev.hotbackup.routes.PackRoute;
 import dev.hotbackup.takeover.TakeoverPlan;
 import java.util.ArrayList;
@@ -61,7 +62,7 @@ public final class HotBackupHealthCheck extends AbstractHealthCheck {
         }
         MonitorRegistry monitors = status.monitors();
         if (monitors != null) {
-            for (MonitorRegistry.View v : monitors.views()) {
+            for (MonitorView v : monitors.views()) {
                 builder.detail("monitor." + v.key(), v.summary());
             }
         }

@@ -7,6 +7,7 @@ import dev.hotbackup.mail.MailDeadLetters;
 import dev.hotbackup.monitor.MonitorKey;
 import dev.hotbackup.monitor.MonitorRegistry;
 import dev.hotbackup.monitor.MonitorState;
+import dev.hotbackup.monitor.MonitorView;
 import dev.hotbackup.takeover.RouteControl;
 import dev.hotbackup.takeover.TakeoverPlan;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -221,7 +222,7 @@ public final class HotBackupMetrics extends ServiceSupport {
                                 "hotbackup.heartbeat.age",
                                 monitors,
                                 m -> {
-                                    MonitorRegistry.View v = m.view(k);
+                                    MonitorView v = m.view(k);
                                     return v == null || v.heardAgoNanos() < 0
                                             ? Double.NaN
                                             : v.heardAgoNanos() / 1e9;

@@ -8,6 +8,7 @@ import dev.hotbackup.link.Rejections;
 import dev.hotbackup.mail.MailDeadLetters;
 import dev.hotbackup.monitor.MonitorKey;
 import dev.hotbackup.monitor.MonitorRegistry;
+import dev.hotbackup.monitor.MonitorView;
 import dev.hotbackup.routes.PackRoute;
 import dev.hotbackup.takeover.TakeoverPlan;
 import java.io.IOException;
@@ -185,7 +186,7 @@ public final class HotBackupStatus {
                 }
             }
             Set<MonitorKey> covered = plan == null ? Set.of() : plan.covered();
-            for (MonitorRegistry.View v : monitors.views()) {
+            for (MonitorView v : monitors.views()) {
                 pairs.add(
                         monitor(
                                 v,
@@ -230,8 +231,7 @@ public final class HotBackupStatus {
                 "mail", mail);
     }
 
-    private JsonObject monitor(
-            MonitorRegistry.View v, boolean coveredHere, List<ActivityLog.Entry> mine) {
+    private JsonObject monitor(MonitorView v, boolean coveredHere, List<ActivityLog.Entry> mine) {
         MonitorKey k = v.key();
         JsonArray routes = new JsonArray();
         for (String id : plan == null ? List.<String>of() : plan.routesFor(k)) {

@@ -5,8 +5,8 @@ import dev.hotbackup.activity.Json;
 import dev.hotbackup.monitor.MonitorKey;
 import dev.hotbackup.monitor.MonitorRegistry;
 import dev.hotbackup.monitor.MonitorState;
+import dev.hotbackup.routes.Endpoints;
 import dev.hotbackup.routes.Headers;
-import dev.hotbackup.signal.SignalPublisher;
 import dev.hotbackup.signal.SignalXml;
 import dev.hotbackup.takeover.TakeoverPlan;
 import java.nio.charset.StandardCharsets;
@@ -121,7 +121,7 @@ public final class Operator extends ServiceSupport {
         String xml = SignalXml.render(host, config, state.name(), whitespace);
         Exchange done =
                 template.send(
-                        SignalPublisher.ENDPOINT,
+                        Endpoints.SIGNALS,
                         ExchangePattern.InOut,
                         e -> {
                             e.getIn().setBody(xml);

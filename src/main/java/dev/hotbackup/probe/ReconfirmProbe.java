@@ -30,15 +30,11 @@ import org.slf4j.LoggerFactory;
 /**
  * The backup's side of the reconfirm: one probe to the silent host, answered or not within the
  * probe timeout. Asynchronous, so a thousand hosts falling silent at once are probed together
- * rather than one after another. Sets {@link Headers#PROBE_RESULT} to {@code answered} or to what
- * went wrong.
+ * rather than one after another. Sets {@link Headers#PROBE_RESULT} to the {@link ProbeResult}.
  */
 public final class ReconfirmProbe extends AsyncProcessorSupport {
 
     private static final Logger LOG = LoggerFactory.getLogger(ReconfirmProbe.class);
-
-    /** The result of a probe that got a valid answer. */
-    public static final String ANSWERED = "answered";
 
     private final long timeoutMillis;
     private final Signer signer;
@@ -64,9 +60,10 @@ public final class ReconfirmProbe extends AsyncProcessorSupport {
             exchange.getIn()
                     .setHeader(
                             Headers.PROBE_RESULT,
-                            address == null
-                                    ? "no address known to probe"
-                                    : "no probe port announced");
+                            ProbeResult.unreachable(
+                                    address == null
+                                            ? "no address known to probe"
+                                            : "no probe port announced"));
             callback.done(true);
             return true;
         }
@@ -85,10 +82,11 @@ public final class ReconfirmProbe extends AsyncProcessorSupport {
     /**
      * Probes {@code address:port} for (host, config); {@code done} gets the result exactly once.
      */
-    public void probe(String address, int port, String host, String config, Consumer<String> done) {
+    public void probe(
+            String address, int port, String host, String config, Consumer<ProbeResult> done) {
         String nonce = ProbeMessages.nonce();
         AtomicBoolean finished = new AtomicBoolean();
-        Consumer<String> once =
+        Consumer<ProbeResult> once =
                 result -> {
                     if (finished.compareAndSet(false, true)) {
                         LOG.debug("Probe {}:{} for {}/{}: {}", address, port, host, config, result);
@@ -118,7 +116,7 @@ public final class ReconfirmProbe extends AsyncProcessorSupport {
         ScheduledFuture<?> timer =
                 group.schedule(
                         () -> {
-                            once.accept("no answer within " + timeoutMillis + " ms");
+                            once.accept(ProbeResult.timedOut(timeoutMillis));
                             connect.channel().close();
                         },
                         timeoutMillis,
@@ -129,11 +127,12 @@ public final class ReconfirmProbe extends AsyncProcessorSupport {
                         timer.cancel(false);
                         Throwable cause = f.cause();
                         if (cause instanceof ConnectTimeoutException) {
-                            once.accept("no answer within " + timeoutMillis + " ms");
+                            once.accept(ProbeResult.timedOut(timeoutMillis));
                         } else if (cause instanceof ConnectException) {
-                            once.accept("connection refused");
+                            once.accept(ProbeResult.refused());
                         } else {
-                            once.accept("unreachable: " + cause.getMessage());
+                            once.accept(
+                                    ProbeResult.unreachable("unreachable: " + cause.getMessage()));
                         }
                         return;
                     }
@@ -150,7 +149,7 @@ public final class ReconfirmProbe extends AsyncProcessorSupport {
                             .addListener(
                                     c -> {
                                         timer.cancel(false);
-                                        once.accept("closed without an answer");
+                                        once.accept(ProbeResult.closed(""));
                                     });
                 });
     }
@@ -173,9 +172,9 @@ public final class ReconfirmProbe extends AsyncProcessorSupport {
         private final String host;
         private final String config;
         private final String nonce;
-        private final Consumer<String> done;
+        private final Consumer<ProbeResult> done;
 
-        AnswerReader(String host, String config, String nonce, Consumer<String> done) {
+        AnswerReader(String host, String config, String nonce, Consumer<ProbeResult> done) {
             this.host = host;
             this.config = config;
             this.nonce = nonce;
@@ -186,14 +185,14 @@ public final class ReconfirmProbe extends AsyncProcessorSupport {
         protected void channelRead0(ChannelHandlerContext ctx, String line) {
             done.accept(
                     ProbeMessages.isValidAnswer(line, host, config, nonce, signer)
-                            ? ANSWERED
-                            : "invalid answer");
+                            ? ProbeResult.answered()
+                            : ProbeResult.invalid());
             ctx.close();
         }
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            done.accept("failed: " + cause.getMessage());
+            done.accept(ProbeResult.closed(String.valueOf(cause.getMessage())));
             ctx.close();
         }
     }

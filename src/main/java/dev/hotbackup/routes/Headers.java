@@ -10,8 +10,8 @@ public final class Headers {
     public static final String FRAME_STATE = "HotBackupFrameState";
 
     /**
-     * Why a reconfirm was asked for: {@code threshold} (aggregator), {@code watchdog}, or {@code
-     * disconnect} (the host's connection closed without CLOSE).
+     * Why a reconfirm was asked for: {@code silence} (the silence timer) or {@code disconnect} (the
+     * host's connection closed without CLOSE).
      */
     public static final String CAUSE = "HotBackupCause";
 

@@ -1,5 +1,6 @@
 package dev.hotbackup.signal;
 
+import dev.hotbackup.routes.Endpoints;
 import dev.hotbackup.routes.Headers;
 import java.util.HashMap;
 import java.util.Map;
@@ -11,9 +12,6 @@ import org.apache.camel.ProducerTemplate;
  * changes. The queue blocks rather than drop when full.
  */
 public final class SignalPublisher {
-
-    /** The signal router's input: ordered, in memory, blocks when full instead of dropping. */
-    public static final String ENDPOINT = "seda:hotbackup-signals?size=100000&blockWhenFull=true";
 
     private final ProducerTemplate template;
     private final SignalXml.Whitespace whitespace;
@@ -31,6 +29,6 @@ public final class SignalPublisher {
         headers.put(Headers.TIME, signal.time().toString());
         headers.put(Headers.DETAIL, signal.detail());
         String xml = SignalXml.render(signal.host(), signal.config(), signal.state(), whitespace);
-        template.sendBodyAndHeaders(ENDPOINT, xml, headers);
+        template.sendBodyAndHeaders(Endpoints.SIGNALS, xml, headers);
     }
 }

@@ -3,8 +3,8 @@ package dev.hotbackup.takeover;
 import dev.hotbackup.monitor.MonitorKey;
 import dev.hotbackup.monitor.MonitorRegistry;
 import dev.hotbackup.monitor.MonitorState;
+import dev.hotbackup.routes.Endpoints;
 import dev.hotbackup.routes.Headers;
-import dev.hotbackup.signal.SignalPublisher;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -185,7 +185,7 @@ public final class TakeoverPlan extends ServiceSupport {
                 () -> {
                     if (monitors.stateOf(key.host(), key.config()) == MonitorState.LIVE
                             && monitors.stateSinceNanos(key) == since) {
-                        template.sendBodyAndHeaders(SignalPublisher.ENDPOINT, xml, headers);
+                        template.sendBodyAndHeaders(Endpoints.SIGNALS, xml, headers);
                     } else {
                         LOG.info(
                                 "{} did not stay LIVE for the failback delay: routes keep running",

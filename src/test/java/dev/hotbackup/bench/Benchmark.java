@@ -1,7 +1,7 @@
 package dev.hotbackup.bench;
 
 import dev.hotbackup.monitor.MonitorRegistry;
-import dev.hotbackup.testing.ActivityFile;
+import dev.hotbackup.testing.ActivityLines;
 import dev.hotbackup.testing.HotBackupProcess;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -211,7 +211,7 @@ public final class Benchmark {
         int pauses = quick ? 10 : 100;
         try (OurPair pair = new OurPair(dir("alarms-pauses"), SHORT)) {
             pair.ready();
-            ActivityFile activity = pair.backup().activity();
+            ActivityLines activity = pair.backup().activity();
             for (int i = 0; i < pauses; i++) {
                 pair.live().pause();
                 TimeUnit.MILLISECONDS.sleep(SHORT.toMillis() / 2);
@@ -276,8 +276,8 @@ public final class Benchmark {
                                 .set("hotbackup.secret", "bench-secret-0123456789")) {
             backup.start().awaitStarted();
             live.start().awaitStarted();
-            ActivityFile activity = backup.activity();
-            activity.await(1, Duration.ofSeconds(60), "\"state\":\"LIVE\"");
+            ActivityLines activity = backup.activity();
+            activity.awaitAtLeast(1, Duration.ofSeconds(60), "\"state\":\"LIVE\"");
             TimeUnit.SECONDS.sleep(5);
             gaps.reset();
             long cpu0 = Proc.cpuNanos(live.pid());
@@ -353,7 +353,7 @@ public final class Benchmark {
                             .set("hotbackup.listener.threshold", threshold.toMillis() + "ms")
                             .set("hotbackup.secret", "bench-secret-0123456789")) {
                 listener.start().awaitStarted();
-                ActivityFile activity = listener.activity();
+                ActivityLines activity = listener.activity();
                 try (LoadGenerator gen =
                         new LoadGenerator(n, Math.min(20, n), port, "bench-secret-0123456789")) {
                     long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
@@ -445,13 +445,13 @@ public final class Benchmark {
                                 .set("hotbackup.backup-location", "127.0.0.1:" + port)
                                 .set("hotbackup.secret", "bench-secret-0123456789")) {
             backup.start().awaitStarted();
-            ActivityFile activity = backup.activity();
+            ActivityLines activity = backup.activity();
             List<Long> times = new ArrayList<>();
             for (int i = 1; i <= trials; i++) {
                 long t0 = System.currentTimeMillis();
                 live.start();
                 String first =
-                        activity.await(
+                        activity.awaitAtLeast(
                                         i,
                                         Duration.ofSeconds(60),
                                         "\"event\":\"signal\"",
@@ -462,13 +462,13 @@ public final class Benchmark {
                                 .toEpochMilli();
                 times.add(at - t0);
                 // once its probe port answered, the kill fails over at once
-                activity.await(
+                activity.awaitAtLeast(
                         i,
                         Duration.ofSeconds(60),
                         "\"host\":\"serverA\"",
                         MonitorRegistry.VERIFIED);
                 live.kill();
-                activity.await(
+                activity.awaitAtLeast(
                         i, Duration.ofSeconds(60), "\"event\":\"signal\"", "\"state\":\"DEAD\"");
             }
             results.startup = Stats.of(times);

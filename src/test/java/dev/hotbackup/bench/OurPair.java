@@ -1,7 +1,7 @@
 package dev.hotbackup.bench;
 
 import dev.hotbackup.monitor.MonitorRegistry;
-import dev.hotbackup.testing.ActivityFile;
+import dev.hotbackup.testing.ActivityLines;
 import dev.hotbackup.testing.HotBackupProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,7 +15,7 @@ final class OurPair extends FailoverSubject {
 
     private final HotBackupProcess backup;
     private final HotBackupProcess live;
-    private final ActivityFile activity;
+    private final ActivityLines activity;
     private int lives;
     private boolean liveUp;
 
@@ -80,12 +80,12 @@ final class OurPair extends FailoverSubject {
         }
         live.start().awaitStarted();
         lives++;
-        activity.await(
+        activity.awaitAtLeast(
                 lives, WAIT, "\"event\":\"signal\"", "\"host\":\"serverA\"", "\"state\":\"LIVE\"");
         // the takeover route is stopped again before the next kill
-        activity.await(lives, WAIT, "\"event\":\"release\"", "\"host\":\"serverA\"");
+        activity.awaitAtLeast(lives, WAIT, "\"event\":\"release\"", "\"host\":\"serverA\"");
         // and its probe port answered, so a killed process fails over at once
-        activity.await(lives, WAIT, "\"host\":\"serverA\"", MonitorRegistry.VERIFIED);
+        activity.awaitAtLeast(lives, WAIT, "\"host\":\"serverA\"", MonitorRegistry.VERIFIED);
         liveUp = true;
     }
 

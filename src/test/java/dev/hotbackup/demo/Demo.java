@@ -2,7 +2,7 @@ package dev.hotbackup.demo;
 
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
-import dev.hotbackup.testing.ActivityFile;
+import dev.hotbackup.testing.ActivityLines;
 import dev.hotbackup.testing.HotBackupProcess;
 import jakarta.mail.internet.MimeMessage;
 import java.io.IOException;
@@ -89,7 +89,7 @@ public final class Demo {
                                 .set("hotbackup.backup-location", "127.0.0.1:" + listenerPort)
                                 .set("hotbackup.secret", "demo-secret-change-me")
                                 .set("files.dir", files)) {
-            ActivityFile activity = backup.activity();
+            ActivityLines activity = backup.activity();
 
             say(
                     "Starting backupB as a full backup (-b), Backup listener on 127.0.0.1:"
@@ -103,9 +103,10 @@ public final class Demo {
             say("Starting the live host serverA, heartbeating to backupB every 100ms");
             live.start().awaitStarted();
             String liveSignal =
-                    activity.await(1, STEP, "\"event\":\"signal\"", "\"state\":\"LIVE\"").get(0);
+                    activity.awaitAtLeast(1, STEP, "\"event\":\"signal\"", "\"state\":\"LIVE\"")
+                            .get(0);
             ok("backupB signals " + signalOf(liveSignal));
-            String first = activity.await(1, STEP, "\"event\":\"release\"").get(0);
+            String first = activity.awaitAtLeast(1, STEP, "\"event\":\"release\"").get(0);
             if (!first.contains("records-to-xml: already stopped")
                     || !first.contains("xml-to-fin: already stopped")) {
                 throw new IllegalStateException(
@@ -122,7 +123,8 @@ public final class Demo {
             long killed = System.nanoTime();
             live.kill();
             String dead =
-                    activity.await(1, STEP, "\"event\":\"signal\"", "\"state\":\"DEAD\"").get(0);
+                    activity.awaitAtLeast(1, STEP, "\"event\":\"signal\"", "\"state\":\"DEAD\"")
+                            .get(0);
             ok(
                     String.format(
                             Locale.ROOT,
@@ -131,7 +133,8 @@ public final class Demo {
                             (System.nanoTime() - killed) / 1e9,
                             field(dead, "detail")));
             String takeover =
-                    activity.await(1, STEP, "\"event\":\"takeover\"", "\"state\":\"DEAD\"").get(0);
+                    activity.awaitAtLeast(1, STEP, "\"event\":\"takeover\"", "\"state\":\"DEAD\"")
+                            .get(0);
             ok("backupB took over: " + field(takeover, "detail"));
             until(
                     "the DEAD mail",
@@ -149,8 +152,8 @@ public final class Demo {
 
             say("Restarting serverA");
             live.start().awaitStarted();
-            activity.await(2, STEP, "\"event\":\"signal\"", "\"state\":\"LIVE\"");
-            String release = activity.await(2, STEP, "\"event\":\"release\"").get(1);
+            activity.awaitAtLeast(2, STEP, "\"event\":\"signal\"", "\"state\":\"LIVE\"");
+            String release = activity.awaitAtLeast(2, STEP, "\"event\":\"release\"").get(1);
             ok("backupB signals LIVE and stepped back: " + field(release, "detail"));
             until(
                     "the LIVE mail",
@@ -160,9 +163,10 @@ public final class Demo {
             say("Stopping serverA gracefully (SIGTERM)");
             live.stop();
             String close =
-                    activity.await(1, STEP, "\"event\":\"signal\"", "\"state\":\"CLOSE\"").get(0);
+                    activity.awaitAtLeast(1, STEP, "\"event\":\"signal\"", "\"state\":\"CLOSE\"")
+                            .get(0);
             ok("backupB signals " + signalOf(close) + " (" + field(close, "detail") + ")");
-            String onClose = activity.await(2, STEP, "\"event\":\"takeover\"").get(1);
+            String onClose = activity.awaitAtLeast(2, STEP, "\"event\":\"takeover\"").get(1);
             ok(
                     "hotbackup.takeover.on-close=true, so backupB runs the work again: "
                             + field(onClose, "detail"));

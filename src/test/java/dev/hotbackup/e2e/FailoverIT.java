@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.util.ServerSetup;
-import dev.hotbackup.testing.ActivityFile;
+import dev.hotbackup.testing.ActivityLines;
 import dev.hotbackup.testing.HotBackupProcess;
 import jakarta.mail.internet.MimeMessage;
 import java.nio.file.Files;
@@ -74,7 +74,7 @@ class FailoverIT {
                         .set("files.dir", files)
                         .start()
                         .awaitStarted();
-        backup.activity().await(1, WAIT, "\"event\":\"signal\"", "\"state\":\"LIVE\"");
+        backup.activity().awaitAtLeast(1, WAIT, "\"event\":\"signal\"", "\"state\":\"LIVE\"");
     }
 
     @AfterEach
@@ -86,7 +86,7 @@ class FailoverIT {
     @Test
     void sigkillGivesDeadAndTheBackupProcessesTheFilesThenRestartGivesLiveThenSigtermGivesClose()
             throws Exception {
-        ActivityFile activity = backup.activity();
+        ActivityLines activity = backup.activity();
         drop("batch-1.csv");
         awaitFins(3);
         assertTrue(
@@ -94,8 +94,8 @@ class FailoverIT {
                 "the live host did the work");
 
         live.kill();
-        activity.await(1, WAIT, "\"event\":\"signal\"", "\"state\":\"DEAD\"");
-        activity.await(
+        activity.awaitAtLeast(1, WAIT, "\"event\":\"signal\"", "\"state\":\"DEAD\"");
+        activity.awaitAtLeast(
                 1,
                 WAIT,
                 "\"event\":\"takeover\"",
@@ -109,7 +109,7 @@ class FailoverIT {
         assertTrue(Files.exists(files.resolve("rejected")), "the bad record was set aside");
 
         live.start().awaitStarted();
-        activity.await(
+        activity.awaitAtLeast(
                 1, WAIT, "\"event\":\"release\"", "records-to-xml: stopped", "xml-to-fin: stopped");
         drop(
                 "batch-3.csv",
@@ -123,7 +123,7 @@ class FailoverIT {
         assertEquals(143, live.stop());
         assertTrue(live.output().contains("Sent CLOSE to [127.0.0.1:"), live.output());
         assertTrue(live.output().contains("(hotbackup) shutdown in"), live.output());
-        activity.await(1, WAIT, "\"event\":\"signal\"", "\"state\":\"CLOSE\"");
+        activity.awaitAtLeast(1, WAIT, "\"event\":\"signal\"", "\"state\":\"CLOSE\"");
         assertEquals(List.of("LIVE", "DEAD", "LIVE", "CLOSE"), activity.signals("serverA"));
 
         await().atMost(WAIT).until(() -> MAIL.getReceivedMessages().length >= 4);

@@ -4,7 +4,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.hotbackup.testing.ActivityFile;
+import dev.hotbackup.testing.ActivityLines;
 import dev.hotbackup.testing.HotBackupProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,8 +66,8 @@ class FaultsIT {
     void hungShorterThanTheThresholdIsNotDeadLongerIsDeadThenLiveAgain() throws Exception {
         startPair();
         live.start().awaitStarted();
-        ActivityFile activity = backup.activity();
-        activity.await(1, WAIT, "\"event\":\"signal\"", "\"state\":\"LIVE\"");
+        ActivityLines activity = backup.activity();
+        activity.awaitAtLeast(1, WAIT, "\"event\":\"signal\"", "\"state\":\"LIVE\"");
 
         live.pause();
         await().pollDelay(THRESHOLD.dividedBy(2)).atMost(THRESHOLD).until(() -> true);
@@ -77,10 +77,11 @@ class FaultsIT {
                 .until(() -> activity.signals("serverA").equals(List.of("LIVE")));
 
         live.pause();
-        String dead = activity.await(1, WAIT, "\"event\":\"signal\"", "\"state\":\"DEAD\"").get(0);
+        String dead =
+                activity.awaitAtLeast(1, WAIT, "\"event\":\"signal\"", "\"state\":\"DEAD\"").get(0);
         assertTrue(dead.contains("probe: no answer within"), dead);
         live.resume();
-        activity.await(2, WAIT, "\"event\":\"signal\"", "\"state\":\"LIVE\"");
+        activity.awaitAtLeast(2, WAIT, "\"event\":\"signal\"", "\"state\":\"LIVE\"");
         assertEquals(List.of("LIVE", "DEAD", "LIVE"), activity.signals("serverA"));
     }
 
@@ -88,14 +89,14 @@ class FaultsIT {
     void backupRestartedWhileTheLiveHostRunsWaitsThenSeesLiveWithoutTakeover() throws Exception {
         startPair();
         live.start().awaitStarted();
-        ActivityFile activity = backup.activity();
-        activity.await(1, WAIT, "\"event\":\"signal\"", "\"state\":\"LIVE\"");
+        ActivityLines activity = backup.activity();
+        activity.awaitAtLeast(1, WAIT, "\"event\":\"signal\"", "\"state\":\"LIVE\"");
 
         backup.kill();
         int before = activity.lines().size();
         backup.start().awaitStarted();
 
-        activity.await(2, WAIT, "\"event\":\"signal\"", "\"state\":\"LIVE\"");
+        activity.awaitAtLeast(2, WAIT, "\"event\":\"signal\"", "\"state\":\"LIVE\"");
         await().during(THRESHOLD.multipliedBy(2))
                 .atMost(THRESHOLD.multipliedBy(3))
                 .until(() -> true);
@@ -116,17 +117,18 @@ class FaultsIT {
     void backupRestartedDuringATakeoverTakesOverAgain() throws Exception {
         startPair();
         live.start().awaitStarted();
-        ActivityFile activity = backup.activity();
-        activity.await(1, WAIT, "\"event\":\"signal\"", "\"state\":\"LIVE\"");
+        ActivityLines activity = backup.activity();
+        activity.awaitAtLeast(1, WAIT, "\"event\":\"signal\"", "\"state\":\"LIVE\"");
         live.kill();
-        activity.await(1, WAIT, "\"event\":\"takeover\"", "records-to-xml: started");
+        activity.awaitAtLeast(1, WAIT, "\"event\":\"takeover\"", "records-to-xml: started");
 
         backup.kill();
         backup.start().awaitStarted();
 
-        String again = activity.await(2, WAIT, "\"event\":\"signal\"", "\"state\":\"DEAD\"").get(1);
+        String again =
+                activity.awaitAtLeast(2, WAIT, "\"event\":\"signal\"", "\"state\":\"DEAD\"").get(1);
         assertTrue(again.contains("still silent after the listener restarted"), again);
-        activity.await(2, WAIT, "\"event\":\"takeover\"", "records-to-xml: started");
+        activity.awaitAtLeast(2, WAIT, "\"event\":\"takeover\"", "records-to-xml: started");
         Path inbox = Files.createDirectories(work.resolve("shared/inbox"));
         Files.copy(
                 Path.of("samples/file-use-case/batches/batch-1.csv"), inbox.resolve("batch-1.csv"));
@@ -137,13 +139,14 @@ class FaultsIT {
     @Test
     void expectedHostNeverHeardIsDeadAfterTheThreshold() throws Exception {
         startPair("serverA/base");
-        ActivityFile activity = backup.activity();
-        String dead = activity.await(1, WAIT, "\"event\":\"signal\"", "\"state\":\"DEAD\"").get(0);
+        ActivityLines activity = backup.activity();
+        String dead =
+                activity.awaitAtLeast(1, WAIT, "\"event\":\"signal\"", "\"state\":\"DEAD\"").get(0);
         assertTrue(dead.contains("since the listener started"), dead);
-        activity.await(1, WAIT, "\"event\":\"takeover\"", "records-to-xml: started");
+        activity.awaitAtLeast(1, WAIT, "\"event\":\"takeover\"", "records-to-xml: started");
 
         // when it shows up, it is LIVE and the backup steps back
         live.start().awaitStarted();
-        activity.await(1, WAIT, "\"event\":\"release\"", "records-to-xml: stopped");
+        activity.awaitAtLeast(1, WAIT, "\"event\":\"release\"", "records-to-xml: stopped");
     }
 }

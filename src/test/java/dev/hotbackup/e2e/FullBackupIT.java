@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.hotbackup.link.Decoded;
 import dev.hotbackup.link.HeartbeatCodec;
 import dev.hotbackup.link.Signer;
-import dev.hotbackup.testing.ActivityFile;
+import dev.hotbackup.testing.ActivityLines;
 import dev.hotbackup.testing.HotBackupProcess;
 import dev.hotbackup.testing.LineServer;
 import java.nio.file.Files;
@@ -75,8 +75,8 @@ class FullBackupIT {
                         .set("files.dir", files)
                         .start()
                         .awaitStarted();
-        ActivityFile activity = backup.activity();
-        activity.await(1, WAIT, "\"event\":\"signal\"", "\"state\":\"LIVE\"");
+        ActivityLines activity = backup.activity();
+        activity.awaitAtLeast(1, WAIT, "\"event\":\"signal\"", "\"state\":\"LIVE\"");
 
         Path inbox = Files.createDirectories(files.resolve("inbox"));
         Files.copy(
@@ -94,7 +94,7 @@ class FullBackupIT {
 
         live.kill();
 
-        activity.await(
+        activity.awaitAtLeast(
                 1,
                 WAIT,
                 "\"event\":\"takeover\"",

@@ -46,9 +46,19 @@ class SymmetricPairIT {
         a.awaitStarted();
         b.awaitStarted();
         a.activity()
-                .await(1, WAIT, "\"event\":\"signal\"", "\"host\":\"hostB\"", "\"state\":\"LIVE\"");
+                .awaitAtLeast(
+                        1,
+                        WAIT,
+                        "\"event\":\"signal\"",
+                        "\"host\":\"hostB\"",
+                        "\"state\":\"LIVE\"");
         b.activity()
-                .await(1, WAIT, "\"event\":\"signal\"", "\"host\":\"hostA\"", "\"state\":\"LIVE\"");
+                .awaitAtLeast(
+                        1,
+                        WAIT,
+                        "\"event\":\"signal\"",
+                        "\"host\":\"hostA\"",
+                        "\"state\":\"LIVE\"");
         Path report = files.resolve("reports/report.txt");
         await().atMost(WAIT)
                 .until(
@@ -58,7 +68,7 @@ class SymmetricPairIT {
 
         b.kill();
         a.activity()
-                .await(
+                .awaitAtLeast(
                         1,
                         WAIT,
                         "\"event\":\"takeover\"",
@@ -68,7 +78,7 @@ class SymmetricPairIT {
 
         b.start().awaitStarted();
         a.activity()
-                .await(
+                .awaitAtLeast(
                         1,
                         WAIT,
                         "\"event\":\"release\"",
@@ -77,7 +87,7 @@ class SymmetricPairIT {
 
         a.kill();
         b.activity()
-                .await(
+                .awaitAtLeast(
                         1,
                         WAIT,
                         "\"event\":\"takeover\"",

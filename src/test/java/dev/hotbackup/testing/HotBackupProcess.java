@@ -110,8 +110,8 @@ public final class HotBackupProcess implements AutoCloseable {
     }
 
     /** The activity log of this instance. */
-    public ActivityFile activity() {
-        return new ActivityFile(
+    public ActivityLines activity() {
+        return ActivityLines.of(
                 dir.resolve(
                         properties.getOrDefault(
                                 "hotbackup.listener.activity-log-file",
