@@ -61,18 +61,23 @@ public final class HotBackupConfiguration implements CamelConfiguration {
                         }
                     });
         }
+        whenFullyStarted(camelContext, () -> Ports.logEndpoints(s));
+    }
+
+    /** Runs {@code task} once Camel has started every route (and bound its meter registry). */
+    static void whenFullyStarted(CamelContext camelContext, Runnable task) throws Exception {
         camelContext.addStartupListener(
                 new StartupListener() {
                     @Override
                     public void onCamelContextStarted(
                             CamelContext context, boolean alreadyStarted) {
-                        // nothing to do until fully started
+                        // not yet: routes may still be starting
                     }
 
                     @Override
                     public void onCamelContextFullyStarted(
                             CamelContext context, boolean alreadyStarted) {
-                        Ports.logEndpoints(s);
+                        task.run();
                     }
                 });
     }

@@ -117,18 +117,18 @@ final class ListenerWiring {
             HeartbeatEmitter emitter)
             throws Exception {
         List<String> controlled = new ArrayList<>(s.takeoverRoutes);
-        Map<MonitorKey, List<String>> perPair = new LinkedHashMap<>();
+        Map<MonitorKey, List<String>> perHost = new LinkedHashMap<>();
         s.takeoverRoutesFor.forEach(
-                (pair, routes) -> perPair.put(key(pair), new ArrayList<>(routes)));
+                (hostConfig, routes) -> perHost.put(key(hostConfig), new ArrayList<>(routes)));
         if (s.backup && emitter != null) {
             // a full backup that goes live heartbeats to its own backup
             controlled.add(PackRoute.HEARTBEAT_EMITTER.id());
-            perPair.values().forEach(r -> r.add(PackRoute.HEARTBEAT_EMITTER.id()));
+            perHost.values().forEach(r -> r.add(PackRoute.HEARTBEAT_EMITTER.id()));
         }
         TakeoverPlan plan =
                 new TakeoverPlan(
                         controlled,
-                        perPair,
+                        perHost,
                         s.takeoverMode == Keys.TakeoverMode.MANUAL,
                         s.failbackDelay.toNanos(),
                         monitors,
@@ -152,8 +152,8 @@ final class ListenerWiring {
         LOG.info("Full-backup mode: {} stay stopped until a monitored host is DEAD", all);
     }
 
-    static MonitorKey key(String pair) {
-        int slash = pair.lastIndexOf('/');
-        return new MonitorKey(pair.substring(0, slash), pair.substring(slash + 1));
+    static MonitorKey key(String hostConfig) {
+        int slash = hostConfig.lastIndexOf('/');
+        return new MonitorKey(hostConfig.substring(0, slash), hostConfig.substring(slash + 1));
     }
 }

@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.apache.camel.CamelContext;
-import org.apache.camel.StartupListener;
 import org.apache.camel.health.HealthCheckRegistry;
 
 /**
@@ -94,20 +93,8 @@ final class OperateWiring {
                             l.routeControl(),
                             l.deadLetters());
             camelContext.addService(metrics);
-            camelContext.addStartupListener(
-                    new StartupListener() {
-                        @Override
-                        public void onCamelContextStarted(
-                                CamelContext context, boolean alreadyStarted) {
-                            // the meter registry is bound once Camel has fully started
-                        }
-
-                        @Override
-                        public void onCamelContextFullyStarted(
-                                CamelContext context, boolean alreadyStarted) {
-                            metrics.bind();
-                        }
-                    });
+            // the meter registry is bound once Camel has fully started
+            HotBackupConfiguration.whenFullyStarted(camelContext, metrics::bind);
         }
     }
 }

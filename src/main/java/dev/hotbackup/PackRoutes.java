@@ -3,6 +3,8 @@ package dev.hotbackup;
 import dev.hotbackup.config.InvalidConfigurationException;
 import dev.hotbackup.config.Keys;
 import dev.hotbackup.routes.PackRoute;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -93,16 +95,14 @@ final class PackRoutes {
             String path = pattern.substring("file:".length());
             int wild = path.indexOf('*');
             String folder = wild < 0 ? null : path.substring(0, path.lastIndexOf('/', wild) + 1);
-            if (folder != null
-                    && !folder.isEmpty()
-                    && !java.nio.file.Files.isDirectory(java.nio.file.Path.of(folder))) {
+            if (folder != null && !folder.isEmpty() && !Files.isDirectory(Path.of(folder))) {
                 problems.add(
                         "camel.main.routes-include-pattern: the folder "
                                 + folder
                                 + " of "
                                 + pattern
                                 + " does not exist in "
-                                + java.nio.file.Path.of("").toAbsolutePath());
+                                + Path.of("").toAbsolutePath());
             }
         }
         if (!problems.isEmpty()) {

@@ -114,7 +114,9 @@ final class Ports {
                         ? "; operator actions "
                                 + (s.httpToken.isEmpty()
                                         ? "off (no hotbackup.http.token)"
-                                        : "POST " + http + "/hotbackup/pairs/{host}/{config}/...")
+                                        : "POST "
+                                                + http
+                                                + "/hotbackup/monitors/{host}/{config}/...")
                         : "");
     }
 

@@ -3,6 +3,8 @@ package dev.hotbackup;
 import dev.hotbackup.config.HotBackupSettings;
 import dev.hotbackup.config.SettingsLoader;
 import dev.hotbackup.routes.PackRoute;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
 import org.apache.camel.spi.PropertiesFunction;
@@ -82,7 +84,7 @@ public final class SettingsFunction implements PropertiesFunction, CamelContextA
 
     /** The user's route files, if the working directory has a routes/ folder. */
     static String userRoutes() {
-        return java.nio.file.Files.isDirectory(java.nio.file.Path.of(USER_ROUTES))
+        return Files.isDirectory(Path.of(USER_ROUTES))
                 ? "file:" + USER_ROUTES + "/*.camel.yaml,file:" + USER_ROUTES + "/*.xml"
                 // a pattern that matches nothing: camel-main cannot be told 'no routes'
                 : "classpath:hotbackup/no-user-routes/*.camel.yaml";

@@ -1,7 +1,6 @@
 package dev.hotbackup;
 
 import static dev.hotbackup.testing.ActivityLines.field;
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -19,6 +18,7 @@ import jakarta.mail.internet.MimeMessage;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import javax.xml.parsers.DocumentBuilderFactory;
@@ -153,9 +153,11 @@ abstract class BackupListenerBehaviour extends ListenerTestSupport {
         awaitState("serverA", MonitorState.CLOSE);
         a.crash();
 
-        await().during(THRESHOLD.multipliedBy(3))
-                .atMost(THRESHOLD.multipliedBy(4))
-                .until(() -> monitors.stateOf("serverA", "base") == MonitorState.CLOSE);
+        log().holds(
+                        "the condition",
+                        THRESHOLD.multipliedBy(3),
+                        THRESHOLD.multipliedBy(4),
+                        () -> monitors.stateOf("serverA", "base") == MonitorState.CLOSE);
         assertEquals(List.of("LIVE", "CLOSE"), signalStates("serverA"));
     }
 
@@ -241,14 +243,17 @@ abstract class BackupListenerBehaviour extends ListenerTestSupport {
 
         a.crash();
         awaitState("serverA", MonitorState.DEAD);
-        await().during(THRESHOLD.multipliedBy(2))
-                .atMost(THRESHOLD.multipliedBy(3))
-                .until(() -> monitors.stateOf("serverC", "base") == MonitorState.LIVE);
+        log().holds(
+                        "the condition",
+                        THRESHOLD.multipliedBy(2),
+                        THRESHOLD.multipliedBy(3),
+                        () -> monitors.stateOf("serverC", "base") == MonitorState.LIVE);
         assertEquals(List.of("LIVE"), signalStates("serverC"));
         assertEquals(List.of("LIVE", "DEAD"), signalStates("serverA"));
         assertTrue(status("takeover-a").isStarted());
 
-        // serverC dies and comes back while serverA is still DEAD: the routes keep covering serverA
+        // serverC dies and comes back while serverA is still DEAD: the routes stay, serverA needs
+        // them
         c.crash();
         awaitState("serverC", MonitorState.DEAD);
         c.restart();
@@ -302,7 +307,7 @@ abstract class BackupListenerBehaviour extends ListenerTestSupport {
     }
 
     private static List<MimeMessage> mailsAbout(String host) throws Exception {
-        List<MimeMessage> out = new java.util.ArrayList<>();
+        List<MimeMessage> out = new ArrayList<>();
         for (MimeMessage message : MAIL.getReceivedMessages()) {
             if (message.getSubject().contains(" " + host + "/")) {
                 out.add(message);
@@ -339,9 +344,9 @@ abstract class BackupListenerBehaviour extends ListenerTestSupport {
                         "\"refused\":[{\"host\":\"serverA\",\"config\":\"base\",\"state\":\"REFUSED\""),
                 status);
         assertTrue(status.contains(why), status);
-        await("the refused host in the metrics")
-                .atMost(Duration.ofSeconds(10))
-                .until(
+        log().until(
+                        "the refused host in the metrics",
+                        Duration.ofSeconds(10),
                         () ->
                                 Http.get("http://127.0.0.1:" + OBSERVE_PORT + "/observe/metrics")
                                         .body()

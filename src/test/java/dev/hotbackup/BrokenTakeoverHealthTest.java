@@ -1,6 +1,5 @@
 package dev.hotbackup;
 
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -26,13 +25,14 @@ class BrokenTakeoverHealthTest extends ListenerTestSupport {
         FakeLiveHost a = beatingHost("serverA");
         a.crash();
         awaitState("serverA", MonitorState.DEAD);
-        await("health DOWN")
-                .atMost(Duration.ofSeconds(10))
-                .until(() -> Http.get(StandbyHealthTest.HEALTH).statusCode() == 503);
+        log().until(
+                        "health DOWN",
+                        Duration.ofSeconds(10),
+                        () -> Http.get(StandbyHealthTest.HEALTH).statusCode() == 503);
         // Camel writes the health JSON with every / escaped
         String body = Http.get(StandbyHealthTest.HEALTH).body().replace("\\", "");
         assertTrue(
-                body.contains("takeover-broken is Stopped although it covers [serverA/base]"),
+                body.contains("takeover-broken is Stopped although it takes over [serverA/base]"),
                 body);
     }
 }

@@ -47,7 +47,7 @@ class FailbackDelayTest extends ListenerTestSupport {
         eventually(() -> status("takeover-a").isStopped());
         long held = (System.nanoTime() - live) / 1_000_000;
         assertTrue(held >= DELAY.toMillis() - 100, "released after " + held + " ms");
-        assertTrue(log().matching(field("event", "release"), "takeover-a: stopped").size() == 1);
+        log().await(1, field("event", "release"), "takeover-a: stopped");
         assertTrue(
                 log().matching(field("event", "takeover"), "takeover-a: already running").size()
                         == 1);

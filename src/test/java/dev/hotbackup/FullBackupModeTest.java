@@ -1,7 +1,6 @@
 package dev.hotbackup;
 
 import static dev.hotbackup.testing.ActivityLines.field;
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -46,9 +45,11 @@ class FullBackupModeTest extends ListenerTestSupport {
         assertEquals(ServiceStatus.Stopped, status("heartbeat-emitter"));
         assertEquals(ServiceStatus.Stopped, status("takeover-auto"));
         FakeLiveHost a = beatingHost("serverA");
-        await().during(THRESHOLD)
-                .atMost(THRESHOLD.multipliedBy(2))
-                .until(() -> itsBackup.connections() == 0);
+        log().holds(
+                        "the condition",
+                        THRESHOLD,
+                        THRESHOLD.multipliedBy(2),
+                        () -> itsBackup.connections() == 0);
 
         a.crash();
 

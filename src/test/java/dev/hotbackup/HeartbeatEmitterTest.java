@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.camel.BeanInject;
@@ -53,7 +54,7 @@ class HeartbeatEmitterTest {
     protected void configure(MainConfigurationProperties main) {
         TestProperties.apply(
                 main,
-                java.util.Map.of(
+                Map.of(
                         "hotbackup.backup-location",
                         "127.0.0.1:" + BACKUP_1.port() + ",127.0.0.1:" + BACKUP_2.port()));
     }

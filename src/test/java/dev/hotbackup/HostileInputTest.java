@@ -1,6 +1,5 @@
 package dev.hotbackup;
 
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,11 +11,13 @@ import dev.hotbackup.link.Signer;
 import dev.hotbackup.monitor.MonitorState;
 import dev.hotbackup.testing.FakeLiveHost;
 import dev.hotbackup.testing.LogCapture;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -99,9 +100,10 @@ class HostileInputTest extends ListenerTestSupport {
     }
 
     private void awaitCount(RejectReason reason, long count) {
-        await(reason.code() + " count " + count)
-                .atMost(Duration.ofSeconds(20))
-                .until(() -> rejections.count(reason) >= count);
+        log().until(
+                        reason.code() + " count " + count,
+                        Duration.ofSeconds(20),
+                        () -> rejections.count(reason) >= count);
     }
 
     @Test
@@ -110,9 +112,10 @@ class HostileInputTest extends ListenerTestSupport {
 
         // frames that look right: bad signature, modified field, wrong version, replayed; sent
         // first, on a connection of their own, so they are judged whatever the noise does later
-        await("five genuine frames to record")
-                .atMost(Duration.ofSeconds(5))
-                .until(() -> genuine.written().size() >= 5);
+        log().until(
+                        "five genuine frames to record",
+                        Duration.ofSeconds(5),
+                        () -> genuine.written().size() >= 5);
         HeartbeatCodec forger = new HeartbeatCodec(Signer.of("guessed"));
         Socket e = attacker();
         String recorded = genuine.written().get(1);
@@ -148,7 +151,7 @@ class HostileInputTest extends ListenerTestSupport {
         // megabytes without a newline
         Socket b = attacker();
         byte[] mb = new byte[1024 * 1024];
-        java.util.Arrays.fill(mb, (byte) 'A');
+        Arrays.fill(mb, (byte) 'A');
         for (int i = 0; i < 4; i++) {
             write(b, mb);
         }
@@ -170,7 +173,7 @@ class HostileInputTest extends ListenerTestSupport {
                 write(slow, ascii("H"));
                 TimeUnit.MILLISECONDS.sleep(100);
             }
-        } catch (java.io.IOException closedByTheListener) {
+        } catch (IOException closedByTheListener) {
             // the listener closed it for idleness: what we want
         }
 

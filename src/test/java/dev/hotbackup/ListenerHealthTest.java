@@ -1,6 +1,5 @@
 package dev.hotbackup;
 
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -23,9 +22,10 @@ class ListenerHealthTest extends ListenerTestSupport {
 
         context.getRouteController().stopRoute("backup-listener");
 
-        await("health DOWN")
-                .atMost(Duration.ofSeconds(10))
-                .until(() -> Http.get(StandbyHealthTest.HEALTH).statusCode() == 503);
+        log().until(
+                        "health DOWN",
+                        Duration.ofSeconds(10),
+                        () -> Http.get(StandbyHealthTest.HEALTH).statusCode() == 503);
         // Camel writes the health JSON with every / escaped
         String body = Http.get(StandbyHealthTest.HEALTH).body().replace("\\", "");
         assertTrue(body.contains("backup-listener is Stopped"), body);

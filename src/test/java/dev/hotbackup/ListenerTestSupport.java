@@ -11,12 +11,14 @@ import dev.hotbackup.testing.ActivityLines;
 import dev.hotbackup.testing.FakeLiveHost;
 import dev.hotbackup.testing.TestProperties;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 import org.apache.camel.BeanInject;
 import org.apache.camel.CamelContext;
@@ -124,10 +126,7 @@ public abstract class ListenerTestSupport {
         // a state folder per test: what one test leaves must not be restored in the next
         p.put(
                 "hotbackup.state-dir",
-                "target/test-state/"
-                        + getClass().getSimpleName()
-                        + "/"
-                        + java.util.UUID.randomUUID());
+                "target/test-state/" + getClass().getSimpleName() + "/" + UUID.randomUUID());
         p.put(
                 "hotbackup.listener.activity-log-file",
                 "target/test-activity/" + getClass().getSimpleName() + ".log");
@@ -198,7 +197,7 @@ public abstract class ListenerTestSupport {
 
     private static ServerSocket busyPort() {
         try {
-            return new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+            return new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }

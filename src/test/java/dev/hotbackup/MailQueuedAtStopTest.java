@@ -1,7 +1,6 @@
 package dev.hotbackup;
 
 import static dev.hotbackup.testing.ActivityLines.field;
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hotbackup.link.FrameState;
@@ -73,9 +72,10 @@ class MailQueuedAtStopTest extends ListenerTestSupport {
         context.getShutdownStrategy().setTimeout(2);
         context.stop();
 
-        await("the mail being tried when Camel gave up")
-                .atMost(Duration.ofSeconds(5))
-                .until(() -> Files.readString(DEAD_LETTERS).split("==== ").length - 1 == 4);
+        log().until(
+                        "the mail being tried when Camel gave up",
+                        Duration.ofSeconds(5),
+                        () -> Files.readString(DEAD_LETTERS).split("==== ").length - 1 == 4);
         String dead = Files.readString(DEAD_LETTERS);
         assertTrue(dead.contains("Subject: [hotbackup] serverA/base is LIVE"), dead);
         assertTrue(dead.contains("Subject: [hotbackup] serverA/base is CLOSE"), dead);

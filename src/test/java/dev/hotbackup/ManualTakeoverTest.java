@@ -30,18 +30,18 @@ class ManualTakeoverTest extends ListenerTestSupport {
         awaitState("serverA", MonitorState.DEAD);
         log().await(1, field("event", "notify"), field("state", "DEAD"));
         assertTrue(status("takeover-a").isStopped(), "manual mode started a route by itself");
-        assertTrue(
-                log().matching(field("event", "notify"), "manual takeover mode").size() == 1,
-                String.join("\n", activity.recentLines()));
+        log().await(1, field("event", "notify"), "manual takeover mode");
         eventually(() -> deadMail() != null);
         String mail = deadMail().getContent().toString();
         assertTrue(mail.contains("manual takeover mode"), mail);
         // the call the alert names is the one that works
-        assertTrue(mail.contains("POST /hotbackup/pairs/serverA/base/takeover"), mail);
+        assertTrue(mail.contains("POST /hotbackup/monitors/serverA/base/takeover"), mail);
 
         HttpResponse<String> r =
                 Http.post(
-                        "http://127.0.0.1:" + HTTP_PORT + "/hotbackup/pairs/serverA/base/takeover",
+                        "http://127.0.0.1:"
+                                + HTTP_PORT
+                                + "/hotbackup/monitors/serverA/base/takeover",
                         TOKEN,
                         "bob");
         assertEquals(200, r.statusCode(), r.body());

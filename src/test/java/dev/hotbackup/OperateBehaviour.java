@@ -1,7 +1,6 @@
 package dev.hotbackup;
 
 import static dev.hotbackup.testing.ActivityLines.field;
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,12 +9,14 @@ import dev.hotbackup.monitor.MonitorState;
 import dev.hotbackup.operate.JmxControl;
 import dev.hotbackup.testing.FakeLiveHost;
 import dev.hotbackup.testing.Http;
+import jakarta.mail.internet.MimeMessage;
 import java.lang.management.ManagementFactory;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Arrays;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
+import javax.management.RuntimeMBeanException;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -45,7 +46,7 @@ abstract class OperateBehaviour extends ListenerTestSupport {
         String dead = Http.get(BASE + "status").body();
         assertTrue(dead.contains("\"state\":\"DEAD\""), dead);
         assertTrue(dead.contains("{\"id\":\"takeover-a\",\"status\":\"Started\"}"), dead);
-        assertTrue(dead.contains("\"role\":\"backup+covering\""), dead);
+        assertTrue(dead.contains("\"role\":\"backup+takeover\""), dead);
         // newest first: the takeover, then the DEAD signal, then LIVE
         int takeover = dead.indexOf("\"event\":\"takeover\"");
         int deadSignal =
@@ -65,17 +66,17 @@ abstract class OperateBehaviour extends ListenerTestSupport {
     @Test
     void operatorTakesOverAndReleasesWithTheTokenOnly() throws Exception {
         FakeLiveHost a = beatingHost("serverA");
-        String takeover = BASE + "pairs/serverA/base/takeover";
+        String takeover = BASE + "monitors/serverA/base/takeover";
 
         HttpResponse<String> none = Http.post(takeover, null, null);
         assertEquals(401, none.statusCode(), none.body());
         HttpResponse<String> wrong = Http.post(takeover, TOKEN + "x", "mallory");
         assertEquals(401, wrong.statusCode(), wrong.body());
         assertTrue(status("takeover-a").isStopped());
-        assertEquals(2, log().matching(field("event", "operator-refused")).size());
+        log().await(2, field("event", "operator-refused"));
 
         HttpResponse<String> unknown =
-                Http.post(BASE + "pairs/nobody/base/takeover", TOKEN, "alice");
+                Http.post(BASE + "monitors/nobody/base/takeover", TOKEN, "alice");
         assertEquals(404, unknown.statusCode(), unknown.body());
         assertTrue(unknown.body().contains("serverA/base"), unknown.body());
 
@@ -107,7 +108,7 @@ abstract class OperateBehaviour extends ListenerTestSupport {
                                 .anyMatch(m -> body(m).contains("forced: serverA/base was LIVE")));
 
         HttpResponse<String> release =
-                Http.post(BASE + "pairs/serverA/base/release", TOKEN, "alice");
+                Http.post(BASE + "monitors/serverA/base/release", TOKEN, "alice");
         assertEquals(200, release.statusCode(), release.body());
         assertTrue(release.body().contains("takeover-a: stopped"), release.body());
         assertTrue(status("takeover-a").isStopped());
@@ -126,9 +127,9 @@ abstract class OperateBehaviour extends ListenerTestSupport {
                 Arrays.toString(monitors));
         assertEquals("auto", server.getAttribute(name, "TakeoverMode"));
 
-        javax.management.RuntimeMBeanException live =
+        RuntimeMBeanException live =
                 assertThrows(
-                        javax.management.RuntimeMBeanException.class,
+                        RuntimeMBeanException.class,
                         () ->
                                 server.invoke(
                                         name,
@@ -151,8 +152,7 @@ abstract class OperateBehaviour extends ListenerTestSupport {
         assertTrue(
                 Arrays.asList(outcomes).contains("takeover-a: started"), Arrays.toString(outcomes));
         assertEquals(1, ((String[]) server.getAttribute(name, "TakenOver")).length);
-        assertEquals(
-                1, log().matching(field("event", "operator"), "requested by jmx local").size());
+        log().await(1, field("event", "operator"), "requested by jmx local");
     }
 
     @Test
@@ -184,7 +184,7 @@ abstract class OperateBehaviour extends ListenerTestSupport {
                                         "hotbackup_route_control_seconds_count{action=\"takeover\"} 1"));
     }
 
-    private static String body(jakarta.mail.internet.MimeMessage m) {
+    private static String body(MimeMessage m) {
         try {
             return String.valueOf(m.getContent());
         } catch (Exception e) {
@@ -193,9 +193,10 @@ abstract class OperateBehaviour extends ListenerTestSupport {
     }
 
     /** Waits until /observe/metrics has a line starting with {@code line}. */
-    private static void awaitMetric(String line) {
-        await("metrics to show " + line)
-                .atMost(Duration.ofSeconds(10))
-                .until(() -> Http.get(OBSERVE + "metrics").body().contains(line));
+    private void awaitMetric(String line) {
+        log().until(
+                        "metrics to show " + line,
+                        Duration.ofSeconds(10),
+                        () -> Http.get(OBSERVE + "metrics").body().contains(line));
     }
 }

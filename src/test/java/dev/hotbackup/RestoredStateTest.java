@@ -1,7 +1,6 @@
 package dev.hotbackup;
 
 import static dev.hotbackup.testing.ActivityLines.field;
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -22,7 +21,7 @@ import org.apache.camel.test.AvailablePortFinder;
 import org.junit.jupiter.api.Test;
 
 /**
- * A listener that starts again finds what it knew in its state file: a pair that was DEAD is probed
+ * A listener that starts again finds what it knew in its state file: a host that was DEAD is probed
  * at once and taken over again, a CLOSE pair is CLOSE again, a LIVE one waits for its next
  * heartbeat, and the replay watermark still holds. A pair listed in hotbackup.listener.expect and
  * never heard is DEAD after the threshold; one not listed stays WAITING.
@@ -77,12 +76,14 @@ class RestoredStateTest extends ListenerTestSupport {
         awaitState("wasClose", MonitorState.CLOSE);
         assertEquals(MonitorState.WAITING, monitors.stateOf("wasLive", "base"));
 
-        // expected pairs never heard are DEAD after the threshold; the others stay WAITING
+        // expected hosts never heard are DEAD after the threshold; the others stay WAITING
         awaitState("ghost", MonitorState.DEAD);
         awaitState("wasLiveExpected", MonitorState.DEAD);
-        await().during(THRESHOLD)
-                .atMost(THRESHOLD.multipliedBy(2))
-                .until(() -> monitors.stateOf("wasLive", "base") == MonitorState.WAITING);
+        log().holds(
+                        "the condition",
+                        THRESHOLD,
+                        THRESHOLD.multipliedBy(2),
+                        () -> monitors.stateOf("wasLive", "base") == MonitorState.WAITING);
         assertTrue(
                 log().matching(
                                         field("host", "ghost"),

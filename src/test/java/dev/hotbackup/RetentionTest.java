@@ -1,7 +1,6 @@
 package dev.hotbackup;
 
 import static dev.hotbackup.testing.ActivityLines.field;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,13 +9,14 @@ import dev.hotbackup.link.RejectReason;
 import dev.hotbackup.monitor.MonitorState;
 import dev.hotbackup.testing.FakeLiveHost;
 import dev.hotbackup.testing.Http;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * hotbackup.listener.retention: a pair silent for that long is forgotten and the eviction logged,
- * so memory per pair stays bounded; its replay watermark is kept, so frames recorded before the
+ * hotbackup.listener.retention: a host silent for that long is forgotten and the eviction logged,
+ * so memory per host stays bounded; its replay watermark is kept, so frames recorded before the
  * eviction cannot bring it back; a new run of the host is LIVE again as usual.
  */
 class RetentionTest extends ListenerTestSupport {
@@ -30,7 +30,7 @@ class RetentionTest extends ListenerTestSupport {
     void deadPairIsForgottenButItsOldFramesStayRefused() throws Exception {
         FakeLiveHost a = beatingHost("serverA");
         a.stopHeartbeats();
-        List<String> recorded = new java.util.ArrayList<>();
+        List<String> recorded = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             recorded.add(a.send(FrameState.LIVE));
         }
@@ -40,7 +40,7 @@ class RetentionTest extends ListenerTestSupport {
         eventually(() -> monitors.stateOf("serverA", "base") == null);
         long after = (System.nanoTime() - dead) / 1_000_000;
         assertTrue(after >= 1900, "forgotten after " + after + " ms, before the retention");
-        assertEquals(1, log().matching(field("event", "evicted"), field("state", "DEAD")).size());
+        log().await(1, field("event", "evicted"), field("state", "DEAD"));
         assertTrue(
                 !Http.get("http://127.0.0.1:" + HTTP_PORT + "/hotbackup/status")
                         .body()

@@ -1,6 +1,5 @@
 package dev.hotbackup;
 
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -37,15 +36,15 @@ class StandbyHealthTest extends ListenerTestSupport {
 
         FakeLiveHost a = beatingHost("serverA");
         a.crash();
-        await("takeover")
-                .atMost(Duration.ofSeconds(10))
-                .until(() -> status("takeover-a").isStarted());
-        HttpResponse<String> covering = Http.get(HEALTH);
-        assertEquals(200, covering.statusCode(), covering.body());
+        log().until("takeover", Duration.ofSeconds(10), () -> status("takeover-a").isStarted());
+        HttpResponse<String> takenOver = Http.get(HEALTH);
+        assertEquals(200, takenOver.statusCode(), takenOver.body());
         assertTrue(
-                covering.body()
+                takenOver
+                        .body()
                         .replace("\\", "")
-                        .contains("\"route.takeover-a\":\"Started (covering [serverA/base])"),
-                covering.body());
+                        .contains(
+                                "\"route.takeover-a\":\"Started (taken over from [serverA/base])"),
+                takenOver.body());
     }
 }

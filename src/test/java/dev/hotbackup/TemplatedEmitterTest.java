@@ -9,6 +9,7 @@ import dev.hotbackup.testing.LineServer;
 import dev.hotbackup.testing.TestProperties;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Map;
 import org.apache.camel.BeanInject;
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.MainConfigurationProperties;
@@ -42,7 +43,7 @@ class TemplatedEmitterTest {
     @Configure
     protected void configure(MainConfigurationProperties main) {
         TestProperties.apply(
-                main, java.util.Map.of("hotbackup.backup-location", "127.0.0.1:" + BACKUP.port()));
+                main, Map.of("hotbackup.backup-location", "127.0.0.1:" + BACKUP.port()));
     }
 
     @AfterAll

@@ -6,6 +6,7 @@ import dev.hotbackup.monitor.MonitorState;
 import dev.hotbackup.routes.Headers;
 import dev.hotbackup.signal.SignalXml;
 import dev.hotbackup.testing.FakeLiveHost;
+import java.util.HashMap;
 import java.util.Map;
 import org.apache.camel.ProducerTemplate;
 import org.junit.jupiter.api.Test;
@@ -52,7 +53,7 @@ class TemplatesTest extends ListenerTestSupport {
                 dead);
         assertTrue(status("takeover-a").isStarted());
         assertTrue(status("takeover-b").isStarted());
-        Map<String, Object> live = new java.util.HashMap<>(dead);
+        Map<String, Object> live = new HashMap<>(dead);
         live.put(Headers.STATE, "LIVE");
         template.sendBodyAndHeaders(
                 "direct:xml-signals",

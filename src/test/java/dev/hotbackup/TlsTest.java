@@ -1,7 +1,6 @@
 package dev.hotbackup;
 
 import static dev.hotbackup.testing.ActivityLines.field;
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.hotbackup.link.FrameState;
@@ -13,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -64,7 +64,7 @@ class TlsTest extends ListenerTestSupport {
                         true,
                         true,
                         List.of("TLSv1.3", "TLSv1.2"));
-        tls.init(new org.apache.camel.impl.DefaultCamelContext());
+        tls.init(new DefaultCamelContext());
         return tls;
     }
 
@@ -105,9 +105,10 @@ class TlsTest extends ListenerTestSupport {
         } finally {
             rogue.close();
         }
-        await().during(Duration.ofMillis(500))
-                .atMost(Duration.ofSeconds(2))
-                .until(
+        log().holds(
+                        "the condition",
+                        Duration.ofMillis(500),
+                        Duration.ofSeconds(2),
                         () ->
                                 monitors.stateOf("plainHost", "base") == null
                                         && monitors.stateOf("rogueHost", "base") == null);

@@ -11,6 +11,8 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.support.service.ServiceSupport;
@@ -34,9 +36,7 @@ public final class ActivityLog extends ServiceSupport {
     private final boolean enabled;
     private final Path file;
     private final ArrayDeque<Entry> recent = new ArrayDeque<>(RECENT);
-    private final java.util.concurrent.ConcurrentHashMap<
-                    String, java.util.concurrent.atomic.LongAdder>
-            counts = new java.util.concurrent.ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, LongAdder> counts = new ConcurrentHashMap<>();
 
     /** One entry of the log. */
     public record Entry(
@@ -78,11 +78,9 @@ public final class ActivityLog extends ServiceSupport {
      */
     public void record(String event, String host, String config, String state, String detail) {
         String time = Instant.now().toString();
-        counts.computeIfAbsent(event, k -> new java.util.concurrent.atomic.LongAdder()).increment();
+        counts.computeIfAbsent(event, k -> new LongAdder()).increment();
         if (state != null) {
-            counts.computeIfAbsent(
-                            event + " " + state, k -> new java.util.concurrent.atomic.LongAdder())
-                    .increment();
+            counts.computeIfAbsent(event + " " + state, k -> new LongAdder()).increment();
         }
         Entry entry = new Entry(time, event, host, config, state, detail);
         String line = entry.json();
@@ -174,7 +172,7 @@ public final class ActivityLog extends ServiceSupport {
      * example {@code signal DEAD}, {@code mail-sent DEAD}), for metrics.
      */
     public long count(String eventAndState) {
-        java.util.concurrent.atomic.LongAdder a = counts.get(eventAndState);
+        LongAdder a = counts.get(eventAndState);
         return a == null ? 0 : a.sum();
     }
 

@@ -66,7 +66,7 @@ public final class HotBackupSettings {
     public final Duration failbackDelay;
     public final TakeoverMode takeoverMode;
 
-    /** Takeover routes of monitored pairs that have their own list, by {@code host/config}. */
+    /** Takeover routes of monitored hosts that have their own list, by {@code host/config}. */
     public final Map<String, List<String>> takeoverRoutesFor;
 
     public final boolean tls;
@@ -89,7 +89,7 @@ public final class HotBackupSettings {
     public final Duration mailTimeout;
     public final Path mailDeadLetterFile;
 
-    /** Mail recipients of monitored pairs that have their own, by {@code host/config}. */
+    /** Mail recipients of monitored hosts that have their own, by {@code host/config}. */
     public final Map<String, String> mailToFor;
 
     /** Mail subject and body templates by signal state ({@code LIVE}, {@code DEAD}, ...). */
@@ -130,8 +130,7 @@ public final class HotBackupSettings {
         probeBindAddress = r.get(Keys.PROBE_BIND_ADDRESS);
 
         listenerPort = r.get(Keys.LISTENER_PORT);
-        String bind = r.get(Keys.LISTENER_BIND_ADDRESS);
-        listenerBindAddress = bind.isEmpty() ? "0.0.0.0" : bind;
+        listenerBindAddress = orAll(r.get(Keys.LISTENER_BIND_ADDRESS));
         threshold = r.get(Keys.THRESHOLD);
         // derived from a threshold that was refused, these would only repeat that problem
         checkInterval =
@@ -187,7 +186,7 @@ public final class HotBackupSettings {
         idleTimeout = r.get(Keys.IDLE_TIMEOUT);
 
         takeoverRoutes = r.get(Keys.TAKEOVER_ROUTES);
-        takeoverRoutesFor = r.perPair(Keys.TAKEOVER_ROUTES_FOR);
+        takeoverRoutesFor = r.perHost(Keys.TAKEOVER_ROUTES_FOR);
         takeoverOnClose = r.get(Keys.TAKEOVER_ON_CLOSE);
         failbackDelay = r.get(Keys.FAILBACK_DELAY);
         takeoverMode = r.get(Keys.TAKEOVER_MODE);
@@ -213,7 +212,7 @@ public final class HotBackupSettings {
         mailPassword = r.get(Keys.MAIL_PASSWORD);
         mailFrom = r.get(Keys.MAIL_FROM, "hotbackup@" + host.replaceAll("[^A-Za-z0-9.-]", "-"));
         mailTo = r.get(Keys.MAIL_TO);
-        mailToFor = r.perPair(Keys.MAIL_TO_FOR);
+        mailToFor = r.perHost(Keys.MAIL_TO_FOR);
         mailRetries = r.get(Keys.MAIL_RETRIES);
         mailRetryDelay = r.get(Keys.MAIL_RETRY_DELAY);
         mailTimeout = r.get(Keys.MAIL_TIMEOUT);
@@ -223,8 +222,7 @@ public final class HotBackupSettings {
 
         httpEnabled = r.get(Keys.HTTP_ENABLED, listenerPort != 0);
         httpPort = r.get(Keys.HTTP_PORT);
-        String httpBind = r.get(Keys.HTTP_BIND_ADDRESS);
-        httpBindAddress = httpBind.isEmpty() ? "0.0.0.0" : httpBind;
+        httpBindAddress = orAll(r.get(Keys.HTTP_BIND_ADDRESS));
         httpToken = r.get(Keys.HTTP_TOKEN);
         observePort = r.get(Keys.OBSERVE_PORT);
 
@@ -350,7 +348,7 @@ public final class HotBackupSettings {
         return new HotBackupSettings(new Reader(lookup, configured));
     }
 
-    /** Every route id any monitored pair is taken over with. */
+    /** Every route id any monitored host is taken over with. */
     public Set<String> allTakeoverRoutes() {
         Set<String> all = new LinkedHashSet<>(takeoverRoutes);
         takeoverRoutesFor.values().forEach(all::addAll);
@@ -438,6 +436,11 @@ public final class HotBackupSettings {
         return Durations.format(d);
     }
 
+    /** A bind address; empty means every interface. */
+    private static String orAll(String address) {
+        return address.isEmpty() ? "0.0.0.0" : address;
+    }
+
     private static Duration clamp(Duration d, Duration min, Duration max) {
         return d.compareTo(min) < 0 ? min : d.compareTo(max) > 0 ? max : d;
     }
@@ -495,7 +498,8 @@ public final class HotBackupSettings {
             try {
                 return key.parse(v);
             } catch (IllegalArgumentException e) {
-                problem(key, e.getMessage());
+                // the message quotes the value: never a secret's
+                problem(key, key.isSecret() ? "is not a valid value" : e.getMessage());
                 return otherwise;
             }
         }
@@ -516,29 +520,29 @@ public final class HotBackupSettings {
             return !refused.contains(key.name());
         }
 
-        /** The keys of a {@code <host>/<config>} family, by pair. */
-        <T> Map<String, T> perPair(Key<T> family) {
+        /** The keys of a {@code <host>/<config>} family, by {@code host/config}. */
+        <T> Map<String, T> perHost(Key<T> family) {
             Map<String, T> out = new TreeMap<>();
             for (String name : configured.keySet()) {
                 if (!name.startsWith(family.prefix())) {
                     continue;
                 }
-                String pair = name.substring(family.prefix().length());
-                int slash = pair.lastIndexOf('/');
-                if (slash <= 0 || slash == pair.length() - 1) {
+                String suffix = name.substring(family.prefix().length());
+                int slash = suffix.lastIndexOf('/');
+                if (slash <= 0 || slash == suffix.length() - 1) {
                     problem(
                             name,
                             "must end in <host>/<config>, for example "
                                     + family.prefix()
-                                    + (pair.isEmpty() || pair.startsWith("/")
+                                    + (suffix.isEmpty() || suffix.startsWith("/")
                                             ? "serverA"
-                                            : pair.replaceAll("/$", ""))
+                                            : suffix.replaceAll("/$", ""))
                                     + "/base");
                     continue;
                 }
                 String v = raw(name);
                 try {
-                    out.put(pair, family.parse(v == null ? "" : v));
+                    out.put(suffix, family.parse(v == null ? "" : v));
                 } catch (IllegalArgumentException e) {
                     problem(name, e.getMessage());
                 }

@@ -328,7 +328,7 @@ public final class Keys {
                     .doc(
                             "auto: DEAD starts the takeover routes. manual: DEAD only alerts"
                                     + " (mail, log, status page) and an operator takes over by"
-                                    + " hand (POST /hotbackup/pairs/{host}/{config}/takeover, or"
+                                    + " hand (POST /hotbackup/monitors/{host}/{config}/takeover, or"
                                     + " JMX). LIVE always stops them: the live host runs them"
                                     + " again.");
 
@@ -560,7 +560,7 @@ public final class Keys {
                     .defaultDoc("none (operator actions over HTTP are refused)")
                     .doc(
                             "Bearer token for operator actions (POST"
-                                    + " /hotbackup/pairs/{host}/{config}/takeover|release), at"
+                                    + " /hotbackup/monitors/{host}/{config}/takeover|release), at"
                                     + " least 16 characters; set it through the environment"
                                     + " (HOTBACKUP_HTTP_TOKEN). The status page and JSON are"
                                     + " read-only and need no token.");
@@ -610,7 +610,7 @@ public final class Keys {
         return null;
     }
 
-    /** A {@code host/config} monitored pair; {@code *} stands for any run of characters. */
+    /** A {@code host/config} monitored host; {@code *} stands for any run of characters. */
     static String pair(String value) {
         int slash = value.lastIndexOf('/');
         if (slash <= 0 || slash == value.length() - 1) {

@@ -9,6 +9,7 @@ import dev.hotbackup.routes.PackRoute;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -93,11 +94,6 @@ public final class HeartbeatEmitter implements AggregationStrategy {
                 + connectTimeoutMillis;
     }
 
-    /** This run's boot id, announced in every frame. */
-    public long boot() {
-        return boot;
-    }
-
     /**
      * The backups' endpoints, for the route's recipient list. Resolved once: handing the recipient
      * list URIs would have Camel parse and normalise them on every heartbeat.
@@ -109,11 +105,6 @@ public final class HeartbeatEmitter implements AggregationStrategy {
             endpoints = e;
         }
         return e;
-    }
-
-    /** Endpoint URIs of the backups. */
-    public List<String> targetUris() {
-        return targets;
     }
 
     /**
@@ -163,14 +154,9 @@ public final class HeartbeatEmitter implements AggregationStrategy {
         return oldExchange == null ? newExchange : oldExchange;
     }
 
-    /** Whether heartbeats currently reach every backup. */
-    public boolean allReached() {
-        return reach.values().stream().allMatch(t -> t.failingSince == 0);
-    }
-
     /** Backups currently unreachable, as {@code host:port}, with the last error. */
     public Map<String, String> unreachable() {
-        Map<String, String> out = new java.util.TreeMap<>();
+        Map<String, String> out = new TreeMap<>();
         reach.values().stream()
                 .filter(t -> t.failingSince != 0)
                 .forEach(t -> out.put(t.name, t.lastError));

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.apache.camel.component.netty.ChannelHandlerFactory;
 import org.slf4j.Logger;
@@ -76,8 +77,7 @@ public final class FrameDecoders {
      * drops frames (counted as {@code overloaded}) instead of queueing until it runs out of heap.
      */
     public static final class Backlog {
-        private final java.util.concurrent.atomic.AtomicLong waiting =
-                new java.util.concurrent.atomic.AtomicLong();
+        private final AtomicLong waiting = new AtomicLong();
         private final long max;
 
         public Backlog(long max) {

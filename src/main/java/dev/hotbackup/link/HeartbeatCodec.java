@@ -25,11 +25,6 @@ public final class HeartbeatCodec {
         this.signer = signer;
     }
 
-    /** Whether frames are signed and signatures required. */
-    public boolean isSigned() {
-        return signer != null;
-    }
-
     /** The frame as one line, without line terminator. */
     public String encode(HeartbeatFrame frame) {
         String body =

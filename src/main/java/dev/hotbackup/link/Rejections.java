@@ -1,8 +1,13 @@
 package dev.hotbackup.link;
 
 import dev.hotbackup.activity.ActivityLog;
+import java.time.Instant;
+import java.util.Comparator;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -25,7 +30,7 @@ public final class Rejections {
     private final Map<RejectReason, LongAdder> counts = new EnumMap<>(RejectReason.class);
     private final Map<RejectReason, Window> windows = new EnumMap<>(RejectReason.class);
     private final ActivityLog activity;
-    private final java.util.Set<String> reportedOnce = ConcurrentHashMap.newKeySet();
+    private final Set<String> reportedOnce = ConcurrentHashMap.newKeySet();
 
     /**
      * How many distinct senders are remembered for {@link #rejectOnce}; beyond, reports are
@@ -100,7 +105,7 @@ public final class Rejections {
     public void rejectSignature(RejectReason reason, String detail, String source, String claimed) {
         String address = address(source);
         if (claimed != null) {
-            refusedPairs.record(claimed, address, reason);
+            refusedHosts.record(claimed, address, reason);
         }
         reject(
                 reason,
@@ -116,9 +121,9 @@ public final class Rejections {
     /** What a frame refused for its signature most likely means. */
     public static final String SECRET_HINT = "are hotbackup.secret the same on both hosts?";
 
-    /** Pairs whose frames were refused for their signature in the last {@code nanos}. */
-    public java.util.List<RefusedPair> refusedWithin(long nanos) {
-        return refusedPairs.within(nanos);
+    /** Hosts whose frames were refused for their signature in the last {@code nanos}. */
+    public List<RefusedHost> refusedWithin(long nanos) {
+        return refusedHosts.within(nanos);
     }
 
     /** The address part of a netty remote address {@code /ip:port}. */
@@ -136,13 +141,13 @@ public final class Rejections {
      *
      * @param lastNanos monotonic time of the last refusal
      */
-    public record RefusedPair(
-            String pair,
+    public record RefusedHost(
+            String claimed,
             String address,
             RejectReason reason,
             long count,
             long lastNanos,
-            java.time.Instant last) {
+            Instant last) {
 
         /** What the status page and the log say about it. */
         public String why() {
@@ -150,40 +155,40 @@ public final class Rejections {
         }
     }
 
-    /** The last {@link #MAX_REFUSED_PAIRS} pairs refused for their signature. */
-    private final RefusedPairs refusedPairs = new RefusedPairs();
+    /** The last {@link #MAX_REFUSED_HOSTS} hosts refused for their signature. */
+    private final RefusedHosts refusedHosts = new RefusedHosts();
 
-    /** How many refused pairs are remembered; the names are not authenticated, so bounded. */
-    static final int MAX_REFUSED_PAIRS = 50;
+    /** How many refused hosts are remembered; the names are not authenticated, so bounded. */
+    static final int MAX_REFUSED_HOSTS = 50;
 
-    private static final class RefusedPairs {
-        private final java.util.LinkedHashMap<String, RefusedPair> byKey =
-                new java.util.LinkedHashMap<>(16, 0.75f, true) {
+    private static final class RefusedHosts {
+        private final LinkedHashMap<String, RefusedHost> byKey =
+                new LinkedHashMap<>(16, 0.75f, true) {
                     @Override
-                    protected boolean removeEldestEntry(Map.Entry<String, RefusedPair> eldest) {
-                        return size() > MAX_REFUSED_PAIRS;
+                    protected boolean removeEldestEntry(Map.Entry<String, RefusedHost> eldest) {
+                        return size() > MAX_REFUSED_HOSTS;
                     }
                 };
 
-        synchronized void record(String pair, String address, RejectReason reason) {
-            String key = pair + ' ' + address;
-            RefusedPair old = byKey.get(key);
+        synchronized void record(String claimed, String address, RejectReason reason) {
+            String key = claimed + ' ' + address;
+            RefusedHost old = byKey.get(key);
             byKey.put(
                     key,
-                    new RefusedPair(
-                            pair,
+                    new RefusedHost(
+                            claimed,
                             address,
                             reason,
                             old == null ? 1 : old.count() + 1,
                             System.nanoTime(),
-                            java.time.Instant.now()));
+                            Instant.now()));
         }
 
-        synchronized java.util.List<RefusedPair> within(long nanos) {
+        synchronized List<RefusedHost> within(long nanos) {
             long now = System.nanoTime();
             return byKey.values().stream()
                     .filter(r -> now - r.lastNanos() < nanos)
-                    .sorted(java.util.Comparator.comparing(RefusedPair::pair))
+                    .sorted(Comparator.comparing(RefusedHost::claimed))
                     .toList();
         }
     }
@@ -204,7 +209,7 @@ public final class Rejections {
 
     /** Counts by reason code, for status and metrics. */
     public Map<String, Long> snapshot() {
-        Map<String, Long> out = new java.util.LinkedHashMap<>();
+        Map<String, Long> out = new LinkedHashMap<>();
         for (RejectReason r : RejectReason.values()) {
             out.put(r.code(), counts.get(r).sum());
         }

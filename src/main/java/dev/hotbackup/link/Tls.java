@@ -37,6 +37,14 @@ public final class Tls {
      * @param verifyHostname whether the client checks that the server's certificate names the host
      *     it connected to
      */
+    private static KeyStoreParameters pkcs12(String file, String password) {
+        KeyStoreParameters store = new KeyStoreParameters();
+        store.setResource("file:" + file);
+        store.setPassword(password);
+        store.setType("PKCS12");
+        return store;
+    }
+
     public static Tls of(
             String keystore,
             String keystorePassword,
@@ -45,19 +53,11 @@ public final class Tls {
             boolean clientAuth,
             boolean verifyHostname,
             List<String> protocols) {
-        KeyStoreParameters keys = new KeyStoreParameters();
-        keys.setResource("file:" + keystore);
-        keys.setPassword(keystorePassword);
-        keys.setType("PKCS12");
         KeyManagersParameters keyManagers = new KeyManagersParameters();
-        keyManagers.setKeyStore(keys);
+        keyManagers.setKeyStore(pkcs12(keystore, keystorePassword));
         keyManagers.setKeyPassword(keystorePassword);
-        KeyStoreParameters trusted = new KeyStoreParameters();
-        trusted.setResource("file:" + truststore);
-        trusted.setPassword(truststorePassword);
-        trusted.setType("PKCS12");
         TrustManagersParameters trustManagers = new TrustManagersParameters();
-        trustManagers.setKeyStore(trusted);
+        trustManagers.setKeyStore(pkcs12(truststore, truststorePassword));
         SecureSocketProtocolsParameters allowed = new SecureSocketProtocolsParameters();
         allowed.setSecureSocketProtocol(protocols);
         SSLContextParameters p = new SSLContextParameters();

@@ -9,7 +9,7 @@ import org.apache.camel.Message;
 
 /**
  * Writes the e-mail for a signal from the subject and body templates of its state ({@code
- * hotbackup.mail.subject[.state]}, {@code hotbackup.mail.body[.state]}), and sends it to the pair's
+ * hotbackup.mail.subject[.state]}, {@code hotbackup.mail.body[.state]}), and sends it to the host's
  * own recipients when it has some ({@code hotbackup.mail.to.<host>/<config>}). Control characters
  * are removed from the subject so that no announced name can add mail headers.
  */
@@ -24,7 +24,7 @@ public final class SignalMail {
      * @param reporter this instance's name, written in the body as the sender of the report
      * @param subjects subject template by state
      * @param bodies body template by state
-     * @param recipients comma-separated recipients by {@code host/config}, for pairs that have
+     * @param recipients comma-separated recipients by {@code host/config}, for hosts that have
      *     their own
      */
     public SignalMail(
@@ -43,7 +43,7 @@ public final class SignalMail {
         this(reporter, Map.of(), Map.of(), Map.of());
     }
 
-    /** Sets the {@code Subject} header, the text body and, if the pair has its own, {@code To}. */
+    /** Sets the {@code Subject} header, the text body and, if the host has its own, {@code To}. */
     public void prepare(Exchange exchange) {
         Message in = exchange.getIn();
         String host = in.getHeader(Headers.HOST, String.class);

@@ -4,8 +4,8 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * Which (host, config) pairs the listener accepts ({@code hotbackup.listener.allow}): patterns
- * {@code host/config} in which {@code *} stands for any run of characters. No pattern: all pairs.
+ * Which monitored hosts the listener accepts ({@code hotbackup.listener.allow}): patterns {@code
+ * host/config} in which {@code *} stands for any run of characters. No pattern: all hosts.
  */
 public final class AllowList {
 
@@ -19,8 +19,8 @@ public final class AllowList {
         if (patterns.isEmpty()) {
             return true;
         }
-        String pair = host + '/' + config;
-        return patterns.stream().anyMatch(p -> p.matcher(pair).matches());
+        String name = host + '/' + config;
+        return patterns.stream().anyMatch(p -> p.matcher(name).matches());
     }
 
     private static Pattern compile(String glob) {

@@ -71,7 +71,7 @@ final class Monitor {
     /** Listed in {@code hotbackup.listener.expect}: silence from the start is DEAD too. */
     boolean expected;
 
-    /** The state saved before this listener restarted, until the pair is heard or probed. */
+    /** The state saved before this listener restarted, until the host is heard or probed. */
     MonitorState restored;
 
     Monitor(MonitorKey key, long now) {

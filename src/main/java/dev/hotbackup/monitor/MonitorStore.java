@@ -2,18 +2,22 @@ package dev.hotbackup.monitor;
 
 import dev.hotbackup.link.Names;
 import java.io.IOException;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps what the listener knows of each monitored pair across its own restarts, in {@code
+ * Keeps what the listener knows of each monitored host across its own restarts, in {@code
  * <state-dir>/monitors}: the state, the replay watermark (boot, sequence) and where to probe. A
  * backup that restarts in the middle of a takeover takes over again if the host is still silent,
  * and frames recorded before the restart stay refused.
@@ -28,7 +32,7 @@ final class MonitorStore {
     private static final Logger LOG = LoggerFactory.getLogger(MonitorStore.class);
     private static final String HEADER = "hotbackup-monitors v1";
 
-    /** One pair as saved. */
+    /** One monitored host as saved. */
     record Saved(
             MonitorKey key,
             MonitorState state,
@@ -41,7 +45,7 @@ final class MonitorStore {
     private final Path file;
     private final Path journal;
     private final Path rotated;
-    private java.io.Writer journalWriter;
+    private Writer journalWriter;
 
     MonitorStore(Path file) {
         this.file = file;
@@ -58,7 +62,7 @@ final class MonitorStore {
      * skipped with a warning; missing files are empty.
      */
     List<Saved> load() {
-        java.util.Map<String, Saved> byKey = new java.util.LinkedHashMap<>();
+        Map<String, Saved> byKey = new LinkedHashMap<>();
         for (Saved s : loadSnapshot()) {
             byKey.put(s.key().id(), s);
         }
@@ -80,7 +84,7 @@ final class MonitorStore {
         return new ArrayList<>(byKey.values());
     }
 
-    /** Appends one change to the journal; the caller holds the pair's lock. */
+    /** Appends one change to the journal; the caller holds the host's lock. */
     synchronized void append(Saved s) {
         try {
             if (journalWriter == null) {
@@ -89,8 +93,8 @@ final class MonitorStore {
                         Files.newBufferedWriter(
                                 journal,
                                 StandardCharsets.US_ASCII,
-                                java.nio.file.StandardOpenOption.CREATE,
-                                java.nio.file.StandardOpenOption.APPEND);
+                                StandardOpenOption.CREATE,
+                                StandardOpenOption.APPEND);
             }
             journalWriter.write(line(s));
             journalWriter.flush();

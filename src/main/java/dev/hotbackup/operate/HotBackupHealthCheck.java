@@ -18,16 +18,17 @@ import org.apache.camel.impl.health.AbstractHealthCheck;
  * The {@code hotbackup} check of {@code /observe/health}: UP whenever this instance does what its
  * role requires, DOWN with the reason when it cannot. Takeover routes are judged here, not by
  * Camel's own route checks (which would call every stopped standby route DOWN): stopped while the
- * host they cover is alive is by design and only a detail; stopped while covering a DEAD host is
- * DOWN.
+ * host they belong to is alive is by design and only a detail; stopped while that host is DEAD and
+ * taken over here is DOWN.
  *
  * <ul>
  *   <li>DOWN: one of the pack's routes this instance needs is not running (the Backup listener,
  *       reconfirm, signal router or mail route where a listener runs); the heartbeat emitter of a
  *       live host (or of a full backup that took over) is not running; a takeover route is not
- *       running while this instance covers the DEAD host it belongs to.
+ *       running while the DEAD host it belongs to is taken over here.
  *   <li>UP with {@code degraded=true}: heartbeats do not reach every backup (restarting the live
- *       host would not help), or a takeover route runs here although the host it covers is alive.
+ *       host would not help), or a takeover route runs here although the host it belongs to is
+ *       alive.
  * </ul>
  *
  * Details list the role, each monitored host's state and each takeover route's status here.
@@ -75,7 +76,7 @@ public final class HotBackupHealthCheck extends AbstractHealthCheck {
             String id = PackRoute.HEARTBEAT_EMITTER.id();
             String st = status.routeStatus(id);
             builder.detail("route." + id, st);
-            boolean shouldRun = !status.settings().backup || status.role().contains("covering");
+            boolean shouldRun = !status.settings().backup || status.role().contains("takeover");
             if (shouldRun && !"Started".equals(st)) {
                 problems.add(id + " is " + st);
             }
@@ -101,37 +102,37 @@ public final class HotBackupHealthCheck extends AbstractHealthCheck {
     }
 
     /**
-     * Each takeover route must run exactly while this instance covers a DEAD host it belongs to.
-     * The heartbeat emitter of a full backup is judged with the emitter.
+     * Each takeover route must run exactly while a DEAD host it belongs to is taken over here. The
+     * heartbeat emitter of a full backup is judged with the emitter.
      */
     private void takeoverRoutes(
             HealthCheckResultBuilder builder,
             TakeoverPlan plan,
             List<String> problems,
             List<String> degraded) {
-        Set<MonitorKey> covered = plan.covered();
+        Set<MonitorKey> takenOver = plan.takenOver();
         for (String route : plan.allRoutes()) {
             if (route.equals(PackRoute.HEARTBEAT_EMITTER.id())) {
                 continue;
             }
-            List<MonitorKey> covering =
-                    covered.stream().filter(k -> plan.routesFor(k).contains(route)).toList();
+            List<MonitorKey> from =
+                    takenOver.stream().filter(k -> plan.routesFor(k).contains(route)).toList();
             String st = status.routeStatus(route);
             boolean running = "Started".equals(st);
-            if (!covering.isEmpty()) {
-                builder.detail("route." + route, st + " (covering " + covering + ")");
+            if (!from.isEmpty()) {
+                builder.detail("route." + route, st + " (taken over from " + from + ")");
                 if (!running) {
-                    problems.add(route + " is " + st + " although it covers " + covering);
+                    problems.add(route + " is " + st + " although it takes over " + from);
                 }
             } else {
                 builder.detail(
                         "route." + route,
                         st
                                 + (running
-                                        ? " (runs here although no host it covers is taken over)"
+                                        ? " (runs here although no host it belongs to is taken over)"
                                         : " (standby: started on takeover)"));
                 if (running) {
-                    degraded.add(route + " runs here although no host it covers is taken over");
+                    degraded.add(route + " runs here although no host it belongs to is taken over");
                 }
             }
         }

@@ -2,7 +2,7 @@ package dev.hotbackup.operate;
 
 /**
  * camel-hot-backup over JMX, registered as {@code dev.hotbackup:type=HotBackup}: the same state as
- * {@code GET /hotbackup/status}, and the operator's takeover and release of one pair. Access is
+ * {@code GET /hotbackup/status}, and the operator's takeover and release of one host. Access is
  * controlled by the JVM's JMX settings ({@code com.sun.management.jmxremote.*}).
  */
 public interface HotBackupMXBean {
@@ -12,16 +12,16 @@ public interface HotBackupMXBean {
 
     String getConfig();
 
-    /** {@code live}, {@code backup}, {@code standby}, {@code covering}, joined by +. */
+    /** {@code live}, {@code backup}, {@code standby}, {@code takeover}, joined by +. */
     String getRole();
 
     /** {@code auto} or {@code manual}. */
     String getTakeoverMode();
 
-    /** One line per monitored pair: {@code host/config STATE, heard N ms ago}. */
+    /** One line per monitored host: {@code host/config STATE, heard N ms ago}. */
     String[] getMonitors();
 
-    /** Pairs taken over here, as {@code host/config}. */
+    /** Hosts taken over here, as {@code host/config}. */
     String[] getTakenOver();
 
     long getFramesAccepted();
@@ -32,14 +32,14 @@ public interface HotBackupMXBean {
     String getStatusJson();
 
     /**
-     * Starts the pair's takeover routes here now, in either takeover mode; returns outcomes.
-     * Refused while the pair is LIVE: its routes run there.
+     * Starts the host's takeover routes here now, in either takeover mode; returns outcomes.
+     * Refused while the host is LIVE: its routes run there.
      */
     String[] takeover(String host, String config);
 
-    /** The same, also while the pair is LIVE (both then run its routes); recorded as forced. */
+    /** The same, also while the host is LIVE (both then run its routes); recorded as forced. */
     String[] forceTakeover(String host, String config);
 
-    /** Stops the pair's takeover routes here now; returns outcomes. */
+    /** Stops the host's takeover routes here now; returns outcomes. */
     String[] release(String host, String config);
 }

@@ -38,11 +38,11 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code hotbackup_frames_accepted_total}, {@code hotbackup_frames_rejected_total{reason}};
  *   <li>{@code hotbackup_signals_total{state}}; {@code hotbackup_operator_actions_total};
  *   <li>{@code hotbackup_route_control_seconds{action}}: takeover and release durations;
- *   <li>{@code hotbackup_taken_over}: pairs whose routes run here now;
+ *   <li>{@code hotbackup_taken_over}: hosts whose routes run here now;
  *   <li>{@code hotbackup_mails_total{result}}: sent, failed (an attempt), dead-letter.
  * </ul>
  *
- * Per-pair meters are added as pairs appear and removed when they are evicted.
+ * Per-host meters are added as hosts appear and removed when they are evicted.
  */
 public final class HotBackupMetrics extends ServiceSupport {
 
@@ -55,7 +55,7 @@ public final class HotBackupMetrics extends ServiceSupport {
     private final TakeoverPlan plan;
     private final RouteControl routeControl;
     private final MailDeadLetters deadLetters;
-    private final Map<MonitorKey, List<Meter>> perPair = new ConcurrentHashMap<>();
+    private final Map<MonitorKey, List<Meter>> perHost = new ConcurrentHashMap<>();
     private final Map<String, Meter> refused = new ConcurrentHashMap<>();
     private final Set<String> timedActions = new HashSet<>();
     private MeterRegistry registry;
@@ -115,8 +115,8 @@ public final class HotBackupMetrics extends ServiceSupport {
                 .description(
                         "mails sent, failed attempts, and mails written to the dead-letter file")
                 .register(registry);
-        Gauge.builder("hotbackup.taken.over", plan, p -> p.covered().size())
-                .description("monitored pairs whose takeover routes run here now")
+        Gauge.builder("hotbackup.taken.over", plan, p -> p.takenOver().size())
+                .description("monitored hosts whose takeover routes run here now")
                 .register(registry);
         refresher =
                 camelContext
@@ -125,16 +125,16 @@ public final class HotBackupMetrics extends ServiceSupport {
         refresher.scheduleWithFixedDelay(this::refresh, 0, 1, TimeUnit.SECONDS);
     }
 
-    /** Adds meters of new pairs and actions, removes those of evicted pairs. */
+    /** Adds meters of new hosts and actions, removes those of evicted hosts. */
     void refresh() {
         try {
             Set<MonitorKey> now = monitors.keys();
             for (MonitorKey k : now) {
-                perPair.computeIfAbsent(k, this::pairMeters);
+                perHost.computeIfAbsent(k, this::hostMeters);
             }
-            for (MonitorKey k : new ArrayList<>(perPair.keySet())) {
+            for (MonitorKey k : new ArrayList<>(perHost.keySet())) {
                 if (!now.contains(k)) {
-                    perPair.remove(k).forEach(registry::remove);
+                    perHost.remove(k).forEach(registry::remove);
                 }
             }
             refreshRefused();
@@ -162,21 +162,21 @@ public final class HotBackupMetrics extends ServiceSupport {
      */
     private void refreshRefused() {
         Set<String> now = new HashSet<>();
-        for (Rejections.RefusedPair r :
+        for (Rejections.RefusedHost r :
                 rejections.refusedWithin(HotBackupStatus.REFUSED_SHOWN_NANOS)) {
-            String key = r.pair() + ' ' + r.address();
+            String key = r.claimed() + ' ' + r.address();
             now.add(key);
             refused.computeIfAbsent(
                     key,
                     k -> {
-                        int slash = r.pair().lastIndexOf('/');
+                        int slash = r.claimed().lastIndexOf('/');
                         return Gauge.builder(
                                         "hotbackup.frames.refused.signature",
                                         rejections,
-                                        x -> count(x, r.pair(), r.address()))
+                                        x -> count(x, r.claimed(), r.address()))
                                 .tags(
-                                        "host", r.pair().substring(0, slash),
-                                        "config", r.pair().substring(slash + 1),
+                                        "host", r.claimed().substring(0, slash),
+                                        "config", r.claimed().substring(slash + 1),
                                         "address", r.address())
                                 .description(
                                         "frames refused by the signature check, by the host they"
@@ -192,10 +192,10 @@ public final class HotBackupMetrics extends ServiceSupport {
         }
     }
 
-    private static double count(Rejections rejections, String pair, String address) {
+    private static double count(Rejections rejections, String claimed, String address) {
         return rejections.refusedWithin(HotBackupStatus.REFUSED_SHOWN_NANOS).stream()
-                .filter(r -> r.pair().equals(pair) && r.address().equals(address))
-                .mapToLong(Rejections.RefusedPair::count)
+                .filter(r -> r.claimed().equals(claimed) && r.address().equals(address))
+                .mapToLong(Rejections.RefusedHost::count)
                 .findFirst()
                 .orElse(0);
     }
@@ -204,7 +204,7 @@ public final class HotBackupMetrics extends ServiceSupport {
         return rc.timings().getOrDefault(action, new RouteControl.Timing(0, 0));
     }
 
-    private List<Meter> pairMeters(MonitorKey k) {
+    private List<Meter> hostMeters(MonitorKey k) {
         List<Meter> meters = new ArrayList<>();
         meters.add(
                 Gauge.builder(
@@ -229,7 +229,7 @@ public final class HotBackupMetrics extends ServiceSupport {
                                 })
                         .tags("host", k.host(), "config", k.config())
                         .baseUnit("seconds")
-                        .description("time since the pair's last accepted heartbeat")
+                        .description("time since the host's last accepted heartbeat")
                         .register(registry));
         return meters;
     }

@@ -35,7 +35,7 @@ import org.apache.camel.util.json.JsonObject;
  */
 public final class HotBackupStatus {
 
-    /** Signals and actions shown per pair. */
+    /** Signals and actions shown per host. */
     static final int HISTORY = 20;
 
     private final HotBackupSettings settings;
@@ -83,18 +83,18 @@ public final class HotBackupStatus {
         return settings;
     }
 
-    /** What this instance does now: {@code live}, {@code backup}, {@code covering}, joined by +. */
+    /** What this instance does now: {@code live}, {@code backup}, {@code takeover}, joined by +. */
     public String role() {
         List<String> roles = new ArrayList<>();
         if (emitter != null && emitter.isEmitting()) {
             roles.add("live");
         }
-        boolean covering = plan != null && !plan.covered().isEmpty();
+        boolean takingOver = plan != null && !plan.takenOver().isEmpty();
         if (monitors != null) {
-            roles.add(settings.backup && !covering ? "standby" : "backup");
+            roles.add(settings.backup && !takingOver ? "standby" : "backup");
         }
-        if (covering) {
-            roles.add("covering");
+        if (takingOver) {
+            roles.add("takeover");
         }
         return roles.isEmpty() ? "idle" : String.join("+", roles);
     }
@@ -174,9 +174,9 @@ public final class HotBackupStatus {
                                                 .map(Object::toString)
                                                 .toList(),
                                 "unreachable", new JsonObject(emitter.unreachable())));
-        JsonArray pairs = new JsonArray();
+        JsonArray hosts = new JsonArray();
         if (monitors != null) {
-            // the recent activity, split by pair once rather than scanned for every pair
+            // the recent activity, split by host once rather than scanned for each
             Map<MonitorKey, List<ActivityLog.Entry>> history = new HashMap<>();
             for (ActivityLog.Entry e : activity.recent()) {
                 if (e.host() != null && e.config() != null && !e.event().startsWith("mail")) {
@@ -185,24 +185,24 @@ public final class HotBackupStatus {
                             .add(e);
                 }
             }
-            Set<MonitorKey> covered = plan == null ? Set.of() : plan.covered();
+            Set<MonitorKey> takenOver = plan == null ? Set.of() : plan.takenOver();
             for (MonitorView v : monitors.views()) {
-                pairs.add(
+                hosts.add(
                         monitor(
                                 v,
-                                covered.contains(v.key()),
+                                takenOver.contains(v.key()),
                                 history.getOrDefault(v.key(), List.of())));
             }
         }
         JsonArray refused = new JsonArray();
         if (rejections != null) {
             long now = System.nanoTime();
-            for (Rejections.RefusedPair r : rejections.refusedWithin(REFUSED_SHOWN_NANOS)) {
-                int slash = r.pair().lastIndexOf('/');
+            for (Rejections.RefusedHost r : rejections.refusedWithin(REFUSED_SHOWN_NANOS)) {
+                int slash = r.claimed().lastIndexOf('/');
                 refused.add(
                         Json.object(
-                                "host", r.pair().substring(0, slash),
-                                "config", r.pair().substring(slash + 1),
+                                "host", r.claimed().substring(0, slash),
+                                "config", r.claimed().substring(slash + 1),
                                 "state", "REFUSED",
                                 "address", r.address(),
                                 "reason", r.reason().code(),
@@ -225,13 +225,13 @@ public final class HotBackupStatus {
                         "deadLetters", deadLetters == null ? 0 : deadLetters.count());
         return Json.object(
                 "instance", instance,
-                "monitors", pairs,
+                "monitors", hosts,
                 "refused", refused,
                 "frames", frames,
                 "mail", mail);
     }
 
-    private JsonObject monitor(MonitorView v, boolean coveredHere, List<ActivityLog.Entry> mine) {
+    private JsonObject monitor(MonitorView v, boolean takenOverHere, List<ActivityLog.Entry> mine) {
         MonitorKey k = v.key();
         JsonArray routes = new JsonArray();
         for (String id : plan == null ? List.<String>of() : plan.routesFor(k)) {
@@ -256,7 +256,7 @@ public final class HotBackupStatus {
                 "stateForMs", TimeUnit.NANOSECONDS.toMillis(v.stateForNanos()),
                 "address", v.remoteAddress(),
                 "expected", v.expected(),
-                "takenOverHere", coveredHere,
+                "takenOverHere", takenOverHere,
                 "routes", routes,
                 "history", history);
     }

@@ -67,7 +67,7 @@ public final class JmxControl extends ServiceSupport implements HotBackupMXBean 
         TakeoverPlan p = status.plan();
         return p == null
                 ? new String[0]
-                : p.covered().stream().map(Object::toString).sorted().toArray(String[]::new);
+                : p.takenOver().stream().map(Object::toString).sorted().toArray(String[]::new);
     }
 
     @Override

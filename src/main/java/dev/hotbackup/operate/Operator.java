@@ -26,12 +26,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An operator's takeover or release of one monitored pair, by HTTP ({@code POST
- * /hotbackup/pairs/{host}/{config}/takeover|release} with {@code Authorization: Bearer <token>}) or
- * JMX. The request goes through the signal router like a signal, so it is ordered with the signals,
- * recorded in the activity log with who asked and from where, mailed, and its outcome per route is
- * returned. A forced takeover works in both takeover modes; a forced release stops the pair's
- * routes whatever its state and failback delay.
+ * An operator's takeover or release of one monitored host, by HTTP ({@code POST
+ * /hotbackup/monitors/{host}/{config}/takeover|release} with {@code Authorization: Bearer <token>})
+ * or JMX. The request goes through the signal router like a signal, so it is ordered with the
+ * signals, recorded in the activity log with who asked and from where, mailed, and its outcome per
+ * route is returned. A forced takeover works in both takeover modes; a forced release stops the
+ * host's routes whatever its state and failback delay.
  */
 public final class Operator extends ServiceSupport {
 
@@ -68,14 +68,14 @@ public final class Operator extends ServiceSupport {
     }
 
     /**
-     * Takes over or releases one pair and waits for the signal router's outcome.
+     * Takes over or releases one host and waits for the signal router's outcome.
      *
      * @param action {@code takeover} or {@code release}
      * @param who who asked, and from where, for the activity log and the mail
-     * @param force take over a pair that is LIVE (its routes then run twice)
+     * @param force take over a host that is LIVE (its routes then run twice)
      * @return each route's outcome
-     * @throws IllegalArgumentException for an unknown action or pair
-     * @throws Refused for a takeover of a LIVE pair that is not forced
+     * @throws IllegalArgumentException for an unknown action or monitored host
+     * @throws Refused for a takeover of a LIVE host that is not forced
      */
     public List<String> act(String action, String host, String config, String who, boolean force) {
         if (!TakeoverPlan.TAKEOVER.equals(action) && !TakeoverPlan.RELEASE.equals(action)) {
@@ -83,14 +83,14 @@ public final class Operator extends ServiceSupport {
                     "unknown action '" + action + "': use takeover or release");
         }
         if (host == null || host.isBlank() || config == null || config.isBlank()) {
-            throw new IllegalArgumentException("name the pair: host and config");
+            throw new IllegalArgumentException("name the host: host and config");
         }
         MonitorKey key = new MonitorKey(host, config);
         MonitorState state = monitors.stateOf(host, config);
         if (state == null) {
             List<String> known = monitors.views().stream().map(v -> v.key().toString()).toList();
             throw new IllegalArgumentException(
-                    "no monitored pair " + key + "; this listener knows " + known);
+                    "no monitored host " + key + "; this listener knows " + known);
         }
         boolean forced = TakeoverPlan.TAKEOVER.equals(action) && state == MonitorState.LIVE;
         if (forced && !force) {
@@ -143,8 +143,8 @@ public final class Operator extends ServiceSupport {
     /** The operator-api route: checks the token, acts, answers JSON. */
     public void http(Exchange exchange) {
         Message in = exchange.getMessage();
-        String host = in.getHeader("pairHost", String.class);
-        String config = in.getHeader("pairConfig", String.class);
+        String host = in.getHeader("monitorHost", String.class);
+        String config = in.getHeader("monitorConfig", String.class);
         String action = in.getHeader("action", String.class);
         String remote = String.valueOf(in.getHeader(REMOTE_ADDRESS));
         String by = printable(in.getHeader("X-Operator", String.class));
@@ -202,7 +202,7 @@ public final class Operator extends ServiceSupport {
         return Json.write(Json.object("error", message));
     }
 
-    /** An action refused because of the pair's state, not because of the request. */
+    /** An action refused because of the host's state, not because of the request. */
     public static final class Refused extends IllegalStateException {
         private static final long serialVersionUID = 1L;
 

@@ -8,6 +8,7 @@ import io.netty.handler.codec.string.StringDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.function.BiPredicate;
 
 /** Writes and checks the two lines of the reconfirm probe. */
 public final class ProbeMessages {
@@ -60,16 +61,13 @@ public final class ProbeMessages {
      * load generator).
      */
     public static String answerAny(
-            String request,
-            long boot,
-            Signer signer,
-            java.util.function.BiPredicate<String, String> alive) {
+            String request, long boot, Signer signer, BiPredicate<String, String> alive) {
         String[] f = request.split(" ", -1);
         if (f.length != 4 || !REQUEST.equals(f[0])) {
             return null;
         }
-        String host = dev.hotbackup.link.Names.decode(f[1]);
-        String config = dev.hotbackup.link.Names.decode(f[2]);
+        String host = Names.decode(f[1]);
+        String config = Names.decode(f[2]);
         if (host == null || config == null || !alive.test(host, config)) {
             return null;
         }

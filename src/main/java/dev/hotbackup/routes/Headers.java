@@ -58,7 +58,7 @@ public final class Headers {
 
     /**
      * Set by an operator's request instead of a state change: {@code takeover} or {@code release}
-     * for one pair, whatever its state and the takeover mode.
+     * for one host, whatever its state and the takeover mode.
      */
     public static final String FORCE = "HotBackupForce";
 

@@ -53,9 +53,4 @@ public enum PackRoute {
         }
         return null;
     }
-
-    /** Every id. */
-    public static Set<String> ids() {
-        return IDS;
-    }
 }

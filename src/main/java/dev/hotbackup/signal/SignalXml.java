@@ -16,11 +16,6 @@ public final class SignalXml {
         PRESERVE,
         /** Collapse runs of whitespace to one space and trim both ends. */
         CONDENSE;
-
-        /** Parses {@code preserve} or {@code condense}, in any case. */
-        public static Whitespace parse(String value) {
-            return Whitespace.valueOf(value.trim().toUpperCase(java.util.Locale.ROOT));
-        }
     }
 
     private SignalXml() {}

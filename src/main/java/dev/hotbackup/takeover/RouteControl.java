@@ -5,6 +5,8 @@ import dev.hotbackup.routes.Headers;
 import dev.hotbackup.routes.PackRoute;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Route;
@@ -29,8 +31,7 @@ public final class RouteControl {
     private final CamelContext camelContext;
     private final HeartbeatEmitter emitter;
     private final long closeTimeoutMillis;
-    private final java.util.concurrent.ConcurrentHashMap<String, Timing> timings =
-            new java.util.concurrent.ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Timing> timings = new ConcurrentHashMap<>();
 
     /** How long the signal router took to act on takeovers or releases, from plan to outcome. */
     public record Timing(long count, long totalNanos) {
@@ -135,8 +136,8 @@ public final class RouteControl {
     }
 
     /** Takeover and release timings so far, by action. */
-    public java.util.Map<String, Timing> timings() {
-        return java.util.Map.copyOf(timings);
+    public Map<String, Timing> timings() {
+        return Map.copyOf(timings);
     }
 
     private boolean isEmitter(Exchange exchange) {

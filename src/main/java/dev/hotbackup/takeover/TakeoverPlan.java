@@ -22,10 +22,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Decides which routes the signal router starts or stops for a signal, given the action the XPath
- * router chose. Remembers which monitored pairs are taken over, so that a LIVE from one host does
- * not stop routes that still cover another host that is DEAD. With a failback delay, a LIVE host
- * must stay LIVE that long before its routes are released here: a flapping host does not make the
- * backup start and stop them again and again.
+ * router chose. Remembers which monitored hosts are taken over, so that a LIVE from one host does
+ * not stop routes that another host, DEAD and taken over here, still needs. With a failback delay,
+ * a LIVE host must stay LIVE that long before its routes are released here: a flapping host does
+ * not make the backup start and stop them again and again.
  */
 public final class TakeoverPlan extends ServiceSupport {
 
@@ -44,19 +44,19 @@ public final class TakeoverPlan extends ServiceSupport {
     public static final String NOTIFY = "notify";
 
     private final List<String> routes;
-    private final Map<MonitorKey, List<String>> perPair;
+    private final Map<MonitorKey, List<String>> perHost;
     private final boolean manual;
     private final long failbackNanos;
     private final MonitorRegistry monitors;
     private final CamelContext camelContext;
-    private final Set<MonitorKey> covered = new LinkedHashSet<>();
+    private final Set<MonitorKey> takenOver = new LinkedHashSet<>();
     private ProducerTemplate template;
     private ScheduledExecutorService timer;
 
     /**
-     * @param routes route ids to start on takeover and stop on release, in order, for a pair with
+     * @param routes route ids to start on takeover and stop on release, in order, for a host with
      *     no list of its own; in full-backup mode the heartbeat emitter is the last of them
-     * @param perPair route ids of pairs that have their own list ({@code
+     * @param perHost route ids of hosts that have their own list ({@code
      *     hotbackup.takeover.routes.<host>/<config>})
      * @param manual {@code hotbackup.takeover.mode=manual}: DEAD only alerts, an operator takes
      *     over
@@ -64,39 +64,29 @@ public final class TakeoverPlan extends ServiceSupport {
      */
     public TakeoverPlan(
             List<String> routes,
-            Map<MonitorKey, List<String>> perPair,
+            Map<MonitorKey, List<String>> perHost,
             boolean manual,
             long failbackNanos,
             MonitorRegistry monitors,
             CamelContext camelContext) {
         this.routes = List.copyOf(routes);
-        this.perPair = Map.copyOf(perPair);
+        this.perHost = Map.copyOf(perHost);
         this.manual = manual;
         this.failbackNanos = failbackNanos;
         this.monitors = monitors;
         this.camelContext = camelContext;
     }
 
-    /** The routes taken over for a pair with no list of its own. */
-    public List<String> routes() {
-        return routes;
-    }
-
-    /** The routes taken over for one pair. */
+    /** The routes taken over for one host. */
     public List<String> routesFor(MonitorKey key) {
-        return perPair.getOrDefault(key, routes);
+        return perHost.getOrDefault(key, routes);
     }
 
     /** Every route this plan may start or stop. */
     public Set<String> allRoutes() {
         Set<String> all = new LinkedHashSet<>(routes);
-        perPair.values().forEach(all::addAll);
+        perHost.values().forEach(all::addAll);
         return all;
-    }
-
-    /** Whether DEAD waits for an operator ({@code hotbackup.takeover.mode=manual}). */
-    public boolean manual() {
-        return manual;
     }
 
     /**
@@ -126,17 +116,17 @@ public final class TakeoverPlan extends ServiceSupport {
                             "manual takeover mode: "
                                     + routesFor(key)
                                     + " not started; an operator takes over with POST"
-                                    + " /hotbackup/pairs/"
+                                    + " /hotbackup/monitors/"
                                     + key
                                     + "/takeover or the JMX operation takeover");
                     break;
                 }
-                covered.add(key);
+                takenOver.add(key);
                 act.addAll(routesFor(key));
             }
             case RELEASE -> {
                 boolean due = exchange.getIn().getHeader(Headers.FAILBACK_DUE) != null;
-                if (failbackNanos > 0 && !due && force == null && covered.contains(key)) {
+                if (failbackNanos > 0 && !due && force == null && takenOver.contains(key)) {
                     holdDown(exchange, key);
                     exchange.getIn().setHeader(Headers.ACTION, HOLD);
                     notes.add(
@@ -147,14 +137,14 @@ public final class TakeoverPlan extends ServiceSupport {
                                     + " ms (hotbackup.takeover.failback-delay)");
                     break;
                 }
-                covered.remove(key);
+                takenOver.remove(key);
                 for (String r : routesFor(key)) {
                     List<MonitorKey> still =
-                            covered.stream().filter(k -> routesFor(k).contains(r)).toList();
+                            takenOver.stream().filter(k -> routesFor(k).contains(r)).toList();
                     if (still.isEmpty()) {
                         act.add(r);
                     } else {
-                        notes.add(r + ": kept running, still covering " + still);
+                        notes.add(r + ": kept running, still taken over for " + still);
                     }
                 }
             }
@@ -196,9 +186,9 @@ public final class TakeoverPlan extends ServiceSupport {
                 TimeUnit.NANOSECONDS);
     }
 
-    /** Pairs currently taken over here. */
-    public synchronized Set<MonitorKey> covered() {
-        return Set.copyOf(covered);
+    /** Hosts currently taken over here. */
+    public synchronized Set<MonitorKey> takenOver() {
+        return Set.copyOf(takenOver);
     }
 
     @Override

@@ -360,7 +360,7 @@ public final class Benchmark {
                     while (activity.matching("\"event\":\"signal\"", "\"state\":\"LIVE\"").size()
                             < n) {
                         if (System.nanoTime() > deadline) {
-                            throw new IllegalStateException("not all " + n + " pairs became LIVE");
+                            throw new IllegalStateException("not all " + n + " hosts became LIVE");
                         }
                         TimeUnit.MILLISECONDS.sleep(500);
                     }
@@ -371,7 +371,7 @@ public final class Benchmark {
                     TimeUnit.SECONDS.sleep(quick ? 10 : 20);
                     long elapsed = System.nanoTime() - t0;
                     ScaleRow row = new ScaleRow();
-                    row.pairs = n;
+                    row.hosts = n;
                     row.cores = (Proc.cpuNanos(listener.pid()) - cpu0) / (double) elapsed;
                     row.framesPerSecond = (gen.sent() - sent0) * 1e9 / elapsed;
                     row.heapMiB = Proc.heapAfterGc(listener.pid()) / 1048576.0;
@@ -410,7 +410,7 @@ public final class Benchmark {
                     say(
                             String.format(
                                     Locale.ROOT,
-                                    "scale %d pairs: %.0f frames/s, %.2f cores, heap %.0f MiB, rss %.0f MiB, DEAD lateness %s, other DEAD %d",
+                                    "scale %d hosts: %.0f frames/s, %.2f cores, heap %.0f MiB, rss %.0f MiB, DEAD lateness %s, other DEAD %d",
                                     n,
                                     row.framesPerSecond,
                                     row.cores,
@@ -504,7 +504,7 @@ public final class Benchmark {
 
     /** One size of the scale test. */
     static final class ScaleRow {
-        int pairs;
+        int hosts;
         double framesPerSecond;
         double cores;
         double heapMiB;

@@ -67,15 +67,15 @@ final class Charts {
         ChartUtils.saveChartAsPNG(png.toFile(), chart, 1200, 700);
     }
 
-    /** Listener CPU (cores) and heap (MiB) against monitored pairs, log x. */
+    /** Listener CPU (cores) and heap (MiB) against monitored hosts, log x. */
     static void scale(List<Benchmark.ScaleRow> rows, Path png) throws IOException {
         XYSeries cpu = new XYSeries("listener CPU, % of one core");
         XYSeries heap = new XYSeries("heap after GC, MiB");
         for (Benchmark.ScaleRow r : rows) {
-            cpu.add(r.pairs, r.cores * 100);
-            heap.add(r.pairs, r.heapMiB);
+            cpu.add(r.hosts, r.cores * 100);
+            heap.add(r.hosts, r.heapMiB);
         }
-        LogAxis x = new LogAxis("monitored (host, config) pairs, 10 heartbeats/s each");
+        LogAxis x = new LogAxis("monitored monitored hosts, 10 heartbeats/s each");
         XYPlot plot = new XYPlot();
         plot.setDomainAxis(x);
         plot.setDataset(0, new XYSeriesCollection(cpu));
@@ -91,7 +91,7 @@ final class Charts {
         plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
         plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
         JFreeChart chart =
-                new JFreeChart("One Backup listener: CPU and heap against monitored pairs", plot);
+                new JFreeChart("One Backup listener: CPU and heap against monitored hosts", plot);
         chart.setBackgroundPaint(Color.WHITE);
         ChartUtils.saveChartAsPNG(png.toFile(), chart, 1000, 600);
     }

@@ -20,7 +20,7 @@ abstract class FailoverSubject implements AutoCloseable {
         Files.createDirectories(files.resolve("inbox"));
     }
 
-    /** Brings the pair to the state before a kill: the live side running, the takeover idle. */
+    /** Brings the host to the state before a kill: the live side running, the takeover idle. */
     abstract void ready() throws Exception;
 
     /** Does {@code kill} to the live side; returns the wall-clock time just before. */

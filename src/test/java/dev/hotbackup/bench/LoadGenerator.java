@@ -24,13 +24,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Many live hosts in one JVM: {@code pairs} (host, config) pairs heartbeating every 100 ms with the
- * real signed protocol, spread over a few connections (each 100 ms batch of a connection is one
- * write), and a probe responder answering for every pair that is not silenced.
+ * Many live hosts in one JVM: {@code hosts} monitored hosts heartbeating every 100 ms with the real
+ * signed protocol, spread over a few connections (each 100 ms batch of a connection is one write),
+ * and a probe responder answering for every host that is not silenced.
  */
 final class LoadGenerator implements AutoCloseable {
 
-    private final int pairs;
+    private final int hosts;
     private final long boot = System.currentTimeMillis();
     private final HeartbeatCodec codec;
     private final Signer signer;
@@ -43,21 +43,21 @@ final class LoadGenerator implements AutoCloseable {
     private final ExecutorService answering = Executors.newFixedThreadPool(8);
     private final AtomicLong sent = new AtomicLong();
 
-    LoadGenerator(int pairs, int connections, int listenerPort, String secret) throws IOException {
-        this.pairs = pairs;
+    LoadGenerator(int hosts, int connections, int listenerPort, String secret) throws IOException {
+        this.hosts = hosts;
         this.signer = Signer.of(secret);
         this.codec = new HeartbeatCodec(signer);
-        this.seq = new long[pairs];
-        this.lastSent = new long[pairs];
+        this.seq = new long[hosts];
+        this.lastSent = new long[hosts];
         responder = new ServerSocket(0, 1024, InetAddress.getLoopbackAddress());
         Thread accept = new Thread(this::answerProbes, "generator-probes");
         accept.setDaemon(true);
         accept.start();
         senders = Executors.newScheduledThreadPool(2);
-        int per = (pairs + connections - 1) / connections;
+        int per = (hosts + connections - 1) / connections;
         for (int c = 0; c < connections; c++) {
             int from = c * per;
-            int to = Math.min(pairs, from + per);
+            int to = Math.min(hosts, from + per);
             if (from >= to) {
                 break;
             }
@@ -149,7 +149,7 @@ final class LoadGenerator implements AutoCloseable {
         return sent.get();
     }
 
-    /** Stops heartbeats and probe answers of these pairs; returns each one's last send time. */
+    /** Stops heartbeats and probe answers of these hosts; returns each one's last send time. */
     long[] silence(List<Integer> which) {
         silenced.addAll(which);
         // a batch being written now may still carry them: wait for every connection's next turn
@@ -165,8 +165,8 @@ final class LoadGenerator implements AutoCloseable {
         return last;
     }
 
-    int pairs() {
-        return pairs;
+    int hosts() {
+        return hosts;
     }
 
     @Override

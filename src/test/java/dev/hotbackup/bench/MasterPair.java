@@ -1,5 +1,6 @@
 package dev.hotbackup.bench;
 
+import dev.hotbackup.testing.JvmProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -10,7 +11,7 @@ import java.time.Duration;
  */
 final class MasterPair extends FailoverSubject {
 
-    private final JavaProcess[] members = new JavaProcess[2];
+    private final JvmProcess[] members = new JvmProcess[2];
     private int leader = -1;
 
     /**
@@ -23,7 +24,7 @@ final class MasterPair extends FailoverSubject {
         Path lock = Files.createDirectories(dir.resolve("lock"));
         for (int i = 0; i < 2; i++) {
             members[i] =
-                    new JavaProcess(
+                    JvmProcess.ofMain(
                             dir,
                             "member" + i,
                             MasterPeer.class.getName(),
@@ -65,21 +66,21 @@ final class MasterPair extends FailoverSubject {
 
     @Override
     long kill(Kill kill) throws Exception {
-        JavaProcess l = members[leader];
+        JvmProcess l = members[leader];
         long t0 = System.currentTimeMillis();
         switch (kill) {
             case SIGKILL -> l.kill();
-            case SIGSTOP -> l.signal("STOP");
-            case SIGTERM -> l.stop();
+            case SIGSTOP -> l.pause();
+            case SIGTERM -> l.stop(Duration.ofSeconds(30));
         }
         return t0;
     }
 
     @Override
     void after(Kill kill) throws Exception {
-        JavaProcess old = members[leader];
+        JvmProcess old = members[leader];
         old.close();
-        JavaProcess follower = members[1 - leader];
+        JvmProcess follower = members[1 - leader];
         if (!follower.output().contains("LEADER")) {
             // no failover happened (a hung leader keeps its lock): start over
             follower.close();

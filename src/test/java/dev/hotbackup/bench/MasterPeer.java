@@ -4,6 +4,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.camel.builder.LambdaRouteBuilder;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.file.cluster.FileLockClusterService;
+import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
 
@@ -36,7 +37,7 @@ public final class MasterPeer {
         main.addMainListener(
                 new MainListenerSupport() {
                     @Override
-                    public void afterConfigure(org.apache.camel.main.BaseMainSupport m) {
+                    public void afterConfigure(BaseMainSupport m) {
                         try {
                             m.getCamelContext().addService(cluster);
                             RouteBuilder.addRoutes(

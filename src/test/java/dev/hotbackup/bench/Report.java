@@ -3,11 +3,13 @@ package dev.hotbackup.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.apache.camel.impl.DefaultCamelContext;
 
 /** Writes docs/benchmarks.md from the results, with the machine it ran on and the targets. */
 final class Report {
@@ -60,7 +62,7 @@ final class Report {
                     "p99 " + Stats.ms(kill.p99()),
                     kill.p99() >= 0 && kill.p99() < 500 && kill.missing() == 0);
         }
-        for (java.time.Duration t : List.of(Benchmark.SHORT, Benchmark.DEFAULT)) {
+        for (Duration t : List.of(Benchmark.SHORT, Benchmark.DEFAULT)) {
             Stats hung = stats(r, Benchmark.key("camel-hot-backup", t, Kill.SIGSTOP));
             if (hung != null) {
                 long over = hung.p99() - t.toMillis();
@@ -93,15 +95,15 @@ final class Report {
                     r.busyGaps.p99() < 150);
         }
         for (Benchmark.ScaleRow s : r.scale) {
-            if (s.pairs == 10_000) {
+            if (s.hosts == 10_000) {
                 row(
                         md,
-                        "10,000 pairs at 10 Hz within 1 core",
+                        "10,000 hosts at 10 Hz within 1 core",
                         String.format(Locale.ROOT, "%.2f cores", s.cores),
                         s.cores <= 1.0);
                 row(
                         md,
-                        "10,000 pairs within 512 MiB heap",
+                        "10,000 hosts within 512 MiB heap",
                         String.format(Locale.ROOT, "%.0f MiB after GC (-Xmx512m)", s.heapMiB),
                         s.heapMiB <= 512);
                 row(
@@ -185,7 +187,7 @@ final class Report {
                         "acquireLockInterval 10 s, heartbeatTimeoutMultiplier 5, acquireLockDelay 1 s; *tuned*: 100 ms, 2, 0 ")
                 .append(
                         "(the leader is stale after 200 ms without a heartbeat written to the lock folder). Trials that take ")
-                .append("a minute or more run on ten pairs at once, started 5 s apart.\n\n");
+                .append("a minute or more run on ten hosts at once, started 5 s apart.\n\n");
     }
 
     private static void alarms(Benchmark.Results r, StringBuilder md) {
@@ -226,20 +228,20 @@ final class Report {
             return;
         }
         md.append(
-                        "## Scale of one listener\n\nA load generator speaks the real signed protocol for N pairs at 10 heartbeats ")
+                        "## Scale of one listener\n\nA load generator speaks the real signed protocol for N hosts at 10 heartbeats ")
                 .append(
                         "a second each, over up to 20 connections, and answers their probes. Threshold 5 s, listener heap ")
                 .append(
                         "limit 512 MiB. Then a random tenth stop heartbeating and answering at once: DEAD lateness is the time ")
                 .append("of the DEAD signal past their last frame plus the threshold.\n\n")
                 .append(
-                        "| pairs | frames/s | listener CPU | heap after GC | RSS | refused | DEAD lateness p50 / p99 / max | missed / other DEAD |\n|---|---|---|---|---|---|---|---|\n");
+                        "| hosts | frames/s | listener CPU | heap after GC | RSS | refused | DEAD lateness p50 / p99 / max | missed / other DEAD |\n|---|---|---|---|---|---|---|---|\n");
         for (Benchmark.ScaleRow s : r.scale) {
             md.append(
                     String.format(
                             Locale.ROOT,
                             "| %d | %.0f | %.2f cores | %.0f MiB | %.0f MiB | %d | %s / %s / %s | %d / %d |\n",
-                            s.pairs,
+                            s.hosts,
                             s.framesPerSecond,
                             s.cores,
                             s.heapMiB,
@@ -336,7 +338,7 @@ final class Report {
                     + " "
                     + System.getProperty("java.version")
                     + ", Apache Camel "
-                    + new org.apache.camel.impl.DefaultCamelContext().getVersion();
+                    + new DefaultCamelContext().getVersion();
         } catch (IOException | RuntimeException e) {
             return "unknown (" + e.getMessage() + ")";
         }

@@ -9,6 +9,7 @@ import dev.hotbackup.testing.HotBackupProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.stream.Stream;
 import org.apache.camel.test.AvailablePortFinder;
@@ -131,9 +132,8 @@ class ClockJumpIT {
         long millis = (System.nanoTime() - killed) / 1_000_000;
         assertTrue(millis < THRESHOLD.toMillis() + 2000, "DEAD after " + millis + " ms: " + dead);
         // and the backup's wall clock really was an hour behind when it decided
-        java.time.Instant decided =
-                java.time.Instant.parse(dead.replaceAll(".*\"time\":\"([^\"]+)\".*", "$1"));
-        long behind = java.time.Duration.between(decided, java.time.Instant.now()).toMinutes();
+        Instant decided = Instant.parse(dead.replaceAll(".*\"time\":\"([^\"]+)\".*", "$1"));
+        long behind = Duration.between(decided, Instant.now()).toMinutes();
         assertTrue(behind >= 55 && behind <= 65, "backup clock " + behind + " min behind: " + dead);
     }
 }

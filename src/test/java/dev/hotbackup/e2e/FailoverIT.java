@@ -7,13 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.util.ServerSetup;
 import dev.hotbackup.testing.ActivityLines;
+import dev.hotbackup.testing.FileUseCasePair;
 import dev.hotbackup.testing.HotBackupProcess;
 import jakarta.mail.internet.MimeMessage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.stream.Stream;
 import org.apache.camel.test.AvailablePortFinder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -36,58 +36,41 @@ class FailoverIT {
 
     @TempDir Path work;
 
+    private FileUseCasePair pair;
     private HotBackupProcess live;
     private HotBackupProcess backup;
-    private Path files;
 
     @BeforeEach
     void startPair() throws Exception {
-        int port = AvailablePortFinder.getNextAvailable();
-        files = work.resolve("shared");
-        Path sample = Path.of("samples/file-use-case/routes");
+        pair = new FileUseCasePair(work);
         backup =
-                new HotBackupProcess(
-                                "backupB", work.resolve("backup"), HotBackupProcess.packagedJar())
-                        .withRoutes(sample)
-                        .set("hotbackup.listener.port", port)
-                        .set("hotbackup.listener.bind-address", "127.0.0.1")
+                pair.backup
                         .set("hotbackup.listener.threshold", "2s")
                         // the environment overrides application.properties
                         .set("hotbackup.secret", "not-the-secret-0123456789")
-                        .env("HOTBACKUP_SECRET", "e2e-secret-0123456789")
-                        .set("hotbackup.takeover.routes", "records-to-xml,xml-to-fin")
+                        .env("HOTBACKUP_SECRET", FileUseCasePair.SECRET)
                         .set("hotbackup.mail.host", "127.0.0.1")
                         .set("hotbackup.mail.port", SMTP)
                         .set("hotbackup.mail.to", "ops@example.com")
-                        .set("files.dir", files)
-                        .set("files.auto-startup", "false")
-                        .start()
-                        .awaitStarted();
+                        .set("files.auto-startup", "false");
         live =
-                new HotBackupProcess(
-                                "serverA", work.resolve("live"), HotBackupProcess.packagedJar())
-                        .withRoutes(sample)
-                        .set("hotbackup.backup-location", "127.0.0.1:" + port)
+                pair.live
                         // and so does -D
                         .set("hotbackup.secret", "not-the-secret-either-0123")
-                        .jvmArg("-Dhotbackup.secret=e2e-secret-0123456789")
-                        .set("files.dir", files)
-                        .start()
-                        .awaitStarted();
-        backup.activity().awaitAtLeast(1, WAIT, "\"event\":\"signal\"", "\"state\":\"LIVE\"");
+                        .jvmArg("-Dhotbackup.secret=" + FileUseCasePair.SECRET);
+        pair.start(WAIT);
     }
 
     @AfterEach
     void stopPair() throws Exception {
-        live.close();
-        backup.close();
+        pair.close();
     }
 
     @Test
     void sigkillGivesDeadAndTheBackupProcessesTheFilesThenRestartGivesLiveThenSigtermGivesClose()
             throws Exception {
         ActivityLines activity = backup.activity();
-        drop("batch-1.csv");
+        pair.drop("batch-1.csv");
         awaitFins(3);
         assertTrue(
                 live.output().contains("Payment P-1001 written by serverA"),
@@ -101,17 +84,17 @@ class FailoverIT {
                 "\"event\":\"takeover\"",
                 "records-to-xml: started",
                 "xml-to-fin: started");
-        drop("batch-2.csv");
+        pair.drop("batch-2.csv");
         awaitFins(5);
         assertTrue(
                 backup.output().contains("Payment P-2001 written by backupB"),
                 "the backup did the work");
-        assertTrue(Files.exists(files.resolve("rejected")), "the bad record was set aside");
+        assertTrue(Files.exists(pair.files.resolve("rejected")), "the bad record was set aside");
 
         live.start().awaitStarted();
         activity.awaitAtLeast(
                 1, WAIT, "\"event\":\"release\"", "records-to-xml: stopped", "xml-to-fin: stopped");
-        drop(
+        pair.drop(
                 "batch-3.csv",
                 "id,account,amount,currency,date\nP-3001,AT611904300234573201,7.50,EUR,2026-11-25\n");
         awaitFins(6);
@@ -133,30 +116,8 @@ class FailoverIT {
         assertTrue(body.contains("records-to-xml: started"), body);
     }
 
-    private void drop(String sample) throws Exception {
-        drop(sample, Files.readString(Path.of("samples/file-use-case/batches", sample)));
-    }
-
-    /** Writes a batch the way a producer should: under a temporary name, then renamed. */
-    private void drop(String name, String content) throws Exception {
-        Path inbox = Files.createDirectories(files.resolve("inbox"));
-        Path tmp = inbox.resolve(name + ".part");
-        Files.writeString(tmp, content);
-        Files.move(tmp, inbox.resolve(name));
-    }
-
     private void awaitFins(int count) throws Exception {
-        await().atMost(WAIT).until(() -> fins() >= count);
-        assertEquals(count, fins());
-    }
-
-    private long fins() throws Exception {
-        Path out = files.resolve("out");
-        if (!Files.isDirectory(out)) {
-            return 0;
-        }
-        try (Stream<Path> s = Files.list(out)) {
-            return s.filter(p -> p.toString().endsWith(".fin")).count();
-        }
+        await().atMost(WAIT).until(() -> pair.fins() >= count);
+        assertEquals(count, pair.fins());
     }
 }

@@ -5,17 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hotbackup.testing.ActivityLines;
+import dev.hotbackup.testing.FileUseCasePair;
 import dev.hotbackup.testing.HotBackupProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.apache.camel.test.AvailablePortFinder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Faults of the pair, with real processes: hung hosts, restarted backups, hosts never heard. */
+/** Faults of the host, with real processes: hung hosts, restarted backups, hosts never heard. */
 class FaultsIT {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
@@ -23,43 +23,27 @@ class FaultsIT {
 
     @TempDir Path work;
 
+    private FileUseCasePair pair;
     private HotBackupProcess live;
     private HotBackupProcess backup;
-    private int port;
 
     @AfterEach
     void stop() throws Exception {
-        if (live != null) {
-            live.close();
-        }
-        if (backup != null) {
-            backup.close();
+        if (pair != null) {
+            pair.close();
         }
     }
 
+    /** A full backup started; the live host ready to start. */
     private void startPair(String... expect) throws Exception {
-        port = AvailablePortFinder.getNextAvailable();
-        Path files = work.resolve("shared");
+        pair = new FileUseCasePair(work);
         backup =
-                new HotBackupProcess(
-                                "backupB", work.resolve("backup"), HotBackupProcess.packagedJar())
-                        .withRoutes(Path.of("samples/file-use-case/routes"))
-                        .set("hotbackup.listener.port", port)
-                        .set("hotbackup.listener.bind-address", "127.0.0.1")
+                pair.backup
                         .set("hotbackup.listener.threshold", THRESHOLD.toSeconds() + "s")
-                        .set("hotbackup.secret", "faults-secret-0123456789")
-                        .set("hotbackup.takeover.routes", "records-to-xml,xml-to-fin")
                         .set("hotbackup.listener.expect", String.join(",", expect))
-                        .set("files.dir", files)
                         .arg("-b");
         backup.start().awaitStarted();
-        live =
-                new HotBackupProcess(
-                                "serverA", work.resolve("live"), HotBackupProcess.packagedJar())
-                        .withRoutes(Path.of("samples/file-use-case/routes"))
-                        .set("hotbackup.backup-location", "127.0.0.1:" + port)
-                        .set("hotbackup.secret", "faults-secret-0123456789")
-                        .set("files.dir", files);
+        live = pair.live;
     }
 
     @Test

@@ -9,12 +9,12 @@ import dev.hotbackup.link.Decoded;
 import dev.hotbackup.link.HeartbeatCodec;
 import dev.hotbackup.link.Signer;
 import dev.hotbackup.testing.ActivityLines;
+import dev.hotbackup.testing.FileUseCasePair;
 import dev.hotbackup.testing.HotBackupProcess;
 import dev.hotbackup.testing.LineServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.apache.camel.test.AvailablePortFinder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,17 +30,15 @@ class FullBackupIT {
 
     @TempDir Path work;
 
+    private FileUseCasePair pair;
     private HotBackupProcess live;
     private HotBackupProcess backup;
     private LineServer itsBackup;
 
     @AfterEach
     void stop() throws Exception {
-        if (live != null) {
-            live.close();
-        }
-        if (backup != null) {
-            backup.close();
+        if (pair != null) {
+            pair.close();
         }
         if (itsBackup != null) {
             itsBackup.close();
@@ -50,33 +48,16 @@ class FullBackupIT {
     @Test
     void fullBackupDoesNothingUntilDead() throws Exception {
         itsBackup = new LineServer();
-        int port = AvailablePortFinder.getNextAvailable();
-        Path files = work.resolve("shared");
-        Path sample = Path.of("samples/file-use-case/routes");
+        pair = new FileUseCasePair(work);
         backup =
-                new HotBackupProcess(
-                                "backupB", work.resolve("backup"), HotBackupProcess.packagedJar())
-                        .withRoutes(sample)
-                        .set("hotbackup.listener.port", port)
+                pair.backup
                         .set("hotbackup.listener.threshold", "2s")
                         .set("hotbackup.backup-location", "127.0.0.1:" + itsBackup.port())
-                        .set("hotbackup.secret", "e2e-secret-0123456789")
-                        .set("hotbackup.takeover.routes", "records-to-xml,xml-to-fin")
-                        .set("files.dir", files)
-                        .arg("-b")
-                        .start()
-                        .awaitStarted();
-        live =
-                new HotBackupProcess(
-                                "serverA", work.resolve("live"), HotBackupProcess.packagedJar())
-                        .withRoutes(sample)
-                        .set("hotbackup.backup-location", "127.0.0.1:" + port)
-                        .set("hotbackup.secret", "e2e-secret-0123456789")
-                        .set("files.dir", files)
-                        .start()
-                        .awaitStarted();
+                        .arg("-b");
+        live = pair.live;
+        pair.start(WAIT);
+        Path files = pair.files;
         ActivityLines activity = backup.activity();
-        activity.awaitAtLeast(1, WAIT, "\"event\":\"signal\"", "\"state\":\"LIVE\"");
 
         Path inbox = Files.createDirectories(files.resolve("inbox"));
         Files.copy(
@@ -102,7 +83,7 @@ class FullBackupIT {
                 "records-to-xml: started");
         await().atMost(WAIT).until(() -> itsBackup.lines().size() >= 3);
         Decoded frame =
-                new HeartbeatCodec(Signer.of("e2e-secret-0123456789"))
+                new HeartbeatCodec(Signer.of(FileUseCasePair.SECRET))
                         .decode(itsBackup.lines().get(0));
         assertTrue(frame.isAccepted(), String.valueOf(frame));
         assertEquals("backupB", frame.frame().host());

@@ -8,6 +8,7 @@ import dev.hotbackup.testing.HotBackupProcess;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -337,8 +338,7 @@ class MisconfigurationIT {
                         "no listener after 30 s:\n" + Files.readString(dir.resolve("out.txt")));
                 TimeUnit.MILLISECONDS.sleep(50);
             }
-            try (java.net.Socket s =
-                    new java.net.Socket(InetAddress.getLoopbackAddress(), Integer.parseInt(port))) {
+            try (Socket s = new Socket(InetAddress.getLoopbackAddress(), Integer.parseInt(port))) {
                 assertTrue(s.isConnected());
             }
         } finally {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hotbackup.testing.Chromium;
+import dev.hotbackup.testing.FileUseCasePair;
 import dev.hotbackup.testing.HotBackupProcess;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
@@ -33,42 +34,18 @@ class StatusPageIT {
 
     @Test
     void pageShowsLiveThenDeadAfterAKill() throws Exception {
-        int port = AvailablePortFinder.getNextAvailable();
         int http = AvailablePortFinder.getNextAvailable();
-        Path sample = Path.of("samples/file-use-case/routes");
-        try (HotBackupProcess backup =
-                        new HotBackupProcess(
-                                        "backupB",
-                                        work.resolve("backup"),
-                                        HotBackupProcess.packagedJar())
-                                .withRoutes(sample)
-                                .set("hotbackup.listener.port", port)
-                                .set("hotbackup.listener.bind-address", "127.0.0.1")
-                                .set("hotbackup.listener.threshold", "60s")
-                                .set("hotbackup.secret", "page-secret-0123456789")
-                                .set("hotbackup.takeover.routes", "records-to-xml,xml-to-fin")
-                                .set("hotbackup.http.enabled", "true")
-                                .set("hotbackup.http.port", http)
-                                .set("hotbackup.http.bind-address", "127.0.0.1")
-                                .set(
-                                        "hotbackup.http.observe-port",
-                                        AvailablePortFinder.getNextAvailable())
-                                .set("files.dir", work.resolve("shared"))
-                                .set("files.auto-startup", "false")
-                                .start()
-                                .awaitStarted();
-                HotBackupProcess live =
-                        new HotBackupProcess(
-                                        "serverA",
-                                        work.resolve("live"),
-                                        HotBackupProcess.packagedJar())
-                                .withRoutes(sample)
-                                .set("hotbackup.backup-location", "127.0.0.1:" + port)
-                                .set("hotbackup.secret", "page-secret-0123456789")
-                                .set("files.dir", work.resolve("shared"))
-                                .start()
-                                .awaitStarted();
+        try (FileUseCasePair pair = new FileUseCasePair(work);
                 Chromium browser = Chromium.start(1000, 700)) {
+            pair.backup
+                    .set("hotbackup.listener.threshold", "60s")
+                    .set("hotbackup.http.enabled", "true")
+                    .set("hotbackup.http.port", http)
+                    .set("hotbackup.http.bind-address", "127.0.0.1")
+                    .set("hotbackup.http.observe-port", AvailablePortFinder.getNextAvailable())
+                    .set("files.auto-startup", "false");
+            pair.start(WAIT);
+            HotBackupProcess live = pair.live;
             browser.open("http://127.0.0.1:" + http + "/hotbackup/");
             String card = "article.card[data-host='serverA']";
             await("the page to show serverA LIVE")

@@ -105,6 +105,31 @@ public final class ActivityLines {
         return matching(fragments);
     }
 
+    /**
+     * Waits until {@code condition} holds and then checks that it keeps holding for {@code during},
+     * all within {@code atMost}; a failure names it and shows the recent log.
+     */
+    public void holds(String what, Duration during, Duration atMost, Callable<Boolean> condition) {
+        long start = System.nanoTime();
+        until(what, atMost.minus(during), condition);
+        long deadline = System.nanoTime() + during.toNanos();
+        while (System.nanoTime() < deadline) {
+            until(
+                    what
+                            + " (still, "
+                            + Duration.ofNanos(System.nanoTime() - start).toMillis()
+                            + " ms in)",
+                    Duration.ZERO,
+                    condition);
+            try {
+                TimeUnit.MILLISECONDS.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted waiting for " + what, e);
+            }
+        }
+    }
+
     /** Waits until {@code condition} holds; a failure names it and shows the recent log. */
     public void until(String what, Duration timeout, Callable<Boolean> condition) {
         long deadline = System.nanoTime() + timeout.toNanos();

@@ -1,6 +1,7 @@
 package dev.hotbackup.testing;
 
 import java.io.IOException;
+import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,7 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
+import java.util.Properties;
 import java.util.stream.Stream;
 
 /**
@@ -27,8 +28,7 @@ public final class HotBackupProcess implements AutoCloseable {
     private final List<String> args = new ArrayList<>();
     private final List<String> jvmArgs = new ArrayList<>();
     private final Map<String, String> environment = new LinkedHashMap<>();
-    private Process process;
-    private int runs;
+    private JvmProcess process;
 
     /**
      * @param name a short name for logs (also the default {@code hotbackup.host})
@@ -62,8 +62,8 @@ public final class HotBackupProcess implements AutoCloseable {
 
     /** Takes every key of a sample's application.properties; later {@link #set} calls win. */
     public HotBackupProcess withProperties(Path file) throws IOException {
-        java.util.Properties p = new java.util.Properties();
-        try (java.io.Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+        Properties p = new Properties();
+        try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             p.load(in);
         }
         p.stringPropertyNames().stream().sorted().forEach(k -> properties.put(k, p.getProperty(k)));
@@ -124,26 +124,25 @@ public final class HotBackupProcess implements AutoCloseable {
         properties.forEach(
                 (k, v) -> props.append(k).append('=').append(v.replace("\\", "\\\\")).append('\n'));
         Files.writeString(dir.resolve("application.properties"), props, StandardCharsets.UTF_8);
+        if (process == null) {
+            process = new JvmProcess("out", dir, this::command, environment);
+        }
+        process.start();
+        return this;
+    }
+
+    private List<String> command() {
         List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx256m");
-        if (!Boolean.getBoolean("hotbackup.full-jit")) {
-            // tests: start fast rather than run fast (the benchmark sets hotbackup.full-jit)
+        if (!Boolean.getBoolean("bench.full-jit")) {
+            // tests: start fast rather than run fast (the benchmark sets bench.full-jit)
             command.add("-XX:TieredStopAtLevel=1");
         }
         command.addAll(jvmArgs);
         command.add("-jar");
         command.add(jar.toString());
         command.addAll(args);
-        runs++;
-        ProcessBuilder builder = new ProcessBuilder(command);
-        builder.environment().putAll(environment);
-        process =
-                builder.directory(dir.toFile())
-                        .redirectErrorStream(true)
-                        .redirectOutput(dir.resolve("out-" + runs + ".log").toFile())
-                        .start();
-        return this;
+        return command;
     }
 
     public long pid() {
@@ -156,25 +155,15 @@ public final class HotBackupProcess implements AutoCloseable {
 
     /** Everything the current run printed so far. */
     public String output() throws IOException {
-        Path out = dir.resolve("out-" + runs + ".log");
-        return Files.exists(out) ? Files.readString(out, StandardCharsets.UTF_8) : "";
+        return process.output();
     }
 
     /** Waits until the current run printed {@code text}, or fails with its output. */
     public void awaitOutput(String text, Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (output().contains(text)) {
-                return;
-            }
-            if (!process.isAlive()) {
-                throw new IllegalStateException(
-                        name + " exited with " + process.exitValue() + ":\n" + output());
-            }
-            TimeUnit.MILLISECONDS.sleep(20);
+        if (!process.awaitOutput(text, timeout)) {
+            throw new IllegalStateException(
+                    name + " did not print '" + text + "' within " + timeout + ":\n" + output());
         }
-        throw new IllegalStateException(
-                name + " did not print '" + text + "' within " + timeout + ":\n" + output());
     }
 
     /** Waits until Camel reports it started. */
@@ -185,50 +174,28 @@ public final class HotBackupProcess implements AutoCloseable {
 
     /** SIGKILL: the process dies at once, without CLOSE. */
     public void kill() throws InterruptedException {
-        process.destroyForcibly();
-        process.waitFor(10, TimeUnit.SECONDS);
+        process.kill();
     }
 
-    /** SIGTERM: Camel stops gracefully and sends CLOSE. */
+    /** SIGTERM: Camel stops gracefully and sends CLOSE; returns the exit code. */
     public int stop() throws InterruptedException {
-        process.destroy();
-        if (!process.waitFor(20, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            process.waitFor(10, TimeUnit.SECONDS);
-        }
-        return process.exitValue();
+        return process.stop(Duration.ofSeconds(20));
     }
 
     /** SIGSTOP: the process hangs; the kernel still accepts connections for it. */
     public void pause() throws IOException, InterruptedException {
-        signal("STOP");
+        process.pause();
     }
 
     /** SIGCONT. */
     public void resume() throws IOException, InterruptedException {
-        signal("CONT");
-    }
-
-    private void signal(String sig) throws IOException, InterruptedException {
-        Process kill =
-                new ProcessBuilder("kill", "-" + sig, Long.toString(process.pid()))
-                        .inheritIO()
-                        .start();
-        if (kill.waitFor() != 0) {
-            throw new IOException("kill -" + sig + " " + process.pid() + " failed");
-        }
+        process.resume();
     }
 
     @Override
     public void close() throws InterruptedException {
-        if (process != null && process.isAlive()) {
-            try {
-                signal("CONT");
-            } catch (IOException e) {
-                // not paused
-            }
-            process.destroyForcibly();
-            process.waitFor(10, TimeUnit.SECONDS);
+        if (process != null) {
+            process.close();
         }
     }
 

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
  * One backup for two live hosts, each with its own takeover routes and mail recipients from
  * application.properties keys, and a mail subject and body template for DEAD.
  */
-class PerPairRoutesTest extends ListenerTestSupport {
+class PerHostRoutesTest extends ListenerTestSupport {
 
     @Override
     protected void properties(Map<String, String> p) {
