@@ -28,12 +28,8 @@ class PerHostRoutesTest extends ListenerTestSupport {
 
     @Test
     void eachHostHasItsOwnRoutesAndRecipients() throws Exception {
-        FakeLiveHost a = liveHost("serverA");
-        FakeLiveHost b = liveHost("serverB");
-        a.startHeartbeats(100);
-        b.startHeartbeats(100);
-        awaitState("serverA", MonitorState.LIVE);
-        awaitState("serverB", MonitorState.LIVE);
+        FakeLiveHost a = beatingHost("serverA");
+        FakeLiveHost b = beatingHost("serverB");
 
         a.crash();
         awaitState("serverA", MonitorState.DEAD);

@@ -251,6 +251,7 @@ final class Reconfirm {
         }
     }
 
+    /** Hands a host to the reconfirm route; returns at once, the probe runs on its own. */
     void send(String id, Verdict.Cause cause, String connection) {
         Sender s = sender;
         if (s != null) {

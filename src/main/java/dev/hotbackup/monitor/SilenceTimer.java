@@ -55,7 +55,7 @@ public final class SilenceTimer {
         restoredClose.addAll(close);
     }
 
-    /** One tick: the ids ({@link MonitorKey#id()}) of the hosts due for a probe. */
+    /** One tick; returns the ids ({@link MonitorKey#id()}) of the hosts sent to the reconfirm. */
     public List<String> tick() {
         if (!running.getAsBoolean()) {
             return List.of();
@@ -77,6 +77,9 @@ public final class SilenceTimer {
                     old.add(m);
                 }
             }
+        }
+        for (String id : due) {
+            reconfirm.send(id, Verdict.Cause.SILENCE, null);
         }
         for (Monitor m : old) {
             forget(m);

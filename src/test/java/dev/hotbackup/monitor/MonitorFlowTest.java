@@ -107,6 +107,7 @@ class MonitorFlowTest {
         assertEquals(List.of(), timer.tick());
         at(THRESHOLD - LEAD);
         assertEquals(List.of(a.id()), timer.tick());
+        assertEquals(List.of(a.id() + " SILENCE null"), sent, "handed to the reconfirm route");
         Reconfirm.Target t = reconfirm.start(a.id(), Verdict.Cause.SILENCE, null);
         assertEquals(new Reconfirm.Target("serverA", "base", "127.0.0.1", 7801), t);
         // the probe is out: no second one
