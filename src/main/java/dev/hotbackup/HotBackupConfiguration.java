@@ -4,6 +4,8 @@ import dev.hotbackup.activity.ActivityLog;
 import dev.hotbackup.config.HotBackupSettings;
 import dev.hotbackup.config.SettingsLoader;
 import dev.hotbackup.emitter.HeartbeatEmitter;
+import dev.hotbackup.mail.MailDeadLetters;
+import java.util.LinkedHashSet;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.StartupListener;
@@ -41,23 +43,37 @@ public final class HotBackupConfiguration implements CamelConfiguration {
         camelContext.getRegistry().bind("activityLog", activity);
         LinkWiring.Link link = LinkWiring.wire(camelContext, s);
         HeartbeatEmitter emitter = EmitterWiring.wire(camelContext, s, link);
+        ArbiterWiring.Arbitration arbitration =
+                ArbiterWiring.wire(camelContext, s, activity, emitter);
+        MailDeadLetters deadLetters =
+                s.listenerEnabled() || arbitration != null
+                        ? MailWiring.wire(camelContext, s, activity)
+                        : null;
         ListenerWiring.Listener listener =
-                ListenerWiring.wire(camelContext, s, link, activity, emitter);
-        OperateWiring.wire(camelContext, s, activity, emitter, listener);
+                ListenerWiring.wire(
+                        camelContext, s, link, activity, emitter, arbitration, deadLetters);
+        OperateWiring.wire(camelContext, s, activity, emitter, listener, arbitration);
         PackRoutes.load(camelContext, s.dsl);
-        if (listener != null) {
+        if (listener != null || !s.arbiterRoutes.isEmpty()) {
             // every route is loaded by then, and nothing has started
             camelContext.addLifecycleStrategy(
                     new LifecycleStrategySupport() {
                         @Override
                         public void onContextInitializing(CamelContext context) {
-                            PackRoutes.checkTakeoverRoutes(context, s.allTakeoverRoutes());
+                            if (listener != null) {
+                                PackRoutes.checkTakeoverRoutes(context, s.allTakeoverRoutes());
+                            }
+                            PackRoutes.checkRoutes(
+                                    context,
+                                    "hotbackup.arbiter.routes",
+                                    "guarded",
+                                    new LinkedHashSet<>(s.arbiterRoutes));
                         }
 
                         @Override
                         public String toString() {
                             // Camel names the strategy when it logs the refusal
-                            return "hotbackup's check of hotbackup.takeover.routes";
+                            return "hotbackup's check of the route ids it was given";
                         }
                     });
         }

@@ -14,6 +14,7 @@ import dev.hotbackup.probe.ReconfirmProbe;
 import dev.hotbackup.routes.PackRoute;
 import dev.hotbackup.signal.SignalPublisher;
 import dev.hotbackup.takeover.RouteControl;
+import dev.hotbackup.takeover.TakeoverLeases;
 import dev.hotbackup.takeover.TakeoverPlan;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -50,7 +51,9 @@ final class ListenerWiring {
             HotBackupSettings s,
             LinkWiring.Link link,
             ActivityLog activity,
-            HeartbeatEmitter emitter)
+            HeartbeatEmitter emitter,
+            ArbiterWiring.Arbitration arbitration,
+            MailDeadLetters deadLetters)
             throws Exception {
         if (!s.listenerEnabled()) {
             return null;
@@ -99,11 +102,21 @@ final class ListenerWiring {
                 FrameDecoders.frameGate(
                         rejections, s.idleTimeout.toNanos(), monitors::connectionClosed, backlog));
 
-        TakeoverPlan plan = plan(camelContext, s, monitors, emitter);
+        TakeoverLeases leases = null;
+        if (arbitration != null) {
+            leases =
+                    new TakeoverLeases(
+                            arbitration.keeper(),
+                            arbitration.guarded(),
+                            s.failbackKeep,
+                            arbitration.firstAnswerMillis(),
+                            camelContext);
+            camelContext.addService(leases);
+        }
+        TakeoverPlan plan = plan(camelContext, s, monitors, emitter, leases);
         RouteControl routeControl =
                 new RouteControl(camelContext, emitter, EmitterWiring.closeWaitMillis(s));
         registry.bind("routeControl", routeControl);
-        MailDeadLetters deadLetters = MailWiring.wire(camelContext, s, activity);
         if (s.backup) {
             fullBackup(camelContext, plan);
         }
@@ -114,7 +127,8 @@ final class ListenerWiring {
             CamelContext camelContext,
             HotBackupSettings s,
             MonitorRegistry monitors,
-            HeartbeatEmitter emitter)
+            HeartbeatEmitter emitter,
+            TakeoverLeases leases)
             throws Exception {
         List<String> controlled = new ArrayList<>(s.takeoverRoutes);
         Map<MonitorKey, List<String>> perHost = new LinkedHashMap<>();
@@ -132,7 +146,8 @@ final class ListenerWiring {
                         s.takeoverMode == Keys.TakeoverMode.MANUAL,
                         s.failbackDelay.toNanos(),
                         monitors,
-                        camelContext);
+                        camelContext,
+                        leases);
         camelContext.addService(plan);
         camelContext.getRegistry().bind("takeoverPlan", plan);
         return plan;
@@ -153,7 +168,6 @@ final class ListenerWiring {
     }
 
     static MonitorKey key(String hostConfig) {
-        int slash = hostConfig.lastIndexOf('/');
-        return new MonitorKey(hostConfig.substring(0, slash), hostConfig.substring(slash + 1));
+        return MonitorKey.parse(hostConfig);
     }
 }

@@ -3,6 +3,7 @@ package dev.hotbackup;
 import dev.hotbackup.activity.ActivityLog;
 import dev.hotbackup.config.HotBackupSettings;
 import dev.hotbackup.emitter.HeartbeatEmitter;
+import dev.hotbackup.operate.ArbiterMetrics;
 import dev.hotbackup.operate.HotBackupHealthCheck;
 import dev.hotbackup.operate.HotBackupMetrics;
 import dev.hotbackup.operate.HotBackupStatus;
@@ -42,7 +43,8 @@ final class OperateWiring {
             HotBackupSettings s,
             ActivityLog activity,
             HeartbeatEmitter emitter,
-            ListenerWiring.Listener l)
+            ListenerWiring.Listener l,
+            ArbiterWiring.Arbitration arbitration)
             throws Exception {
         HotBackupStatus status =
                 new HotBackupStatus(
@@ -53,7 +55,8 @@ final class OperateWiring {
                         l == null ? null : l.plan(),
                         emitter,
                         l == null ? null : l.rejections(),
-                        l == null ? null : l.deadLetters());
+                        l == null ? null : l.deadLetters(),
+                        arbitration == null ? null : arbitration.keeper());
         camelContext.getRegistry().bind("hotbackupStatus", status);
         Operator operator = null;
         if (l != null) {
@@ -81,6 +84,9 @@ final class OperateWiring {
             if (l != null) {
                 excludeTakeoverRoutes(health, l.plan().allRoutes());
             }
+            if (arbitration != null) {
+                excludeTakeoverRoutes(health, arbitration.guarded().guarded());
+            }
         }
         if (l != null) {
             HotBackupMetrics metrics =
@@ -95,6 +101,11 @@ final class OperateWiring {
             camelContext.addService(metrics);
             // the meter registry is bound once Camel has fully started
             HotBackupConfiguration.whenFullyStarted(camelContext, metrics::bind);
+        }
+        if (arbitration != null) {
+            ArbiterMetrics leaseMetrics = new ArbiterMetrics(camelContext, arbitration.keeper());
+            camelContext.addService(leaseMetrics);
+            HotBackupConfiguration.whenFullyStarted(camelContext, leaseMetrics::bind);
         }
     }
 }

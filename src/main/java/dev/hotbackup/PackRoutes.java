@@ -112,6 +112,16 @@ final class PackRoutes {
 
     /** Refuses to start a backup that could not take over: every takeover route must exist. */
     static void checkTakeoverRoutes(CamelContext context, Set<String> routes) {
+        checkRoutes(context, "hotbackup.takeover.routes", "taken over", routes);
+    }
+
+    /**
+     * Every route id a key names must be a route of the user's; the pack's own routes cannot be
+     * listed.
+     *
+     * @param what what the key does with them, for the message ("taken over", "guarded")
+     */
+    static void checkRoutes(CamelContext context, String key, String what, Set<String> routes) {
         // routes are registered with the context only as they start; the model knows them all
         Model model = context.getCamelContextExtension().getContextPlugin(Model.class);
         List<String> problems = new ArrayList<>();
@@ -124,12 +134,15 @@ final class PackRoutes {
         for (String id : routes) {
             if (PackRoute.isPackRoute(id)) {
                 problems.add(
-                        "hotbackup.takeover.routes: '"
+                        key
+                                + ": '"
                                 + id
-                                + "' is one of the pack's own routes and cannot be taken over");
+                                + "' is one of the pack's own routes and cannot be "
+                                + what);
             } else if (model.getRouteDefinition(id) == null) {
                 problems.add(
-                        "hotbackup.takeover.routes: no route has the id '"
+                        key
+                                + ": no route has the id '"
                                 + id
                                 + "'; the routes loaded from routes/ are "
                                 + known);

@@ -98,7 +98,7 @@ public final class SettingsFunction implements PropertiesFunction, CamelContextA
         return switch (route) {
             case HEARTBEAT_EMITTER -> s.emitterEnabled();
             case BACKUP_LISTENER, SILENCE_TIMER, RECONFIRM, SIGNAL_ROUTER -> s.listenerEnabled();
-            case SIGNAL_MAIL -> s.listenerEnabled() && s.mailEnabled();
+            case SIGNAL_MAIL -> (s.listenerEnabled() || s.guardsLeases()) && s.mailEnabled();
             case STATUS_API, STATUS_PAGE -> s.httpEnabled;
             case OPERATOR_API -> s.httpEnabled && s.listenerEnabled();
         };

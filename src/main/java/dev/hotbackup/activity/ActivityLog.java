@@ -108,6 +108,10 @@ public final class ActivityLog extends ServiceSupport {
     /** Records the signal carried by {@code exchange} (the signal router's input). */
     public void signal(Exchange exchange) {
         Message in = exchange.getIn();
+        if (in.getHeader(Headers.LEASE_GRANTED) != null) {
+            // the same signal or request, handed back once its lease was granted: recorded already
+            return;
+        }
         String force = in.getHeader(Headers.FORCE, String.class);
         if (force != null) {
             // not a signal: an operator asked for this action

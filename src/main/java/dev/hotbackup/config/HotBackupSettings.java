@@ -1,5 +1,7 @@
 package dev.hotbackup.config;
 
+import dev.hotbackup.arbiter.jdbc.JdbcArbiter;
+import dev.hotbackup.config.Keys.ArbiterKind;
 import dev.hotbackup.config.Keys.ClientAuth;
 import dev.hotbackup.config.Keys.Dsl;
 import dev.hotbackup.config.Keys.TakeoverMode;
@@ -68,6 +70,25 @@ public final class HotBackupSettings {
 
     /** Takeover routes of monitored hosts that have their own list, by {@code host/config}. */
     public final Map<String, List<String>> takeoverRoutesFor;
+
+    public final ArbiterKind arbiter;
+    public final Duration lease;
+    public final Duration renewInterval;
+    public final Duration renewDeadline;
+    public final boolean haltOnStuck;
+    public final List<String> arbiterRoutes;
+    public final boolean failbackKeep;
+    public final String jdbcUrl;
+    public final String jdbcUsername;
+    public final String jdbcPassword;
+    public final String jdbcTable;
+    public final String zookeeperConnect;
+    public final String zookeeperBasePath;
+    public final Duration zookeeperSessionTimeout;
+    public final String filePath;
+    public final List<HostPort> gateway;
+    public final Duration gatewayFenceAfter;
+    public final Duration gatewayTimeout;
 
     public final boolean tls;
     public final String tlsKeystore;
@@ -191,6 +212,26 @@ public final class HotBackupSettings {
         failbackDelay = r.get(Keys.FAILBACK_DELAY);
         takeoverMode = r.get(Keys.TAKEOVER_MODE);
 
+        arbiter = r.get(Keys.ARBITER);
+        lease = r.get(Keys.ARBITER_LEASE);
+        renewInterval = r.get(Keys.ARBITER_RENEW_INTERVAL, lease.dividedBy(5));
+        renewDeadline = r.get(Keys.ARBITER_RENEW_DEADLINE, lease.multipliedBy(3).dividedBy(5));
+        haltOnStuck = r.get(Keys.ARBITER_ON_STUCK) == Keys.OnStuck.HALT;
+        arbiterRoutes = r.get(Keys.ARBITER_ROUTES);
+        failbackKeep = r.get(Keys.ARBITER_FAILBACK) == Keys.Failback.KEEP;
+        jdbcUrl = r.get(Keys.ARBITER_JDBC_URL);
+        jdbcUsername = r.get(Keys.ARBITER_JDBC_USERNAME);
+        jdbcPassword = r.get(Keys.ARBITER_JDBC_PASSWORD);
+        jdbcTable = r.get(Keys.ARBITER_JDBC_TABLE);
+        zookeeperConnect = r.get(Keys.ARBITER_ZOOKEEPER_CONNECT);
+        zookeeperBasePath = r.get(Keys.ARBITER_ZOOKEEPER_BASE_PATH);
+        zookeeperSessionTimeout = r.get(Keys.ARBITER_ZOOKEEPER_SESSION_TIMEOUT, lease);
+        filePath = r.get(Keys.ARBITER_FILE_PATH);
+        gateway = r.get(Keys.GATEWAY);
+        gatewayFenceAfter = r.get(Keys.GATEWAY_FENCE_AFTER);
+        gatewayTimeout = r.get(Keys.GATEWAY_TIMEOUT);
+        arbitration(r);
+
         tls = r.get(Keys.TLS_ENABLED);
         tlsKeystore = r.get(Keys.TLS_KEYSTORE);
         tlsKeystorePassword = r.get(Keys.TLS_KEYSTORE_PASSWORD);
@@ -230,6 +271,82 @@ public final class HotBackupSettings {
         warnings = r.warnings(this);
         defaults = Map.copyOf(r.defaults);
         r.failIfAny();
+    }
+
+    /** The arbiter's keys together: each backend's own, timing, and what is guarded where. */
+    private void arbitration(Reader r) {
+        if (r.isValid(Keys.ARBITER_LEASE)
+                && r.isValid(Keys.ARBITER_RENEW_INTERVAL)
+                && r.isValid(Keys.ARBITER_RENEW_DEADLINE)) {
+            Duration haltAt = lease.multipliedBy(9).dividedBy(10);
+            if (renewDeadline.compareTo(haltAt) >= 0) {
+                r.problem(
+                        r.isSet(Keys.ARBITER_RENEW_DEADLINE)
+                                ? Keys.ARBITER_RENEW_DEADLINE
+                                : Keys.ARBITER_LEASE,
+                        "the renew deadline ("
+                                + format(renewDeadline)
+                                + ") must end before nine tenths of the lease ("
+                                + format(haltAt)
+                                + "), so fenced routes have time to stop before the lease can be"
+                                + " granted elsewhere");
+            } else if (renewInterval.compareTo(renewDeadline) >= 0) {
+                r.problem(
+                        Keys.ARBITER_RENEW_INTERVAL,
+                        "'"
+                                + format(renewInterval)
+                                + "' is not shorter than the renew deadline ("
+                                + format(renewDeadline)
+                                + "): a single late renewal would fence");
+            }
+        }
+        switch (arbiter) {
+            case JDBC -> {
+                String p = JdbcArbiter.urlProblem(jdbcUrl);
+                if (p != null) {
+                    r.problem(Keys.ARBITER_JDBC_URL, p);
+                }
+                String t = JdbcArbiter.tableProblem(jdbcTable);
+                if (t != null) {
+                    r.problem(Keys.ARBITER_JDBC_TABLE, t);
+                }
+            }
+            case ZOOKEEPER -> {
+                if (zookeeperConnect.isEmpty()) {
+                    r.problem(
+                            Keys.ARBITER_ZOOKEEPER_CONNECT,
+                            "is required with hotbackup.arbiter=zookeeper (zk1:2181,zk2:2181,zk3:2181)");
+                }
+                if (!zookeeperBasePath.startsWith("/") || zookeeperBasePath.endsWith("/")) {
+                    r.problem(
+                            Keys.ARBITER_ZOOKEEPER_BASE_PATH,
+                            "'" + zookeeperBasePath + "' must start with / and not end with one");
+                }
+            }
+            case FILE -> {
+                if (filePath.isEmpty()) {
+                    r.problem(
+                            Keys.ARBITER_FILE_PATH,
+                            "is required with hotbackup.arbiter=file: a folder on storage every"
+                                    + " instance mounts");
+                }
+            }
+            case NONE -> {
+                // the gateway alone, or nothing
+            }
+        }
+        if (!arbiterRoutes.isEmpty() && !guardsLeases()) {
+            r.problem(
+                    Keys.ARBITER_ROUTES,
+                    "lists routes to run under this host's lease, but hotbackup.arbiter is none and"
+                            + " hotbackup.gateway is empty, so there is no lease: set"
+                            + " hotbackup.arbiter (jdbc, zookeeper or file) or hotbackup.gateway");
+        }
+    }
+
+    /** Whether leases are kept here: an arbiter, or a gateway guarding on its own. */
+    public boolean guardsLeases() {
+        return arbiter != ArbiterKind.NONE || !gateway.isEmpty();
     }
 
     /** Values that are fine alone but together cannot work, or leave a backup that does nothing. */
@@ -298,6 +415,27 @@ public final class HotBackupSettings {
                                 + " is empty: this listener only mails when a host dies; nothing"
                                 + " is taken over");
             }
+        }
+        if (arbiter != ArbiterKind.NONE && listenerPort == 0 && arbiterRoutes.isEmpty()) {
+            r.problem(
+                    Keys.ARBITER_ROUTES,
+                    "is empty and no Backup listener runs here, so hotbackup.arbiter="
+                            + Key.lower(arbiter)
+                            + " guards nothing on this instance: list this host's own routes that"
+                            + " must never run on two hosts at once");
+        }
+        if (!gateway.isEmpty()
+                && arbiter == ArbiterKind.NONE
+                && listenerPort != 0
+                && gatewayFenceAfter.compareTo(threshold) >= 0) {
+            r.problem(
+                    Keys.GATEWAY_FENCE_AFTER,
+                    "'"
+                            + format(gatewayFenceAfter)
+                            + "' is not shorter than hotbackup.listener.threshold ("
+                            + format(threshold)
+                            + "): with no arbiter, a live host cut off must stop before its backup"
+                            + " declares it DEAD");
         }
         if (listenerPort != 0 && probePort != 0 && listenerPort == probePort) {
             r.problem(Keys.PROBE_PORT, "must differ from hotbackup.listener.port");
@@ -379,6 +517,11 @@ public final class HotBackupSettings {
             case MAIL -> mailEnabled();
             case TLS -> tls;
             case HTTP -> httpEnabled;
+            case ARBITER -> guardsLeases();
+            case JDBC -> arbiter == ArbiterKind.JDBC;
+            case ZOOKEEPER -> arbiter == ArbiterKind.ZOOKEEPER;
+            case FILE -> arbiter == ArbiterKind.FILE;
+            case GATEWAY -> !gateway.isEmpty();
         };
     }
 
@@ -416,6 +559,14 @@ public final class HotBackupSettings {
             }
         } else {
             parts.add("listener=off");
+        }
+        if (guardsLeases()) {
+            parts.add(
+                    "arbiter="
+                            + Key.lower(arbiter)
+                            + (arbiter == ArbiterKind.NONE ? "" : " (lease " + format(lease) + ")")
+                            + (arbiterRoutes.isEmpty() ? "" : ", arbiter.routes=" + arbiterRoutes)
+                            + (gateway.isEmpty() ? "" : ", gateway=" + gateway));
         }
         parts.add("secret=" + (secret.isEmpty() ? "not set" : "set"));
         parts.add("tls=" + (tls ? "on" + (tlsClientAuth ? " (mutual)" : "") : "off"));

@@ -23,6 +23,7 @@ public final class Key<T> {
         EMITTER("Heartbeat emitter (live host)"),
         LISTENER("Backup listener (backup host)"),
         TAKEOVER("Takeover"),
+        ARBITER("Never two actives: arbiter, leases, gateway"),
         SECURITY("Security"),
         STATE("State"),
         MAIL("E-mail"),
@@ -48,7 +49,12 @@ public final class Key<T> {
         LISTENER("no Backup listener runs here (hotbackup.listener.port is empty)"),
         MAIL("mail is off (hotbackup.mail.host is empty)"),
         TLS("TLS is off (hotbackup.tls.enabled=false)"),
-        HTTP("the HTTP server is off (hotbackup.http.enabled=false)");
+        HTTP("the HTTP server is off (hotbackup.http.enabled=false)"),
+        ARBITER("no lease is kept here (hotbackup.arbiter=none and no hotbackup.gateway)"),
+        JDBC("the arbiter is not jdbc"),
+        ZOOKEEPER("the arbiter is not zookeeper"),
+        FILE("the arbiter is not file"),
+        GATEWAY("no gateway is checked (hotbackup.gateway is empty)");
 
         /** Why a key of this part does nothing when the part is off. */
         public final String whenOff;

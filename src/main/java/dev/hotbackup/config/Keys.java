@@ -39,6 +39,26 @@ public final class Keys {
         REQUIRE
     }
 
+    /** Where leases are held. */
+    public enum ArbiterKind {
+        NONE,
+        JDBC,
+        ZOOKEEPER,
+        FILE
+    }
+
+    /** What a fenced route that does not stop in time leads to. */
+    public enum OnStuck {
+        HALT,
+        LOG
+    }
+
+    /** What the backup does with a taken-over host's lease when that host is LIVE again. */
+    public enum Failback {
+        RELEASE,
+        KEEP
+    }
+
     /** What a key under {@code hotbackup.} that the pack does not know leads to. */
     public enum UnknownKeys {
         REFUSE,
@@ -331,6 +351,201 @@ public final class Keys {
                                     + " hand (POST /hotbackup/monitors/{host}/{config}/takeover, or"
                                     + " JMX). LIVE always stops them: the live host runs them"
                                     + " again.");
+
+    // ---- never two actives ----------------------------------------------------------------------
+
+    public static final Key<ArbiterKind> ARBITER =
+            declare(Key.choice("hotbackup.arbiter", "none", ArbiterKind.class), Section.ARBITER)
+                    .doc(
+                            "Where leases are held: none (no arbitration: a cut link makes both"
+                                    + " hosts run the same routes for as long as it lasts), jdbc"
+                                    + " (a table in a shared database), zookeeper (an ensemble,"
+                                    + " through Apache Curator) or file (lock files on shared"
+                                    + " storage). With an arbiter, a backup starts a dead host's"
+                                    + " routes only once it holds that host's lease, and a holder"
+                                    + " that cannot renew stops them before anyone else can be"
+                                    + " granted it. See docs/fencing.md.")
+                    .ref("LockFile / arbitration table / failover table");
+
+    public static final Key<Duration> ARBITER_LEASE =
+            declare(
+                            Key.duration(
+                                    "hotbackup.arbiter.lease",
+                                    "10s",
+                                    Duration.ofSeconds(1),
+                                    Duration.ofMinutes(10)),
+                            Section.ARBITER)
+                    .of(Feature.ARBITER)
+                    .doc(
+                            "How long a lease lasts without renewal. A holder that dies without"
+                                    + " giving it back (SIGKILL, power loss) is replaced this long"
+                                    + " after its last renewal (jdbc, zookeeper; file frees it at"
+                                    + " once); a shorter lease fails over faster and fences on"
+                                    + " shorter database or network hiccups.");
+
+    public static final Key<Duration> ARBITER_RENEW_INTERVAL =
+            declare(
+                            Key.duration(
+                                    "hotbackup.arbiter.renew-interval",
+                                    null,
+                                    Duration.ofMillis(50),
+                                    Duration.ofMinutes(5)),
+                            Section.ARBITER)
+                    .of(Feature.ARBITER)
+                    .defaultDoc("a fifth of hotbackup.arbiter.lease")
+                    .doc("Time between renewals of the leases held here.");
+
+    public static final Key<Duration> ARBITER_RENEW_DEADLINE =
+            declare(
+                            Key.duration(
+                                    "hotbackup.arbiter.renew-deadline",
+                                    null,
+                                    Duration.ofMillis(100),
+                                    Duration.ofMinutes(10)),
+                            Section.ARBITER)
+                    .of(Feature.ARBITER)
+                    .defaultDoc("three fifths of hotbackup.arbiter.lease")
+                    .doc(
+                            "No renewal answered for this long, measured on this host's monotonic"
+                                    + " clock from the last one that succeeded: the holder closes"
+                                    + " the gate of its guarded routes and stops them. Longer than"
+                                    + " the renew interval, and short enough to leave the routes"
+                                    + " time to stop before nine tenths of the lease.");
+
+    public static final Key<OnStuck> ARBITER_ON_STUCK =
+            declare(
+                            Key.choice("hotbackup.arbiter.on-stuck", "halt", OnStuck.class),
+                            Section.ARBITER)
+                    .of(Feature.ARBITER)
+                    .doc(
+                            "A guarded route still running at nine tenths of the lease after its"
+                                    + " holder lost it: halt stops the process at once (like a"
+                                    + " watchdog reset); log only logs an error, for those who"
+                                    + " accept that two instances may then run it.");
+
+    public static final Key<List<String>> ARBITER_ROUTES =
+            declare(Key.list("hotbackup.arbiter.routes", Keys::routeId), Section.ARBITER)
+                    .of(Feature.ARBITER)
+                    .doc(
+                            "On a live host: its own route ids that run only while it holds its"
+                                    + " lease (host/config), whatever their autoStartup says, and"
+                                    + " stop when it loses it. List every route a backup takes"
+                                    + " over from this host.")
+                    .example("hotbackup.arbiter.routes=orders-in,orders-out");
+
+    public static final Key<Failback> ARBITER_FAILBACK =
+            declare(
+                            Key.choice("hotbackup.arbiter.failback", "release", Failback.class),
+                            Section.ARBITER)
+                    .of(Feature.ARBITER)
+                    .doc(
+                            "When a taken-over host is LIVE again: release stops its routes here"
+                                    + " and gives its lease back, so it runs them again; keep goes"
+                                    + " on running them here under the lease, and the returning"
+                                    + " host waits as the standby until this one stops or an"
+                                    + " operator releases (POST"
+                                    + " /hotbackup/monitors/{host}/{config}/release).");
+
+    public static final Key<String> ARBITER_JDBC_URL =
+            declare(Key.text("hotbackup.arbiter.jdbc.url", ""), Section.ARBITER)
+                    .of(Feature.JDBC)
+                    .doc(
+                            "The database every instance shares (PostgreSQL and H2 drivers are in"
+                                    + " the jar). There is no default: two instances each with a"
+                                    + " database of its own would both be granted every lease. On"
+                                    + " one machine, an H2 file shared with ;AUTO_SERVER=TRUE.")
+                    .example("hotbackup.arbiter.jdbc.url=jdbc:postgresql://db:5432/hotbackup");
+
+    public static final Key<String> ARBITER_JDBC_USERNAME =
+            declare(Key.text("hotbackup.arbiter.jdbc.username", ""), Section.ARBITER)
+                    .of(Feature.JDBC)
+                    .doc("Database user.");
+
+    public static final Key<String> ARBITER_JDBC_PASSWORD =
+            declare(Key.text("hotbackup.arbiter.jdbc.password", ""), Section.ARBITER)
+                    .of(Feature.JDBC)
+                    .secret()
+                    .doc("Database password; pass it as an environment variable.");
+
+    public static final Key<String> ARBITER_JDBC_TABLE =
+            declare(Key.text("hotbackup.arbiter.jdbc.table", "hotbackup_lease"), Section.ARBITER)
+                    .of(Feature.JDBC)
+                    .doc(
+                            "The lease table, created when missing (one row per lease, never deleted).");
+
+    public static final Key<String> ARBITER_ZOOKEEPER_CONNECT =
+            declare(Key.text("hotbackup.arbiter.zookeeper.connect", ""), Section.ARBITER)
+                    .of(Feature.ZOOKEEPER)
+                    .doc("The ensemble: host:port[,host:port].")
+                    .example("hotbackup.arbiter.zookeeper.connect=zk1:2181,zk2:2181,zk3:2181");
+
+    public static final Key<String> ARBITER_ZOOKEEPER_BASE_PATH =
+            declare(
+                            Key.text("hotbackup.arbiter.zookeeper.base-path", "/hotbackup"),
+                            Section.ARBITER)
+                    .of(Feature.ZOOKEEPER)
+                    .doc("The znode the leases live under.");
+
+    public static final Key<Duration> ARBITER_ZOOKEEPER_SESSION_TIMEOUT =
+            declare(
+                            Key.duration(
+                                    "hotbackup.arbiter.zookeeper.session-timeout",
+                                    null,
+                                    Duration.ofSeconds(1),
+                                    Duration.ofMinutes(10)),
+                            Section.ARBITER)
+                    .of(Feature.ZOOKEEPER)
+                    .defaultDoc("hotbackup.arbiter.lease")
+                    .doc(
+                            "The ZooKeeper session timeout: the lease lasts as long as the"
+                                    + " session. The ensemble may grant another (between 2 and 20"
+                                    + " ticks); the one granted is used and logged.");
+
+    public static final Key<String> ARBITER_FILE_PATH =
+            declare(Key.text("hotbackup.arbiter.file.path", ""), Section.ARBITER)
+                    .of(Feature.FILE)
+                    .doc(
+                            "Folder on shared storage that holds the lock files, one per lease"
+                                    + " (NFSv4 or SMB, mounted by every instance). The operating"
+                                    + " system frees a lock when its holder dies; a hung holder"
+                                    + " keeps it.")
+                    .example("hotbackup.arbiter.file.path=/mnt/gateway/hotbackup");
+
+    public static final Key<List<HostPort>> GATEWAY =
+            declare(Key.list("hotbackup.gateway", HostPort::parse), Section.ARBITER)
+                    .doc(
+                            "host:port[,host:port] that tell \"the other host died\" from \"I am"
+                                    + " cut off\": reachable when any accepts a TCP connection. A"
+                                    + " backup that reaches none takes nothing over; a holder that"
+                                    + " reaches none for fence-after stops its guarded routes."
+                                    + " With hotbackup.arbiter=none it is the only partition guard.")
+                    .ref("GatewayServerIPAddress / GatewayServerPort");
+
+    public static final Key<Duration> GATEWAY_FENCE_AFTER =
+            declare(
+                            Key.duration(
+                                    "hotbackup.gateway.fence-after",
+                                    "10s",
+                                    Duration.ofMillis(200),
+                                    Duration.ofHours(1)),
+                            Section.ARBITER)
+                    .of(Feature.GATEWAY)
+                    .doc(
+                            "How long a holder may reach no gateway before it stops its guarded"
+                                    + " routes. With hotbackup.arbiter=none, keep it well under the"
+                                    + " backup's hotbackup.listener.threshold, so the live host has"
+                                    + " stopped before the backup starts.");
+
+    public static final Key<Duration> GATEWAY_TIMEOUT =
+            declare(
+                            Key.duration(
+                                    "hotbackup.gateway.timeout",
+                                    "1s",
+                                    Duration.ofMillis(10),
+                                    Duration.ofMinutes(1)),
+                            Section.ARBITER)
+                    .of(Feature.GATEWAY)
+                    .doc("How long each gateway has to accept a connection.");
 
     // ---- security -------------------------------------------------------------------------------
 

@@ -13,7 +13,13 @@ public record MonitorKey(String host, String config) {
         return Names.encode(host) + '/' + Names.encode(config);
     }
 
-    /** As people read it, for logs: {@code host/config}. */
+    /** The key of {@code host/config} as {@link #toString()} writes it (the config has no /). */
+    public static MonitorKey parse(String hostConfig) {
+        int slash = hostConfig.lastIndexOf('/');
+        return new MonitorKey(hostConfig.substring(0, slash), hostConfig.substring(slash + 1));
+    }
+
+    /** As people read it, for logs and as the name of its lease: {@code host/config}. */
     @Override
     public String toString() {
         return host + '/' + config;

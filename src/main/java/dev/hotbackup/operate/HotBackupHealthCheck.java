@@ -1,5 +1,7 @@
 package dev.hotbackup.operate;
 
+import dev.hotbackup.arbiter.LeaseKeeper;
+import dev.hotbackup.arbiter.LeaseState;
 import dev.hotbackup.emitter.HeartbeatEmitter;
 import dev.hotbackup.monitor.MonitorKey;
 import dev.hotbackup.monitor.MonitorRegistry;
@@ -89,6 +91,10 @@ public final class HotBackupHealthCheck extends AbstractHealthCheck {
                 }
             }
         }
+        LeaseKeeper leases = status.leases();
+        if (leases != null) {
+            arbiter(builder, leases, degraded);
+        }
         builder.detail("degraded", !degraded.isEmpty());
         if (!problems.isEmpty()) {
             builder.message(String.join("; ", problems));
@@ -98,6 +104,35 @@ public final class HotBackupHealthCheck extends AbstractHealthCheck {
                 builder.message(String.join("; ", degraded));
             }
             builder.up();
+        }
+    }
+
+    /**
+     * Waiting for a lease, standing by or fenced is what an instance must do when it cannot hold
+     * one: never DOWN. An arbiter or gateway that does not answer, or a fence, is degraded.
+     */
+    private void arbiter(
+            HealthCheckResultBuilder builder, LeaseKeeper leases, List<String> degraded) {
+        builder.detail("arbiter.role", status.arbiterRole());
+        builder.detail("arbiter", leases.describeArbiter());
+        String problem = leases.arbiterProblem();
+        builder.detail("arbiter.reachable", problem == null);
+        if (problem != null) {
+            degraded.add("the arbiter does not answer (" + problem + "): nothing guarded starts");
+        }
+        if (leases.gatewayProblem() != null) {
+            degraded.add(leases.gatewayProblem());
+        }
+        for (LeaseKeeper.View v : leases.views()) {
+            builder.detail(
+                    "lease." + v.key(),
+                    v.state() + (v.epoch() < 0 ? "" : " epoch " + v.epoch()) + ": " + v.why());
+            if (v.state() == LeaseState.FENCED) {
+                degraded.add("lease " + v.key() + " fenced: " + v.why());
+            }
+        }
+        for (String route : status.settings().arbiterRoutes) {
+            builder.detail("route." + route, status.routeStatus(route));
         }
     }
 

@@ -15,6 +15,18 @@ public interface HotBackupMXBean {
     /** {@code live}, {@code backup}, {@code standby}, {@code takeover}, joined by +. */
     String getRole();
 
+    /**
+     * As far as leases go: {@code active}, {@code standby}, {@code waiting}, {@code isolated},
+     * {@code fenced}; {@code none} without an arbiter or gateway.
+     */
+    String getArbiterRole();
+
+    /** One line per lease wanted or held here: {@code host/config HELD epoch 7 (valid 5200 ms)}. */
+    String[] getLeases();
+
+    /** The arbiter's lease table: {@code host/config held by h (instance i), epoch 7, ...}. */
+    String[] getLeaseTable();
+
     /** {@code auto} or {@code manual}. */
     String getTakeoverMode();
 

@@ -2,6 +2,8 @@ package dev.hotbackup.operate;
 
 import dev.hotbackup.activity.ActivityLog;
 import dev.hotbackup.activity.Json;
+import dev.hotbackup.arbiter.LeaseKeeper;
+import dev.hotbackup.arbiter.LeaseRecord;
 import dev.hotbackup.config.HotBackupSettings;
 import dev.hotbackup.emitter.HeartbeatEmitter;
 import dev.hotbackup.link.Rejections;
@@ -46,6 +48,7 @@ public final class HotBackupStatus {
     private final HeartbeatEmitter emitter;
     private final Rejections rejections;
     private final MailDeadLetters deadLetters;
+    private final LeaseKeeper leases;
     private volatile String page;
 
     public HotBackupStatus(
@@ -56,7 +59,9 @@ public final class HotBackupStatus {
             TakeoverPlan plan,
             HeartbeatEmitter emitter,
             Rejections rejections,
-            MailDeadLetters deadLetters) {
+            MailDeadLetters deadLetters,
+            LeaseKeeper leases) {
+        this.leases = leases;
         this.settings = settings;
         this.camelContext = camelContext;
         this.activity = activity;
@@ -81,6 +86,78 @@ public final class HotBackupStatus {
 
     public HotBackupSettings settings() {
         return settings;
+    }
+
+    /** The lease keeper, or {@code null} when no lease is kept here. */
+    public LeaseKeeper leases() {
+        return leases;
+    }
+
+    /**
+     * As far as leases go: {@code active}, {@code standby}, {@code waiting}, {@code isolated},
+     * {@code fenced}; {@code none} when no lease is kept here.
+     */
+    public String arbiterRole() {
+        return leases == null ? "none" : leases.role().name().toLowerCase(Locale.ROOT);
+    }
+
+    /** The arbiter, this instance's leases and the arbiter's lease table, or {@code null}. */
+    JsonObject arbiter() {
+        if (leases == null) {
+            return null;
+        }
+        JsonArray mine = new JsonArray();
+        for (LeaseKeeper.View v : leases.views()) {
+            mine.add(
+                    Json.object(
+                            "lease",
+                            v.key(),
+                            "state",
+                            v.state().name(),
+                            "epoch",
+                            v.epoch() < 0 ? null : v.epoch(),
+                            "validForMs",
+                            v.validForMillis() < 0 ? null : v.validForMillis(),
+                            "why",
+                            v.why(),
+                            "heldBy",
+                            v.heldBy() == null ? null : v.heldBy().holder().toString()));
+        }
+        JsonArray table = new JsonArray();
+        for (LeaseRecord r : leases.table()) {
+            table.add(
+                    Json.object(
+                            "lease", r.key(),
+                            "holder", r.holder().toString(),
+                            "epoch", r.epoch(),
+                            "held", r.held(),
+                            "expiresInMs", r.remainingMillis() < 0 ? null : r.remainingMillis()));
+        }
+        return Json.object(
+                "kind", settings.arbiter.name().toLowerCase(Locale.ROOT),
+                "arbiter", leases.describeArbiter(),
+                "holder", leases.holder().toString(),
+                "role", arbiterRole(),
+                "reachable", leases.arbiterProblem() == null,
+                "problem", leases.arbiterProblem(),
+                "gateway",
+                        settings.gateway.isEmpty()
+                                ? null
+                                : Json.object(
+                                        "addresses",
+                                                settings.gateway.stream()
+                                                        .map(Object::toString)
+                                                        .toList(),
+                                        "reachable", leases.gatewayProblem() == null,
+                                        "problem", leases.gatewayProblem()),
+                "timing", leases.timing().toString(),
+                "guardedRoutes", settings.arbiterRoutes,
+                "leases", mine,
+                "table", table,
+                "grants", leases.grants(),
+                "renewals", leases.renewals(),
+                "renewFailures", leases.renewFailures(),
+                "fences", leases.fences());
     }
 
     /** What this instance does now: {@code live}, {@code backup}, {@code takeover}, joined by +. */
@@ -151,6 +228,7 @@ public final class HotBackupStatus {
                         "config", settings.config,
                         "mode", settings.backup ? "full-backup" : "distributed",
                         "role", role(),
+                        "arbiterRole", arbiterRole(),
                         "takeoverMode", settings.takeoverMode.name().toLowerCase(Locale.ROOT),
                         "operatorActions", !settings.httpToken.isEmpty(),
                         "time", Instant.now().toString());
@@ -186,12 +264,15 @@ public final class HotBackupStatus {
                 }
             }
             Set<MonitorKey> takenOver = plan == null ? Set.of() : plan.takenOver();
+            List<String> waiting = plan == null ? List.of() : plan.waitingForLease();
             for (MonitorView v : monitors.views()) {
-                hosts.add(
+                JsonObject m =
                         monitor(
                                 v,
                                 takenOver.contains(v.key()),
-                                history.getOrDefault(v.key(), List.of())));
+                                history.getOrDefault(v.key(), List.of()));
+                m.put("waitingForLease", waiting.contains(v.key().toString()));
+                hosts.add(m);
             }
         }
         JsonArray refused = new JsonArray();
@@ -223,6 +304,7 @@ public final class HotBackupStatus {
                         "enabled", settings.mailEnabled(),
                         "sent", activity.count("mail-sent"),
                         "deadLetters", deadLetters == null ? 0 : deadLetters.count());
+        instance.put("arbiter", arbiter());
         return Json.object(
                 "instance", instance,
                 "monitors", hosts,

@@ -1,5 +1,7 @@
 package dev.hotbackup.operate;
 
+import dev.hotbackup.arbiter.LeaseKeeper;
+import dev.hotbackup.arbiter.LeaseState;
 import dev.hotbackup.monitor.MonitorRegistry;
 import dev.hotbackup.takeover.TakeoverPlan;
 import java.lang.management.ManagementFactory;
@@ -46,6 +48,51 @@ public final class JmxControl extends ServiceSupport implements HotBackupMXBean 
     @Override
     public String getRole() {
         return status.role();
+    }
+
+    @Override
+    public String getArbiterRole() {
+        return status.arbiterRole();
+    }
+
+    @Override
+    public String[] getLeases() {
+        LeaseKeeper k = status.leases();
+        if (k == null) {
+            return new String[0];
+        }
+        return k.views().stream()
+                .map(
+                        v ->
+                                v.key()
+                                        + " "
+                                        + v.state()
+                                        + (v.epoch() < 0 ? "" : " epoch " + v.epoch())
+                                        + (v.state() == LeaseState.HELD
+                                                ? " (valid "
+                                                        + (v.validForMillis() < 0
+                                                                ? "while the gateway answers"
+                                                                : v.validForMillis() + " ms")
+                                                        + ")"
+                                                : ": " + v.why()))
+                .toArray(String[]::new);
+    }
+
+    @Override
+    public String[] getLeaseTable() {
+        LeaseKeeper k = status.leases();
+        if (k == null) {
+            return new String[0];
+        }
+        return k.table().stream()
+                .map(
+                        r ->
+                                r.key()
+                                        + " "
+                                        + (r.held()
+                                                ? r.describe()
+                                                : "free, last epoch " + r.epoch()))
+                .toArray(String[]::new);
     }
 
     @Override

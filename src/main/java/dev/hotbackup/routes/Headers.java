@@ -65,6 +65,19 @@ public final class Headers {
     /** Who asked for a forced action, and from where ({@code http 10.0.0.5 alice}, {@code jmx}). */
     public static final String OPERATOR = "HotBackupOperator";
 
+    /**
+     * On every exchange of a guarded route: the epoch of the lease it runs under, strictly
+     * increasing from one holder to the next (the fencing token). A downstream write that refuses
+     * an epoch lower than the last it saw cannot be overtaken by a holder that lost the lease.
+     */
+    public static final String EPOCH = "HotBackupEpoch";
+
+    /** On every exchange of a guarded route: the lease ({@code host/config}) it runs under. */
+    public static final String LEASE = "HotBackupLease";
+
+    /** Set on a signal re-sent once the lease it waited for is granted: the epoch of the grant. */
+    public static final String LEASE_GRANTED = "HotBackupLeaseGranted";
+
     /** Exchange property: monotonic time the signal router planned its action. */
     public static final String PLANNED_AT = "HotBackupPlannedAt";
 

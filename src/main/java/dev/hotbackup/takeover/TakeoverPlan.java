@@ -43,12 +43,19 @@ public final class TakeoverPlan extends ServiceSupport {
     /** Touch no route; mail and log only. */
     public static final String NOTIFY = "notify";
 
+    /** No takeover yet: the dead host's lease is held elsewhere, or no gateway answers. */
+    public static final String WAIT = "wait";
+
+    /** A LIVE host's routes keep running here under its lease (failback without preemption). */
+    public static final String KEEP = "keep";
+
     private final List<String> routes;
     private final Map<MonitorKey, List<String>> perHost;
     private final boolean manual;
     private final long failbackNanos;
     private final MonitorRegistry monitors;
     private final CamelContext camelContext;
+    private final TakeoverLeases leases;
     private final Set<MonitorKey> takenOver = new LinkedHashSet<>();
     private ProducerTemplate template;
     private ScheduledExecutorService timer;
@@ -61,6 +68,7 @@ public final class TakeoverPlan extends ServiceSupport {
      * @param manual {@code hotbackup.takeover.mode=manual}: DEAD only alerts, an operator takes
      *     over
      * @param failbackNanos how long a LIVE host must stay LIVE before release; 0 releases at once
+     * @param leases with an arbiter: the leases takeovers run under; {@code null} without
      */
     public TakeoverPlan(
             List<String> routes,
@@ -68,7 +76,12 @@ public final class TakeoverPlan extends ServiceSupport {
             boolean manual,
             long failbackNanos,
             MonitorRegistry monitors,
-            CamelContext camelContext) {
+            CamelContext camelContext,
+            TakeoverLeases leases) {
+        this.leases = leases;
+        if (leases != null) {
+            leases.attach(this);
+        }
         this.routes = List.copyOf(routes);
         this.perHost = Map.copyOf(perHost);
         this.manual = manual;
@@ -110,7 +123,16 @@ public final class TakeoverPlan extends ServiceSupport {
         List<String> notes = new ArrayList<>();
         switch (action) {
             case TAKEOVER -> {
-                if (manual && force == null) {
+                boolean granted = exchange.getIn().getHeader(Headers.LEASE_GRANTED) != null;
+                if (granted && (leases == null || !leases.stillWanted(key))) {
+                    exchange.getIn().setHeader(Headers.ACTION, NOTIFY);
+                    notes.add("lease granted once no takeover was due any more: given back");
+                    if (leases != null && !takenOver.contains(key)) {
+                        leases.forget(key);
+                    }
+                    break;
+                }
+                if (manual && force == null && !granted) {
                     exchange.getIn().setHeader(Headers.ACTION, NOTIFY);
                     notes.add(
                             "manual takeover mode: "
@@ -121,10 +143,39 @@ public final class TakeoverPlan extends ServiceSupport {
                                     + "/takeover or the JMX operation takeover");
                     break;
                 }
+                if (leases != null) {
+                    String[] why = new String[1];
+                    long epoch = leases.forTakeover(key, exchange, routesFor(key), why);
+                    if (epoch < 0) {
+                        exchange.getIn().setHeader(Headers.ACTION, WAIT);
+                        notes.add(why[0]);
+                        break;
+                    }
+                    notes.add("under the lease " + key + ", epoch " + epoch);
+                }
                 takenOver.add(key);
                 act.addAll(routesFor(key));
             }
             case RELEASE -> {
+                if (leases != null && !takenOver.contains(key) && leases.forget(key)) {
+                    notes.add("no takeover waits for the lease any more");
+                }
+                if (leases != null
+                        && leases.keepOnLive()
+                        && force == null
+                        && takenOver.contains(key)) {
+                    exchange.getIn().setHeader(Headers.ACTION, KEEP);
+                    notes.add(
+                            routesFor(key)
+                                    + " keep running here under the lease"
+                                    + " (hotbackup.arbiter.failback=keep): "
+                                    + key
+                                    + " waits as the standby; release with POST"
+                                    + " /hotbackup/monitors/"
+                                    + key
+                                    + "/release");
+                    break;
+                }
                 boolean due = exchange.getIn().getHeader(Headers.FAILBACK_DUE) != null;
                 if (failbackNanos > 0 && !due && force == null && takenOver.contains(key)) {
                     holdDown(exchange, key);
@@ -184,6 +235,49 @@ public final class TakeoverPlan extends ServiceSupport {
                 },
                 failbackNanos,
                 TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * After the signal router acted: the lease of a released host is given back, now that its
+     * routes have stopped, and the note joins the outcomes.
+     */
+    public void done(Exchange exchange) {
+        if (leases == null
+                || !RELEASE.equals(exchange.getIn().getHeader(Headers.ACTION, String.class))) {
+            return;
+        }
+        MonitorKey key =
+                new MonitorKey(
+                        exchange.getIn().getHeader(Headers.HOST, String.class),
+                        exchange.getIn().getHeader(Headers.CONFIG, String.class));
+        String note;
+        synchronized (this) {
+            if (takenOver.contains(key)) {
+                return; // taken over again meanwhile
+            }
+            note = leases.release(key);
+        }
+        if (note != null) {
+            List<String> outcomes = new ArrayList<>();
+            List<?> before = exchange.getIn().getHeader(Headers.OUTCOMES, List.class);
+            if (before != null) {
+                before.forEach(o -> outcomes.add(String.valueOf(o)));
+            }
+            outcomes.add(note);
+            exchange.getIn().setHeader(Headers.OUTCOMES, outcomes);
+        }
+    }
+
+    /** The lease of {@code key} was lost while taken over: its routes were stopped. */
+    synchronized void fenced(MonitorKey key, List<String> stopped) {
+        if (takenOver.remove(key)) {
+            LOG.warn("{} is no longer taken over here: lease lost, {} stopped", key, stopped);
+        }
+    }
+
+    /** With an arbiter: the hosts whose takeover waits for their lease; else empty. */
+    public List<String> waitingForLease() {
+        return leases == null ? List.of() : leases.waiting();
     }
 
     /** Hosts currently taken over here. */

@@ -264,7 +264,10 @@ class HotBackupSettingsTest {
         "hotbackup.takeover.route, hotbackup.takeover.routes",
         "hotbackup.mail.hots, hotbackup.mail.host",
         "hotbackup.takover.routes.serverA/base, hotbackup.takeover.routes.serverA/base",
-        "hotbackup.Listener.Port, hotbackup.listener.port"
+        "hotbackup.Listener.Port, hotbackup.listener.port",
+        "hotbackup.arbiter.leese, hotbackup.arbiter.lease",
+        "hotbackup.arbiter.jdbc.uri, hotbackup.arbiter.jdbc.url",
+        "hotbackup.gateway.fence-afer, hotbackup.gateway.fence-after"
     })
     void anUnknownKeyIsRefusedWithTheClosestKnownKey(String typo, String meant) {
         List<String> p = problems(backup(typo, "1"));
@@ -415,5 +418,121 @@ class HotBackupSettingsTest {
                 problems(backup("hotbackup.listener.expect", "serverA"))
                         .get(0)
                         .contains("'serverA' is not host/config"));
+    }
+
+    @Test
+    void leaseTimingDefaultsFollowTheLease() {
+        HotBackupSettings s =
+                load(
+                        backup(
+                                "hotbackup.arbiter", "file",
+                                "hotbackup.arbiter.file.path", "/mnt/x",
+                                "hotbackup.arbiter.lease", "20s"));
+        assertEquals(Duration.ofSeconds(4), s.renewInterval);
+        assertEquals(Duration.ofSeconds(12), s.renewDeadline);
+        assertEquals(Duration.ofSeconds(20), s.zookeeperSessionTimeout);
+        assertTrue(s.haltOnStuck);
+        assertFalse(s.failbackKeep);
+    }
+
+    @Test
+    void aWrongArbiterOrLeaseIsRefusedNamingTheKey() {
+        List<String> p =
+                problems(backup("hotbackup.arbiter", "postgres", "hotbackup.arbiter.lease", "10"));
+        assertEquals(2, p.size(), p.toString());
+        assertTrue(p.get(0).startsWith("hotbackup.arbiter: 'postgres'"), p.get(0));
+        assertTrue(p.get(0).contains("jdbc"), p.get(0));
+        assertTrue(p.get(1).startsWith("hotbackup.arbiter.lease: '10'"), p.get(1));
+    }
+
+    @Test
+    void eachBackendNeedsItsOwnKeys() {
+        assertTrue(
+                problems(backup("hotbackup.arbiter", "jdbc"))
+                        .get(0)
+                        .startsWith("hotbackup.arbiter.jdbc.url: is required"));
+        assertTrue(
+                problems(
+                                backup(
+                                        "hotbackup.arbiter", "jdbc",
+                                        "hotbackup.arbiter.jdbc.url", "jdbc:h2:mem:x"))
+                        .get(0)
+                        .contains("in-memory"));
+        assertTrue(
+                problems(backup("hotbackup.arbiter", "zookeeper"))
+                        .get(0)
+                        .startsWith("hotbackup.arbiter.zookeeper.connect: is required"));
+        assertTrue(
+                problems(backup("hotbackup.arbiter", "file"))
+                        .get(0)
+                        .startsWith("hotbackup.arbiter.file.path: is required"));
+    }
+
+    @Test
+    void aRenewDeadlineThatLeavesNoTimeToStopIsRefused() {
+        List<String> p =
+                problems(
+                        backup(
+                                "hotbackup.arbiter", "file",
+                                "hotbackup.arbiter.file.path", "/mnt/x",
+                                "hotbackup.arbiter.renew-deadline", "9500ms"));
+        assertTrue(
+                p.get(0).startsWith("hotbackup.arbiter.renew-deadline: the renew deadline"),
+                p.toString());
+        p =
+                problems(
+                        backup(
+                                "hotbackup.arbiter", "file",
+                                "hotbackup.arbiter.file.path", "/mnt/x",
+                                "hotbackup.arbiter.renew-interval", "7s"));
+        assertTrue(
+                p.get(0).startsWith("hotbackup.arbiter.renew-interval: '7s' is not shorter"),
+                p.toString());
+    }
+
+    @Test
+    void guardedRoutesNeedALeaseAndAnArbiterMustGuardSomething() {
+        List<String> p = problems(Map.of("hotbackup.arbiter.routes", "orders"));
+        assertTrue(p.get(0).startsWith("hotbackup.arbiter.routes: lists routes"), p.toString());
+        p =
+                problems(
+                        Map.of(
+                                "hotbackup.arbiter", "file",
+                                "hotbackup.arbiter.file.path", "/mnt/x"));
+        assertTrue(p.get(0).contains("guards nothing on this instance"), p.toString());
+        // the gateway alone guards the live host's routes
+        HotBackupSettings s =
+                load(
+                        Map.of(
+                                "hotbackup.arbiter.routes", "orders",
+                                "hotbackup.gateway", "10.0.0.1:22"));
+        assertTrue(s.guardsLeases());
+    }
+
+    @Test
+    void withoutAnArbiterTheGatewayMustFenceBeforeTheThreshold() {
+        List<String> p =
+                problems(
+                        backup(
+                                "hotbackup.gateway", "10.0.0.1:22",
+                                "hotbackup.listener.threshold", "5s",
+                                "hotbackup.gateway.fence-after", "10s"));
+        assertTrue(
+                p.get(0).startsWith("hotbackup.gateway.fence-after: '10s' is not shorter"),
+                p.toString());
+    }
+
+    @Test
+    void arbiterKeysThatDoNothingHereAreNamed() {
+        HotBackupSettings s =
+                load(
+                        backup(
+                                "hotbackup.arbiter", "file",
+                                "hotbackup.arbiter.file.path", "/mnt/x",
+                                "hotbackup.arbiter.jdbc.url", "jdbc:postgresql://db/x"));
+        assertTrue(
+                s.warnings.contains(
+                        "hotbackup.arbiter.jdbc.url has no effect: the arbiter is not jdbc"),
+                s.warnings.toString());
     }
 }

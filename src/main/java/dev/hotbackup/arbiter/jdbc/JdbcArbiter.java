@@ -1,0 +1,519 @@
+package dev.hotbackup.arbiter.jdbc;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.hotbackup.arbiter.Arbiter;
+import dev.hotbackup.arbiter.ArbiterSetupException;
+import dev.hotbackup.arbiter.Attempt;
+import dev.hotbackup.arbiter.Holder;
+import dev.hotbackup.arbiter.LeaseRecord;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+
+/**
+ * Leases as rows of a table in a shared database (PostgreSQL in production, H2 for one machine),
+ * BOX's arbitration table in spirit: one row per lease ({@code lease_key}, holder, instance, epoch,
+ * {@code expires_ms}). Acquire, renew and release are conditional updates in one transaction;
+ * expiry is read from the database's own clock ({@code CURRENT_TIMESTAMP}, the start of the
+ * transaction), never from a host's. Rows are never deleted: the epoch of the next grant is always
+ * one more than the last.
+ */
+public final class JdbcArbiter implements Arbiter {
+
+    /** The keys this backend reads, named in its errors. */
+    public static final String URL_KEY = "hotbackup.arbiter.jdbc.url";
+
+    public static final String USER_KEY = "hotbackup.arbiter.jdbc.username";
+    public static final String PASSWORD_KEY = "hotbackup.arbiter.jdbc.password";
+    public static final String TABLE_KEY = "hotbackup.arbiter.jdbc.table";
+
+    private static final Pattern TABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}");
+
+    /** Milliseconds since 1970 by the database's clock, at the start of the transaction. */
+    private static final String NOW =
+            "SELECT CAST(EXTRACT(EPOCH FROM CURRENT_TIMESTAMP) * 1000 AS BIGINT)";
+
+    private final String url;
+    private final String username;
+    private final String password;
+    private final String table;
+    private final long timeoutMillis;
+    private final Executor direct = Runnable::run;
+    private HikariDataSource pool;
+
+    /**
+     * @param timeoutMillis how long one call may wait for a connection or an answer
+     */
+    public JdbcArbiter(
+            String url, String username, String password, String table, long timeoutMillis) {
+        this.url = url;
+        this.username = username;
+        this.password = password;
+        this.table = table;
+        this.timeoutMillis = Math.max(250, timeoutMillis);
+    }
+
+    /** What is wrong with a URL before any connection is tried, or {@code null}. */
+    public static String urlProblem(String url) {
+        if (url.isEmpty()) {
+            return "is required with hotbackup.arbiter=jdbc: the one database every instance"
+                    + " shares, for example jdbc:postgresql://db:5432/hotbackup, or on one machine"
+                    + " jdbc:h2:/srv/hotbackup/arbiter;AUTO_SERVER=TRUE";
+        }
+        if (!url.startsWith("jdbc:")) {
+            return "'" + url + "' is not a JDBC URL (jdbc:postgresql://host:5432/db)";
+        }
+        String lower = url.toLowerCase(Locale.ROOT);
+        if (lower.startsWith("jdbc:h2:mem:")) {
+            return "'"
+                    + url
+                    + "' is a private in-memory database: no other instance can see its leases;"
+                    + " use jdbc:h2:tcp://host/path or a file with ;AUTO_SERVER=TRUE";
+        }
+        if (lower.startsWith("jdbc:h2:")
+                && !lower.startsWith("jdbc:h2:tcp:")
+                && !lower.startsWith("jdbc:h2:ssl:")
+                && !lower.contains(";auto_server=true")) {
+            return "'"
+                    + url
+                    + "' opens the H2 file for this process alone: add ;AUTO_SERVER=TRUE so the"
+                    + " other instances on this machine share it, or use an H2 server"
+                    + " (jdbc:h2:tcp://host/path)";
+        }
+        return null;
+    }
+
+    /** What is wrong with a table name, or {@code null}. */
+    public static String tableProblem(String table) {
+        return TABLE.matcher(table).matches()
+                ? null
+                : "'" + table + "' is not a plain SQL table name (letters, digits, _)";
+    }
+
+    @Override
+    public String describe() {
+        return "jdbc " + url.replaceAll("password=[^;&]*", "password=***") + ", table " + table;
+    }
+
+    @Override
+    public String start() throws ArbiterSetupException {
+        HikariConfig c = new HikariConfig();
+        c.setPoolName("hotbackup-arbiter");
+        c.setJdbcUrl(url);
+        if (!username.isEmpty()) {
+            c.setUsername(username);
+        }
+        if (!password.isEmpty()) {
+            c.setPassword(password);
+        }
+        c.setMaximumPoolSize(2);
+        c.setMinimumIdle(1);
+        c.setConnectionTimeout(timeoutMillis);
+        c.setValidationTimeout(Math.max(250, Math.min(timeoutMillis - 1, 1000)));
+        // an unreachable database at start is a state, not an error
+        c.setInitializationFailTimeout(-1);
+        c.setAutoCommit(false);
+        c.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
+        if (url.startsWith("jdbc:postgresql:")) {
+            int seconds = (int) Math.max(1, TimeUnit.MILLISECONDS.toSeconds(timeoutMillis + 999));
+            if (!url.contains("socketTimeout")) {
+                c.addDataSourceProperty("socketTimeout", seconds);
+            }
+            if (!url.contains("connectTimeout")) {
+                c.addDataSourceProperty("connectTimeout", seconds);
+            }
+            if (!url.contains("loginTimeout")) {
+                c.addDataSourceProperty("loginTimeout", seconds);
+            }
+            c.addDataSourceProperty("ApplicationName", "camel-hot-backup");
+        }
+        try {
+            pool = new HikariDataSource(c);
+        } catch (RuntimeException e) {
+            throw new ArbiterSetupException(URL_KEY, "'" + url + "': " + rootMessage(e));
+        }
+        try {
+            call(
+                    conn -> {
+                        createTable(conn);
+                        return null;
+                    });
+            return null;
+        } catch (SQLException e) {
+            String refused = refusal(e);
+            if (refused != null) {
+                close();
+                throw new ArbiterSetupException(refusedKey(e), refused);
+            }
+            return rootMessage(e);
+        }
+    }
+
+    private void createTable(Connection conn) throws SQLException {
+        try (Statement st = conn.createStatement()) {
+            st.setQueryTimeout(queryTimeoutSeconds());
+            st.execute(
+                    "CREATE TABLE IF NOT EXISTS "
+                            + table
+                            + " (lease_key VARCHAR(512) NOT NULL PRIMARY KEY,"
+                            + " holder VARCHAR(255) NOT NULL,"
+                            + " instance VARCHAR(64) NOT NULL,"
+                            + " epoch BIGINT NOT NULL,"
+                            + " expires_ms BIGINT NOT NULL)");
+            conn.commit();
+        } catch (SQLException e) {
+            conn.rollback();
+            // two instances creating it at once: the other one won
+            if (!tableExists(conn)) {
+                throw e;
+            }
+        }
+    }
+
+    private boolean tableExists(Connection conn) {
+        try (Statement st = conn.createStatement()) {
+            st.executeQuery("SELECT COUNT(*) FROM " + table).close();
+            conn.commit();
+            return true;
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    /** A failure that no retry will cure, as one line; {@code null} for "cannot reach it now". */
+    static String refusal(SQLException e) {
+        SQLException s = innermost(e);
+        String state = s.getSQLState() == null ? "" : s.getSQLState();
+        String msg = rootMessage(e);
+        if (state.startsWith("28")) {
+            return "the database refused the credentials: " + msg;
+        }
+        if (state.equals("3D000") || state.equals("90146")) {
+            return "no such database: " + msg;
+        }
+        if (msg.contains("No suitable driver") || state.equals("90046")) {
+            return "no JDBC driver understands this URL (the jar has PostgreSQL and H2): " + msg;
+        }
+        if (state.equals("42501")) {
+            return "not allowed to create or use the lease table: " + msg;
+        }
+        return null;
+    }
+
+    private static String refusedKey(SQLException e) {
+        String state = innermost(e).getSQLState();
+        return state != null && state.startsWith("28") ? USER_KEY : URL_KEY;
+    }
+
+    private static SQLException innermost(SQLException e) {
+        SQLException s = e;
+        Throwable t = e;
+        while (t != null) {
+            if (t instanceof SQLException q && q.getSQLState() != null) {
+                s = q;
+            }
+            t = t.getCause() == t ? null : t.getCause();
+        }
+        return s;
+    }
+
+    @Override
+    public Attempt acquire(String key, Holder me, long leaseMillis) {
+        for (int round = 0; round < 2; round++) {
+            try {
+                return call(conn -> acquire(conn, key, me, leaseMillis));
+            } catch (SQLException e) {
+                if ("23505".equals(e.getSQLState()) && round == 0) {
+                    continue; // another instance inserted the row first: read it
+                }
+                return new Attempt.Unreachable(rootMessage(e));
+            }
+        }
+        return new Attempt.Unreachable("the lease row changed twice while asked for");
+    }
+
+    /** One transaction's work on a connection. */
+    private interface Work<T> {
+        T run(Connection conn) throws SQLException;
+    }
+
+    /**
+     * Runs {@code work} in one transaction. A connection that failed is evicted from the pool, not
+     * reused: after a database restart it would fail every call (H2: "Database is already closed"),
+     * and the pool only checks connections idle for more than half a second.
+     */
+    private <T> T call(Work<T> work) throws SQLException {
+        Connection conn = connection();
+        try {
+            T result = work.run(conn);
+            conn.commit();
+            conn.close();
+            return result;
+        } catch (SQLException | RuntimeException e) {
+            try {
+                conn.rollback();
+            } catch (SQLException ignored) {
+                // evicted below
+            }
+            pool.evictConnection(conn);
+            throw e;
+        }
+    }
+
+    private Attempt acquire(Connection conn, String key, Holder me, long leaseMillis)
+            throws SQLException {
+        long now = now(conn);
+        try (PreparedStatement ps =
+                conn.prepareStatement(
+                        "SELECT holder, instance, epoch, expires_ms FROM "
+                                + table
+                                + " WHERE lease_key = ? FOR UPDATE")) {
+            ps.setQueryTimeout(queryTimeoutSeconds());
+            ps.setString(1, key);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    try (PreparedStatement ins =
+                            conn.prepareStatement(
+                                    "INSERT INTO "
+                                            + table
+                                            + " (lease_key, holder, instance, epoch, expires_ms)"
+                                            + " VALUES (?, ?, ?, 1, ?)")) {
+                        ins.setQueryTimeout(queryTimeoutSeconds());
+                        ins.setString(1, key);
+                        ins.setString(2, me.host());
+                        ins.setString(3, me.instance());
+                        ins.setLong(4, now + leaseMillis);
+                        ins.executeUpdate();
+                    }
+                    return new Attempt.Granted(1);
+                }
+                Holder holder = new Holder(rs.getString(1), rs.getString(2));
+                long epoch = rs.getLong(3);
+                long expires = rs.getLong(4);
+                boolean mine = holder.equals(me);
+                if (expires > now && !mine) {
+                    return new Attempt.Held(new LeaseRecord(key, holder, epoch, expires - now));
+                }
+                long next = mine && expires > now ? epoch : epoch + 1;
+                try (PreparedStatement up =
+                        conn.prepareStatement(
+                                "UPDATE "
+                                        + table
+                                        + " SET holder = ?, instance = ?, epoch = ?,"
+                                        + " expires_ms = ? WHERE lease_key = ? AND epoch = ?")) {
+                    up.setQueryTimeout(queryTimeoutSeconds());
+                    up.setString(1, me.host());
+                    up.setString(2, me.instance());
+                    up.setLong(3, next);
+                    up.setLong(4, now + leaseMillis);
+                    up.setString(5, key);
+                    up.setLong(6, epoch);
+                    if (up.executeUpdate() != 1) {
+                        throw new SQLException("the lease row changed while locked", "40001");
+                    }
+                }
+                return new Attempt.Granted(next);
+            }
+        }
+    }
+
+    @Override
+    public Map<String, Attempt> renew(Map<String, Long> held, Holder me, long leaseMillis) {
+        Map<String, Attempt> out = new LinkedHashMap<>();
+        List<String> keys = new ArrayList<>(held.keySet());
+        try {
+            out.putAll(call(conn -> renew(conn, keys, held, me, leaseMillis)));
+        } catch (SQLException e) {
+            Attempt u = new Attempt.Unreachable(rootMessage(e));
+            keys.forEach(k -> out.put(k, u));
+        }
+        return out;
+    }
+
+    private Map<String, Attempt> renew(
+            Connection conn, List<String> keys, Map<String, Long> held, Holder me, long leaseMillis)
+            throws SQLException {
+        Map<String, Attempt> out = new LinkedHashMap<>();
+        long now = now(conn);
+        Map<String, Long> ours = new HashMap<>();
+        for (int from = 0; from < keys.size(); from += 500) {
+            List<String> chunk = keys.subList(from, Math.min(keys.size(), from + 500));
+            String in = String.join(",", chunk.stream().map(k -> "?").toList());
+            try (PreparedStatement up =
+                    conn.prepareStatement(
+                            "UPDATE "
+                                    + table
+                                    + " SET expires_ms = ? WHERE holder = ? AND instance = ?"
+                                    + " AND expires_ms > ? AND lease_key IN ("
+                                    + in
+                                    + ")")) {
+                up.setQueryTimeout(queryTimeoutSeconds());
+                up.setLong(1, now + leaseMillis);
+                up.setString(2, me.host());
+                up.setString(3, me.instance());
+                up.setLong(4, now);
+                for (int i = 0; i < chunk.size(); i++) {
+                    up.setString(5 + i, chunk.get(i));
+                }
+                up.executeUpdate();
+            }
+            try (PreparedStatement sel =
+                    conn.prepareStatement(
+                            "SELECT lease_key, epoch FROM "
+                                    + table
+                                    + " WHERE holder = ? AND instance = ? AND expires_ms = ?"
+                                    + " AND lease_key IN ("
+                                    + in
+                                    + ")")) {
+                sel.setQueryTimeout(queryTimeoutSeconds());
+                sel.setString(1, me.host());
+                sel.setString(2, me.instance());
+                sel.setLong(3, now + leaseMillis);
+                for (int i = 0; i < chunk.size(); i++) {
+                    sel.setString(4 + i, chunk.get(i));
+                }
+                try (ResultSet rs = sel.executeQuery()) {
+                    while (rs.next()) {
+                        ours.put(rs.getString(1), rs.getLong(2));
+                    }
+                }
+            }
+        }
+        for (String k : keys) {
+            Long epoch = ours.get(k);
+            if (epoch != null && epoch.equals(held.get(k))) {
+                out.put(k, new Attempt.Granted(epoch));
+            } else {
+                out.put(k, new Attempt.Held(read(conn, k, now)));
+            }
+        }
+        return out;
+    }
+
+    private LeaseRecord read(Connection conn, String key, long now) throws SQLException {
+        try (PreparedStatement ps =
+                conn.prepareStatement(
+                        "SELECT holder, instance, epoch, expires_ms FROM "
+                                + table
+                                + " WHERE lease_key = ?")) {
+            ps.setQueryTimeout(queryTimeoutSeconds());
+            ps.setString(1, key);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return new LeaseRecord(key, new Holder("nobody", "-"), 0, 0);
+                }
+                return new LeaseRecord(
+                        key,
+                        new Holder(rs.getString(1), rs.getString(2)),
+                        rs.getLong(3),
+                        Math.max(0, rs.getLong(4) - now));
+            }
+        }
+    }
+
+    @Override
+    public void release(String key, Holder me, long epoch) throws SQLException {
+        call(
+                conn -> {
+                    try (PreparedStatement ps =
+                            conn.prepareStatement(
+                                    "UPDATE "
+                                            + table
+                                            + " SET expires_ms = 0 WHERE lease_key = ? AND holder ="
+                                            + " ? AND instance = ? AND epoch = ?")) {
+                        ps.setQueryTimeout(queryTimeoutSeconds());
+                        ps.setString(1, key);
+                        ps.setString(2, me.host());
+                        ps.setString(3, me.instance());
+                        ps.setLong(4, epoch);
+                        return ps.executeUpdate();
+                    }
+                });
+    }
+
+    @Override
+    public List<LeaseRecord> table() throws SQLException {
+        return call(
+                conn -> {
+                    List<LeaseRecord> out = new ArrayList<>();
+                    long now = now(conn);
+                    try (PreparedStatement ps =
+                            conn.prepareStatement(
+                                    "SELECT lease_key, holder, instance, epoch, expires_ms FROM "
+                                            + table
+                                            + " ORDER BY lease_key")) {
+                        ps.setQueryTimeout(queryTimeoutSeconds());
+                        try (ResultSet rs = ps.executeQuery()) {
+                            while (rs.next()) {
+                                out.add(
+                                        new LeaseRecord(
+                                                rs.getString(1),
+                                                new Holder(rs.getString(2), rs.getString(3)),
+                                                rs.getLong(4),
+                                                Math.max(0, rs.getLong(5) - now)));
+                            }
+                        }
+                    }
+                    return out;
+                });
+    }
+
+    private long now(Connection conn) throws SQLException {
+        try (PreparedStatement ps = conn.prepareStatement(NOW)) {
+            ps.setQueryTimeout(queryTimeoutSeconds());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    private Connection connection() throws SQLException {
+        if (pool == null) {
+            throw new SQLException("not started", "08003");
+        }
+        Connection c = pool.getConnection();
+        try {
+            c.setNetworkTimeout(direct, (int) timeoutMillis);
+        } catch (SQLFeatureNotSupportedException | AbstractMethodError e) {
+            // H2 has no socket timeout; the keeper's deadline still fences on time
+        }
+        return c;
+    }
+
+    private int queryTimeoutSeconds() {
+        return (int) Math.max(1, TimeUnit.MILLISECONDS.toSeconds(timeoutMillis + 999));
+    }
+
+    @Override
+    public void close() {
+        if (pool != null) {
+            pool.close();
+            pool = null;
+        }
+    }
+
+    static String rootMessage(Throwable t) {
+        String msg = null;
+        while (t != null) {
+            if (t.getMessage() != null) {
+                msg = t.getMessage();
+            }
+            t = t.getCause() == t ? null : t.getCause();
+        }
+        return msg == null ? "failed" : msg.lines().findFirst().orElse(msg);
+    }
+}

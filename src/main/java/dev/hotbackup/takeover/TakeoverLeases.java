@@ -1,0 +1,215 @@
+package dev.hotbackup.takeover;
+
+import dev.hotbackup.arbiter.Attempt;
+import dev.hotbackup.arbiter.GuardedRoutes;
+import dev.hotbackup.arbiter.LeaseKeeper;
+import dev.hotbackup.arbiter.LeaseListener;
+import dev.hotbackup.monitor.MonitorKey;
+import dev.hotbackup.routes.Endpoints;
+import dev.hotbackup.routes.Headers;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.support.service.ServiceSupport;
+
+/**
+ * The backup's side of the leases: a takeover goes ahead only under the dead host's lease. When the
+ * lease is held elsewhere (the host is cut off from this backup but not from the arbiter) the
+ * signal is kept, the keeper goes on asking, and once the lease is granted the same signal is
+ * handed back to the signal router, which then starts the routes. A lease lost while taken over
+ * stops the routes at once (the keeper has closed their gate already) and is asked for again.
+ */
+public final class TakeoverLeases extends ServiceSupport implements LeaseListener {
+
+    /** A takeover signal waiting for its lease: the signal XML and its headers. */
+    private record Pending(Object body, Map<String, Object> headers) {}
+
+    private final LeaseKeeper keeper;
+    private final GuardedRoutes guarded;
+    private final boolean keepOnLive;
+    private final long firstAnswerMillis;
+    private final CamelContext camelContext;
+    private final Map<String, Pending> pending = new ConcurrentHashMap<>();
+    private final Map<String, Pending> active = new ConcurrentHashMap<>();
+    private volatile TakeoverPlan plan;
+    private ProducerTemplate template;
+
+    /**
+     * @param keepOnLive {@code hotbackup.arbiter.failback=keep}
+     * @param firstAnswerMillis how long the signal router waits for the arbiter's first answer
+     *     before it notes "waiting" and goes on with the next signal
+     */
+    public TakeoverLeases(
+            LeaseKeeper keeper,
+            GuardedRoutes guarded,
+            boolean keepOnLive,
+            long firstAnswerMillis,
+            CamelContext camelContext) {
+        this.keeper = keeper;
+        this.guarded = guarded;
+        this.keepOnLive = keepOnLive;
+        this.firstAnswerMillis = firstAnswerMillis;
+        this.camelContext = camelContext;
+    }
+
+    void attach(TakeoverPlan plan) {
+        this.plan = plan;
+    }
+
+    /** Whether a LIVE host's routes keep running here under its lease. */
+    boolean keepOnLive() {
+        return keepOnLive;
+    }
+
+    /** Hosts whose takeover waits for their lease (or for a gateway). */
+    public List<String> waiting() {
+        return pending.keySet().stream().sorted().toList();
+    }
+
+    /**
+     * Asks for the lease of {@code key} before a takeover.
+     *
+     * @return the epoch when held, or -1 with the reason in {@code why[0]}; the signal is then kept
+     *     and handed back once the lease is granted
+     */
+    long forTakeover(MonitorKey key, Exchange signal, List<String> routes, String[] why) {
+        String k = key.toString();
+        Pending p = snapshot(signal);
+        long epoch = keeper.validEpoch(k);
+        if (epoch < 0) {
+            pending.put(k, p);
+            Attempt a;
+            try {
+                a = keeper.want(k, this).get(firstAnswerMillis, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                a =
+                        new Attempt.Unreachable(
+                                "the arbiter has not answered within " + firstAnswerMillis + " ms");
+            } catch (Exception e) {
+                a = new Attempt.Unreachable(e.toString());
+            }
+            epoch = a instanceof Attempt.Granted ? keeper.validEpoch(k) : -1;
+            if (epoch < 0) {
+                why[0] =
+                        "not taken over: "
+                                + keeper.views().stream()
+                                        .filter(v -> v.key().equals(k))
+                                        .map(v -> v.why())
+                                        .findFirst()
+                                        .orElse(describe(a))
+                                + "; asking again until the lease is granted or the host is LIVE";
+                return -1;
+            }
+        }
+        pending.remove(k);
+        active.put(k, p);
+        guarded.bind(k, routes);
+        return epoch;
+    }
+
+    /** Whether a signal handed back after a grant still has a takeover waiting for it. */
+    boolean stillWanted(MonitorKey key) {
+        return pending.containsKey(key.toString()) && keeper.validEpoch(key.toString()) >= 0;
+    }
+
+    /**
+     * The host is LIVE again (or an operator released it): no takeover waits any more. Returns
+     * whether it was only waiting (then nothing ran here).
+     */
+    boolean forget(MonitorKey key) {
+        String k = key.toString();
+        boolean wasWaiting = pending.remove(k) != null;
+        if (!active.containsKey(k)) {
+            keeper.giveUp(k);
+        }
+        return wasWaiting;
+    }
+
+    /** After the routes of a released host stopped: gives its lease back. Returns a note. */
+    String release(MonitorKey key) {
+        String k = key.toString();
+        active.remove(k);
+        pending.remove(k);
+        long epoch = keeper.validEpoch(k);
+        guarded.unbind(k);
+        keeper.giveUp(k);
+        return epoch >= 0 ? "lease " + k + " given back (epoch " + epoch + ")" : null;
+    }
+
+    @Override
+    public void granted(String key, long epoch) {
+        Pending p = pending.get(key);
+        if (p == null) {
+            if (!active.containsKey(key)) {
+                keeper.giveUp(key); // the host came back meanwhile
+            }
+            return;
+        }
+        Map<String, Object> headers = new HashMap<>(p.headers());
+        headers.put(Headers.LEASE_GRANTED, epoch);
+        headers.put(Headers.TIME, Instant.now().toString());
+        template.asyncRequestBodyAndHeaders(Endpoints.SIGNALS, p.body(), headers);
+    }
+
+    @Override
+    public void lost(String key, long epoch, String why) {
+        List<String> stopped = guarded.fence(key, epoch, why);
+        Pending p = active.remove(key);
+        TakeoverPlan pl = plan;
+        if (pl != null) {
+            pl.fenced(MonitorKey.parse(key), stopped);
+        }
+        if (p != null) {
+            // asked for again: when granted, the same takeover resumes under a new epoch
+            pending.put(key, p);
+        }
+    }
+
+    private static Pending snapshot(Exchange signal) {
+        Map<String, Object> headers = new HashMap<>();
+        for (String h :
+                List.of(
+                        Headers.HOST,
+                        Headers.CONFIG,
+                        Headers.STATE,
+                        Headers.DETAIL,
+                        Headers.FORCE,
+                        Headers.OPERATOR)) {
+            Object v = signal.getIn().getHeader(h);
+            if (v != null) {
+                headers.put(h, v);
+            }
+        }
+        Object body = signal.getProperty("HotBackupSignal");
+        return new Pending(body != null ? body : signal.getIn().getBody(), headers);
+    }
+
+    private static String describe(Attempt a) {
+        if (a instanceof Attempt.Held h) {
+            return "waiting for the lease " + h.by().describe();
+        }
+        if (a instanceof Attempt.Unreachable u) {
+            return u.why();
+        }
+        return String.valueOf(a);
+    }
+
+    @Override
+    protected void doStart() {
+        template = camelContext.createProducerTemplate();
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        if (template != null) {
+            template.stop();
+        }
+    }
+}

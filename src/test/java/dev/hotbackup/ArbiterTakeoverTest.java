@@ -1,0 +1,149 @@
+package dev.hotbackup;
+
+import static dev.hotbackup.testing.ActivityLines.field;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.hotbackup.arbiter.Attempt;
+import dev.hotbackup.arbiter.GuardedRoutes;
+import dev.hotbackup.arbiter.Holder;
+import dev.hotbackup.arbiter.LeaseEvents;
+import dev.hotbackup.arbiter.LeaseKeeper;
+import dev.hotbackup.arbiter.LeaseListener;
+import dev.hotbackup.arbiter.LeaseTiming;
+import dev.hotbackup.arbiter.file.FileArbiter;
+import dev.hotbackup.monitor.MonitorState;
+import dev.hotbackup.routes.Headers;
+import dev.hotbackup.testing.FakeLiveHost;
+import jakarta.mail.internet.MimeMessage;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.camel.CamelExecutionException;
+import org.apache.camel.EndpointInject;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.component.mock.MockEndpoint;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The backup with an arbiter (lock files): a dead host's routes start only under its lease, each
+ * exchange carries the epoch; while the lease is held elsewhere there is no takeover, and the mail
+ * says why; once it is free the takeover happens by itself. A guarded route started by hand runs
+ * nothing.
+ */
+class ArbiterTakeoverTest extends ListenerTestSupport {
+
+    static final Path LOCKS = Path.of("target/test-state/ArbiterTakeoverTest-locks");
+
+    @EndpointInject("mock:takeover-a")
+    MockEndpoint takeoverA;
+
+    @Override
+    protected void properties(Map<String, String> p) {
+        p.put("hotbackup.arbiter", "file");
+        p.put("hotbackup.arbiter.file.path", LOCKS.toString());
+        p.put("hotbackup.arbiter.lease", "2s");
+    }
+
+    /** Another instance holding a lease, as a live host cut off from this backup would. */
+    private LeaseKeeper otherHolder(String key) throws Exception {
+        FileArbiter a = new FileArbiter(LOCKS);
+        a.start();
+        LeaseKeeper k =
+                new LeaseKeeper(
+                        a,
+                        Holder.forThisRun("serverA"),
+                        LeaseTiming.of(TimeUnit.SECONDS.toNanos(2)),
+                        null,
+                        0,
+                        LeaseEvents.NONE,
+                        System::nanoTime);
+        k.start();
+        Attempt got =
+                k.want(
+                                key,
+                                new LeaseListener() {
+                                    @Override
+                                    public void granted(String key, long epoch) {}
+
+                                    @Override
+                                    public void lost(String key, long epoch, String why) {}
+                                })
+                        .get(5, TimeUnit.SECONDS);
+        assertInstanceOf(Attempt.Granted.class, got, "the other instance holds " + key);
+        return k;
+    }
+
+    @Test
+    void deadHostIsTakenOverUnderItsLeaseAndTheEpochReachesTheRoute() throws Exception {
+        FakeLiveHost a = beatingHost("serverA");
+        a.crash();
+        awaitState("serverA", MonitorState.DEAD);
+        eventually(() -> status("takeover-a").isStarted());
+        log().await(1, field("event", "takeover"), "under the lease serverA/base, epoch");
+
+        takeoverA.expectedMessageCount(1);
+        ProducerTemplate t = context.createProducerTemplate();
+        t.sendBody("direct:takeover-a", "work");
+        takeoverA.assertIsSatisfied(5000);
+        Object epoch = takeoverA.getReceivedExchanges().get(0).getIn().getHeader(Headers.EPOCH);
+        assertTrue(epoch instanceof Long && (Long) epoch >= 1, "epoch header: " + epoch);
+        assertEquals(
+                "serverA/base",
+                takeoverA.getReceivedExchanges().get(0).getIn().getHeader(Headers.LEASE));
+
+        a.restart();
+        a.startHeartbeats(100);
+        awaitState("serverA", MonitorState.LIVE);
+        eventually(() -> status("takeover-a").isStopped());
+        log().await(1, field("event", "release"), "lease serverA/base given back (epoch " + epoch);
+        log().await(1, field("event", "lease"), field("state", "RELEASED"));
+        t.stop();
+    }
+
+    @Test
+    void leaseHeldElsewhereMeansNoTakeoverUntilItIsFree() throws Exception {
+        FakeLiveHost a = beatingHost("serverA");
+        LeaseKeeper other = otherHolder("serverA/base");
+        try {
+            a.crash();
+            awaitState("serverA", MonitorState.DEAD);
+            log().await(1, field("event", "wait"), "waiting for the lease held by serverA");
+            assertTrue(status("takeover-a").isStopped(), "no takeover without the lease");
+            eventually(
+                    () ->
+                            Arrays.stream(MAIL.getReceivedMessages())
+                                    .anyMatch(m -> body(m).contains("waiting for the lease")));
+
+            // the other holder lets go: the takeover happens by itself
+            other.giveUp("serverA/base");
+            eventually(() -> status("takeover-a").isStarted());
+            log().await(1, field("event", "takeover"), "under the lease serverA/base, epoch");
+        } finally {
+            other.stop();
+        }
+    }
+
+    @Test
+    void aGuardedRouteStartedByHandRunsNothing() throws Exception {
+        context.getRouteController().startRoute("takeover-b");
+        ProducerTemplate t = context.createProducerTemplate();
+        CamelExecutionException e =
+                org.junit.jupiter.api.Assertions.assertThrows(
+                        CamelExecutionException.class,
+                        () -> t.sendBody("direct:takeover-b", "work"));
+        assertInstanceOf(GuardedRoutes.LeaseNotHeldException.class, e.getCause());
+        eventually(() -> status("takeover-b").isStopped());
+        t.stop();
+    }
+
+    private static String body(MimeMessage m) {
+        try {
+            return String.valueOf(m.getContent());
+        } catch (Exception e) {
+            return "";
+        }
+    }
+}
