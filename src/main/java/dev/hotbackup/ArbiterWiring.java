@@ -109,7 +109,8 @@ final class ArbiterWiring {
                                                         InetSocketAddress.createUnresolved(
                                                                 h.host(), h.port()))
                                         .toList(),
-                                (int) s.gatewayTimeout.toMillis());
+                                (int) s.gatewayTimeout.toMillis(),
+                                s.gatewayResumeAfter.toNanos());
         Events events = new Events(activity, s.mailEnabled(), camelContext);
         LeaseKeeper keeper =
                 new LeaseKeeper(

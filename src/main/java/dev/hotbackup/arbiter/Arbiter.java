@@ -56,6 +56,14 @@ public interface Arbiter extends AutoCloseable {
     }
 
     /**
+     * Whether this arbiter decides between instances; {@code false} for {@link GatewayOnly}, which
+     * grants every lease and leaves it to the gateway check.
+     */
+    default boolean arbitrates() {
+        return true;
+    }
+
+    /**
      * Registers who is told, at once, that every lease held through this arbiter may be lost (a
      * ZooKeeper connection SUSPENDED): they fence without waiting for the deadline.
      */

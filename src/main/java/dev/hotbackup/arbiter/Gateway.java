@@ -14,17 +14,26 @@ public final class Gateway {
 
     private final List<InetSocketAddress> targets;
     private final int timeoutMillis;
+    private final long resumeNanos;
 
     /**
      * @param targets {@code host:port} addresses, resolved at each check (a name may move)
      * @param timeoutMillis how long each connection attempt may take
+     * @param resumeNanos without an arbiter: how long a gateway must have answered without a break
+     *     before a lease is granted (at start, and after a fence)
      */
-    public Gateway(List<InetSocketAddress> targets, int timeoutMillis) {
+    public Gateway(List<InetSocketAddress> targets, int timeoutMillis, long resumeNanos) {
         if (targets.isEmpty()) {
             throw new IllegalArgumentException("no gateway address");
         }
         this.targets = List.copyOf(targets);
         this.timeoutMillis = timeoutMillis;
+        this.resumeNanos = resumeNanos;
+    }
+
+    /** Without an arbiter: how long the gateway must answer without a break before a grant. */
+    public long resumeNanos() {
+        return resumeNanos;
     }
 
     /** {@code null} when some gateway accepted a connection, else why none did. */

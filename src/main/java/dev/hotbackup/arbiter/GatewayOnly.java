@@ -6,15 +6,22 @@ import java.util.Map;
 
 /**
  * {@code hotbackup.arbiter=none} with a gateway: no one to ask, so every lease is granted (epoch 0,
- * no fencing token) and never lapses; the {@link LeaseKeeper} grants it only while a gateway
- * answers and fences a holder that reaches none for {@code fence-after}. It keeps a host that is
- * cut off from acting, not two hosts that both reach the gateway from racing.
+ * no fencing token) and never lapses; the {@link LeaseKeeper} grants it only while a gateway has
+ * answered without a break for {@code resume-after} (so that a live host back from a cut leaves the
+ * backup time to hear it and stop its copies), and fences a holder that reaches none for {@code
+ * fence-after}. It keeps a host that is cut off from acting, not two hosts that both reach the
+ * gateway from racing.
  */
 public final class GatewayOnly implements Arbiter {
 
     @Override
     public String describe() {
         return "none (gateway check only)";
+    }
+
+    @Override
+    public boolean arbitrates() {
+        return false;
     }
 
     @Override

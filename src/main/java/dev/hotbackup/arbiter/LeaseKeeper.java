@@ -86,6 +86,10 @@ public final class LeaseKeeper extends ServiceSupport {
     private boolean ioBusy;
     private long lastRenewAt;
     private volatile long gatewayOkAt;
+
+    /** Monotonic time the gateway started answering without a break; 0 while it does not. */
+    private volatile long gatewayUpSince;
+
     private volatile String gatewayProblem;
     private volatile String arbiterProblem;
     private volatile List<LeaseRecord> table = List.of();
@@ -474,13 +478,24 @@ public final class LeaseKeeper extends ServiceSupport {
             problem = e.toString();
         }
         String before = gatewayProblem;
+        gatewayAnswered(problem, sent);
         if (problem == null) {
-            gatewayOkAt = Math.max(gatewayOkAt, sent);
             if (before != null) {
                 LOG.info("Gateway {} reachable again", gateway);
             }
         } else if (before == null) {
             LOG.warn("Gateway check: {}", problem);
+        }
+    }
+
+    private void gatewayAnswered(String problem, long sent) {
+        if (problem == null) {
+            gatewayOkAt = Math.max(gatewayOkAt, sent);
+            if (gatewayUpSince == 0) {
+                gatewayUpSince = sent;
+            }
+        } else {
+            gatewayUpSince = 0;
         }
         gatewayProblem = problem;
     }
@@ -560,10 +575,17 @@ public final class LeaseKeeper extends ServiceSupport {
             if (gateway != null) {
                 long sent = clock.getAsLong();
                 isolated = gateway.check();
-                if (isolated == null) {
-                    gatewayOkAt = Math.max(gatewayOkAt, sent);
+                gatewayAnswered(isolated, sent);
+                long up = sent - gatewayUpSince;
+                if (isolated == null && !arbiter.arbitrates() && up < gateway.resumeNanos()) {
+                    isolated =
+                            "the gateway has answered for "
+                                    + TimeUnit.NANOSECONDS.toMillis(up)
+                                    + " ms only; without an arbiter nothing guarded starts until"
+                                    + " it has for "
+                                    + TimeUnit.NANOSECONDS.toMillis(gateway.resumeNanos())
+                                    + " ms (hotbackup.gateway.resume-after)";
                 }
-                gatewayProblem = isolated;
             }
             for (Entry e : acquire) {
                 if (!e.wanted) {

@@ -88,6 +88,7 @@ public final class HotBackupSettings {
     public final String filePath;
     public final List<HostPort> gateway;
     public final Duration gatewayFenceAfter;
+    public final Duration gatewayResumeAfter;
     public final Duration gatewayTimeout;
 
     public final boolean tls;
@@ -229,6 +230,7 @@ public final class HotBackupSettings {
         filePath = r.get(Keys.ARBITER_FILE_PATH);
         gateway = r.get(Keys.GATEWAY);
         gatewayFenceAfter = r.get(Keys.GATEWAY_FENCE_AFTER);
+        gatewayResumeAfter = r.get(Keys.GATEWAY_RESUME_AFTER);
         gatewayTimeout = r.get(Keys.GATEWAY_TIMEOUT);
         arbitration(r);
 

@@ -536,6 +536,22 @@ public final class Keys {
                                     + " backup's hotbackup.listener.threshold, so the live host has"
                                     + " stopped before the backup starts.");
 
+    public static final Key<Duration> GATEWAY_RESUME_AFTER =
+            declare(
+                            Key.duration(
+                                    "hotbackup.gateway.resume-after",
+                                    "5s",
+                                    Duration.ZERO,
+                                    Duration.ofHours(1)),
+                            Section.ARBITER)
+                    .of(Feature.GATEWAY)
+                    .doc(
+                            "With hotbackup.arbiter=none only: how long a gateway must have answered"
+                                    + " without a break before guarded routes start, at start and"
+                                    + " after a fence. A live host back from a cut waits this long,"
+                                    + " so that its backup hears it and stops its copies first:"
+                                    + " longer than the backup's takeover routes take to stop.");
+
     public static final Key<Duration> GATEWAY_TIMEOUT =
             declare(
                             Key.duration(

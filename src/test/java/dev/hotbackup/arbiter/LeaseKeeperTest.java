@@ -231,7 +231,8 @@ class LeaseKeeperTest {
         Gateway gateway =
                 new Gateway(
                         List.of(InetSocketAddress.createUnresolved("127.0.0.1", gw.getLocalPort())),
-                        200);
+                        200,
+                        0);
         LeaseTiming forever =
                 new LeaseTiming(
                         LeaseTiming.FOREVER,

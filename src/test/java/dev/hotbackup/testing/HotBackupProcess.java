@@ -28,6 +28,7 @@ public final class HotBackupProcess implements AutoCloseable {
     private final List<String> args = new ArrayList<>();
     private final List<String> jvmArgs = new ArrayList<>();
     private final Map<String, String> environment = new LinkedHashMap<>();
+    private List<String> prefix = List.of();
     private JvmProcess process;
 
     /**
@@ -96,6 +97,12 @@ public final class HotBackupProcess implements AutoCloseable {
         return this;
     }
 
+    /** Runs the JVM inside a network namespace ({@link Netns}). */
+    public HotBackupProcess inNamespace(Netns.Host host) {
+        prefix = host.exec();
+        return this;
+    }
+
     public HotBackupProcess arg(String arg) {
         args.add(arg);
         return this;
@@ -127,6 +134,7 @@ public final class HotBackupProcess implements AutoCloseable {
         if (process == null) {
             process = new JvmProcess("out", dir, this::command, environment);
         }
+        process.prefix(prefix);
         process.start();
         return this;
     }

@@ -22,6 +22,7 @@ public final class JvmProcess implements AutoCloseable {
     private final Path dir;
     private final Supplier<List<String>> arguments;
     private final Map<String, String> environment;
+    private List<String> prefix = List.of();
     private Process process;
     private int runs;
 
@@ -60,10 +61,19 @@ public final class JvmProcess implements AutoCloseable {
         return name;
     }
 
+    /**
+     * What the JVM is run through from the next start on, such as {@code ip netns exec hb-a} (which
+     * execs it: the process is still the JVM itself).
+     */
+    public JvmProcess prefix(List<String> prefix) {
+        this.prefix = List.copyOf(prefix);
+        return this;
+    }
+
     /** Starts a new run; its output goes to a log file of its own. */
     public JvmProcess start() throws IOException {
         runs++;
-        List<String> command = new ArrayList<>();
+        List<String> command = new ArrayList<>(prefix);
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(arguments.get());
         ProcessBuilder builder = new ProcessBuilder(command);

@@ -4,10 +4,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -91,7 +87,15 @@ public final class Postgres implements AutoCloseable {
     private List<String> asPostgres(String... command) {
         List<String> c = new ArrayList<>(prefix);
         if (root()) {
-            c.addAll(List.of("runuser", "-u", "postgres", "--"));
+            // setpriv execs the command: the process is the server itself, not a parent of it
+            c.addAll(
+                    List.of(
+                            "setpriv",
+                            "--reuid=postgres",
+                            "--regid=postgres",
+                            "--init-groups",
+                            "--reset-env",
+                            "--"));
         }
         c.addAll(List.of(command));
         return c;
@@ -151,24 +155,25 @@ public final class Postgres implements AutoCloseable {
                         .redirectErrorStream(true)
                         .redirectOutput(dir.resolve("server.log").toFile())
                         .start();
+        // over the server's Unix socket: it answers from any network namespace
         long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        SQLException last = null;
+        Exception last = null;
         while (System.nanoTime() < until) {
             if (!server.isAlive()) {
                 throw new IllegalStateException(
                         "PostgreSQL did not start: " + Files.readString(dir.resolve("server.log")));
             }
-            try (Connection conn =
-                    DriverManager.getConnection(
-                            "jdbc:postgresql://"
-                                    + address
-                                    + ":"
-                                    + port
-                                    + "/postgres?connectTimeout=2",
-                            "postgres",
-                            SUPERUSER_PASSWORD)) {
+            try {
+                run(
+                        asPostgres(
+                                bin.resolve("pg_isready").toString(),
+                                "-h",
+                                dir.toString(),
+                                "-p",
+                                Integer.toString(port),
+                                "-q"));
                 return;
-            } catch (SQLException e) {
+            } catch (Exception e) {
                 last = e;
                 Thread.sleep(100);
             }
@@ -176,16 +181,29 @@ public final class Postgres implements AutoCloseable {
         throw new IllegalStateException("PostgreSQL did not accept connections within 60 s", last);
     }
 
-    private void createUser() throws SQLException {
-        try (Connection conn =
-                        DriverManager.getConnection(
-                                "jdbc:postgresql://" + address + ":" + port + "/postgres",
-                                "postgres",
-                                SUPERUSER_PASSWORD);
-                Statement st = conn.createStatement()) {
-            st.execute("CREATE ROLE " + USER + " LOGIN PASSWORD '" + PASSWORD + "'");
-            st.execute("CREATE DATABASE hotbackup OWNER " + USER);
-        }
+    private void createUser() throws Exception {
+        sql("postgres", "CREATE ROLE " + USER + " LOGIN PASSWORD '" + PASSWORD + "'");
+        sql("postgres", "CREATE DATABASE hotbackup OWNER " + USER);
+    }
+
+    /** Runs SQL as the superuser, over the Unix socket. */
+    private void sql(String database, String sql) throws Exception {
+        run(
+                asPostgres(
+                        bin.resolve("psql").toString(),
+                        "-h",
+                        dir.toString(),
+                        "-p",
+                        Integer.toString(port),
+                        "-U",
+                        "postgres",
+                        "-d",
+                        database,
+                        "-v",
+                        "ON_ERROR_STOP=1",
+                        "-q",
+                        "-c",
+                        sql));
     }
 
     /** {@code jdbc:postgresql://address:port/hotbackup}. */
@@ -198,15 +216,8 @@ public final class Postgres implements AutoCloseable {
     }
 
     /** Runs SQL as the superuser in the database {@code hotbackup}. */
-    public void sql(String sql) throws SQLException {
-        try (Connection conn =
-                        DriverManager.getConnection(
-                                "jdbc:postgresql://" + address + ":" + port + "/hotbackup",
-                                "postgres",
-                                SUPERUSER_PASSWORD);
-                Statement st = conn.createStatement()) {
-            st.execute(sql);
-        }
+    public void sql(String sql) throws Exception {
+        sql("hotbackup", sql);
     }
 
     /** The server process, for SIGSTOP and SIGCONT. */
