@@ -80,6 +80,51 @@ class StatusPageIT {
         }
     }
 
+    @Test
+    void pageShowsTheLeasesAndTheRoleWithAnArbiter() throws Exception {
+        int http = AvailablePortFinder.getNextAvailable();
+        Path locks = work.resolve("locks");
+        try (FileUseCasePair pair = new FileUseCasePair(work);
+                Chromium browser = Chromium.start(1000, 900)) {
+            for (HotBackupProcess h : java.util.List.of(pair.backup, pair.live)) {
+                h.set("hotbackup.arbiter", "file").set("hotbackup.arbiter.file.path", locks);
+            }
+            pair.live.set("hotbackup.arbiter.routes", "records-to-xml,xml-to-fin");
+            pair.backup
+                    .set("hotbackup.listener.threshold", "60s")
+                    .set("hotbackup.http.enabled", "true")
+                    .set("hotbackup.http.port", http)
+                    .set("hotbackup.http.bind-address", "127.0.0.1")
+                    .set("hotbackup.http.observe-port", AvailablePortFinder.getNextAvailable());
+            pair.start(WAIT);
+            browser.open("http://127.0.0.1:" + http + "/hotbackup/");
+            await("the page to show the backup standing by")
+                    .atMost(WAIT)
+                    .pollInterval(Duration.ofMillis(200))
+                    .until(() -> "STANDBY".equals(browser.text("article.arbiter .state")));
+            assertEquals("standby", browser.text("#arbiter-role"));
+
+            pair.live.kill();
+            await("the page to show the backup active under the dead host's lease")
+                    .atMost(WAIT)
+                    .pollInterval(Duration.ofMillis(200))
+                    .until(() -> "ACTIVE".equals(browser.text("article.arbiter .state")));
+            String arbiter = browser.text("article.arbiter");
+            assertTrue(arbiter.contains("serverA/base"), arbiter);
+            assertTrue(arbiter.contains("HELD"), arbiter);
+            assertTrue(arbiter.contains("file " + locks.toAbsolutePath().normalize()), arbiter);
+            await("the routes run here")
+                    .atMost(WAIT)
+                    .pollInterval(Duration.ofMillis(200))
+                    .until(
+                            () ->
+                                    browser.text("article.card[data-host='serverA']")
+                                            .contains("records-to-xml \u2014 running here"));
+            BufferedImage png = png(browser.screenshot(Path.of("target/status-page-leases.png")));
+            assertTrue(pixels(png, LIVE_GREEN) > 300, "no green ACTIVE card in the screenshot");
+        }
+    }
+
     private static BufferedImage png(byte[] bytes) throws Exception {
         return ImageIO.read(new ByteArrayInputStream(bytes));
     }
