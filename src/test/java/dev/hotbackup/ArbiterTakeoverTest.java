@@ -14,13 +14,18 @@ import dev.hotbackup.arbiter.LeaseListener;
 import dev.hotbackup.arbiter.LeaseTiming;
 import dev.hotbackup.arbiter.file.FileArbiter;
 import dev.hotbackup.monitor.MonitorState;
+import dev.hotbackup.operate.JmxControl;
 import dev.hotbackup.routes.Headers;
 import dev.hotbackup.testing.FakeLiveHost;
+import dev.hotbackup.testing.Http;
 import jakarta.mail.internet.MimeMessage;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
 import org.apache.camel.CamelExecutionException;
 import org.apache.camel.EndpointInject;
 import org.apache.camel.ProducerTemplate;
@@ -93,6 +98,28 @@ class ArbiterTakeoverTest extends ListenerTestSupport {
         assertEquals(
                 "serverA/base",
                 takeoverA.getReceivedExchanges().get(0).getIn().getHeader(Headers.LEASE));
+
+        // the role and the lease, as the status JSON, Prometheus and JMX give them
+        String status = Http.get("http://127.0.0.1:" + HTTP_PORT + "/hotbackup/status").body();
+        assertTrue(status.contains("\"arbiterRole\":\"active\""), status);
+        assertTrue(status.contains("\"lease\":\"serverA/base\",\"state\":\"HELD\""), status);
+        eventually(
+                () ->
+                        Http.get("http://127.0.0.1:" + OBSERVE_PORT + "/observe/metrics")
+                                .body()
+                                .contains("hotbackup_arbiter_role{role=\"active\"} 1.0"));
+        // per-lease gauges are registered by a refresh once a second
+        eventually(
+                () ->
+                        Http.get("http://127.0.0.1:" + OBSERVE_PORT + "/observe/metrics")
+                                .body()
+                                .contains("hotbackup_lease_held{lease=\"serverA/base\"} 1.0"));
+        ObjectName mbean = new ObjectName(JmxControl.NAME);
+        MBeanServer jmx = ManagementFactory.getPlatformMBeanServer();
+        assertEquals("active", jmx.getAttribute(mbean, "ArbiterRole"));
+        String[] leases = (String[]) jmx.getAttribute(mbean, "Leases");
+        assertTrue(
+                leases[0].startsWith("serverA/base HELD epoch " + epoch), Arrays.toString(leases));
 
         a.restart();
         a.startHeartbeats(100);

@@ -185,6 +185,11 @@ public final class HotBackupProcess implements AutoCloseable {
         process.kill();
     }
 
+    /** Waits up to {@code max} for the process to end by itself; its exit code. */
+    public int exitCode(Duration max) throws InterruptedException {
+        return process.exitCode(max);
+    }
+
     /** SIGTERM: Camel stops gracefully and sends CLOSE; returns the exit code. */
     public int stop() throws InterruptedException {
         return process.stop(Duration.ofSeconds(20));

@@ -126,6 +126,14 @@ public final class JvmProcess implements AutoCloseable {
         process.waitFor(10, TimeUnit.SECONDS);
     }
 
+    /** Waits up to {@code max} for the process to end by itself; its exit code. */
+    public int exitCode(Duration max) throws InterruptedException {
+        if (!process.waitFor(max.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new IllegalStateException(name + " still runs after " + max);
+        }
+        return process.exitValue();
+    }
+
     /** SIGTERM, then SIGKILL if it is still running after {@code grace}; its exit code. */
     public int stop(Duration grace) throws InterruptedException {
         process.destroy();
