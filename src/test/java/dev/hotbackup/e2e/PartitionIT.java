@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.hotbackup.testing.HotBackupProcess;
 import dev.hotbackup.testing.JvmProcess;
 import dev.hotbackup.testing.Ledger;
+import dev.hotbackup.testing.LedgerPair;
 import dev.hotbackup.testing.Netns;
 import dev.hotbackup.testing.Postgres;
 import java.nio.charset.StandardCharsets;
@@ -44,13 +45,13 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PartitionIT {
 
-    static final String SECRET = "partition-test-secret-0123456789";
     static final Duration LEASE = Duration.ofSeconds(2);
     static final Duration CUT = Duration.ofMillis(4500);
 
     @TempDir Path tmp;
     Netns net;
     final List<AutoCloseable> open = new ArrayList<>();
+    LedgerPair pair;
     HotBackupProcess live;
     HotBackupProcess backup;
 
@@ -276,45 +277,11 @@ class PartitionIT {
     }
 
     private void startPair(Map<String, String> arbiter, String dsl) throws Exception {
-        Netns.Host b = net.host("backup");
-        live =
-                new HotBackupProcess("live", tmp.resolve("live"), HotBackupProcess.packagedJar())
-                        .inNamespace(net.host("live"))
-                        .set("hotbackup.backup-location", b.address() + ":7800")
-                        .set("hotbackup.secret", SECRET)
-                        .set("hotbackup.probe.port", "7801")
-                        .set("hotbackup.arbiter.routes", "ledger")
-                        .set("hotbackup.arbiter.lease", LEASE.toMillis() + "ms")
-                        .set("hotbackup.dsl", dsl);
-        backup =
-                new HotBackupProcess(
-                                "backup", tmp.resolve("backup"), HotBackupProcess.packagedJar())
-                        .inNamespace(b)
-                        .set("hotbackup.listener.port", "7800")
-                        .set("hotbackup.listener.threshold", "1s")
-                        .set("hotbackup.listener.probe-timeout", "200ms")
-                        .set("hotbackup.takeover.routes", "ledger")
-                        .set("hotbackup.secret", SECRET)
-                        .set("hotbackup.arbiter.lease", LEASE.toMillis() + "ms")
-                        .set("hotbackup.dsl", dsl);
-        for (HotBackupProcess h : List.of(live, backup)) {
-            arbiter.forEach(h::set);
-            String file = dsl.equals("xml") ? "ledger.camel.xml" : "ledger.camel.yaml";
-            Files.writeString(
-                    h.dir().resolve("routes").resolve(file),
-                    dsl.equals("xml") ? Ledger.ROUTE_XML : Ledger.ROUTE_YAML,
-                    StandardCharsets.UTF_8);
-            open.add(h);
-            h.start();
-        }
-        live.awaitStarted();
-        backup.awaitStarted();
-        awaitActive("live", System.currentTimeMillis(), Duration.ofSeconds(30));
-        backup.activity()
-                .until(
-                        "the backup hears the live host",
-                        Duration.ofSeconds(15),
-                        () -> !backup.activity().matching("\"state\":\"LIVE\"").isEmpty());
+        pair = new LedgerPair(tmp, net, arbiter, dsl, LEASE, Duration.ofSeconds(1));
+        open.add(pair);
+        live = pair.live;
+        backup = pair.backup;
+        pair.start();
     }
 
     /** A partition lasts this long: the scenario's own duration, not a wait for a condition. */
@@ -322,62 +289,12 @@ class PartitionIT {
         TimeUnit.MILLISECONDS.sleep(d.toMillis());
     }
 
-    /** Waits until {@code host} writes ledger lines after {@code since}. */
     private void awaitActive(String host, long since, Duration max) throws Exception {
-        long end = System.nanoTime() + max.toNanos();
-        while (System.nanoTime() < end) {
-            if (Ledger.count(Ledger.read(live.dir(), backup.dir()), host, since, Long.MAX_VALUE)
-                    > 0) {
-                return;
-            }
-            TimeUnit.MILLISECONDS.sleep(50);
-        }
-        throw new AssertionError(
-                host
-                        + " wrote no ledger line within "
-                        + max
-                        + "\n--- live:\n"
-                        + tail(live)
-                        + "\n--- backup:\n"
-                        + tail(backup));
+        pair.awaitActive(host, since, max);
     }
 
-    /**
-     * After a heal: {@code host} runs the route again, and for the last half second it alone did.
-     */
     private void awaitOnlyActive(String host, long since) throws Exception {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (System.nanoTime() < end) {
-            long now = System.currentTimeMillis();
-            List<Ledger.Line> lines = Ledger.read(live.dir(), backup.dir());
-            long mine = Ledger.count(lines, host, Math.max(since, now - 500), now);
-            long others =
-                    lines.stream()
-                            .filter(l -> !l.host().equals(host) && l.millis() >= now - 500)
-                            .count();
-            if (mine > 5 && others == 0) {
-                return;
-            }
-            TimeUnit.MILLISECONDS.sleep(100);
-        }
-        throw new AssertionError(
-                "after the heal, "
-                        + host
-                        + " is not the only one running the route; runs: "
-                        + Ledger.segments(Ledger.read(live.dir(), backup.dir()))
-                        + "\n--- live:\n"
-                        + tail(live)
-                        + "\n--- backup:\n"
-                        + tail(backup));
-    }
-
-    private static String tail(HotBackupProcess p) {
-        try {
-            List<String> l = p.output().lines().toList();
-            return String.join("\n", l.subList(Math.max(0, l.size() - 40), l.size()));
-        } catch (Exception e) {
-            return e.toString();
-        }
+        pair.awaitOnlyActive(host, since);
     }
 
     private interface Step {

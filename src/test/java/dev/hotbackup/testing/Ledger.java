@@ -28,6 +28,7 @@ public final class Ledger {
                   uri: timer:ledger
                   parameters:
                     period: 20
+                    delay: 0
                   steps:
                     - setBody:
                         simple: "${date:now:yyyy-MM-dd'T'HH:mm:ss.SSS} {{hotbackup.host}} ${header.HotBackupEpoch}${sys.line.separator}"
@@ -44,7 +45,7 @@ public final class Ledger {
             <routes xmlns="http://camel.apache.org/schema/xml-io">
                 <!-- One line per exchange, for the partition tests: when, who, under which epoch. -->
                 <route id="ledger">
-                    <from uri="timer:ledger?period=20"/>
+                    <from uri="timer:ledger?period=20&amp;delay=0"/>
                     <setBody>
                         <simple>${date:now:yyyy-MM-dd'T'HH:mm:ss.SSS} {{hotbackup.host}} ${header.HotBackupEpoch}${sys.line.separator}</simple>
                     </setBody>
