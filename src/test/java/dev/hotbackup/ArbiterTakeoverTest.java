@@ -54,7 +54,14 @@ class ArbiterTakeoverTest extends ListenerTestSupport {
 
     /** Another instance holding a lease, as a live host cut off from this backup would. */
     private LeaseKeeper otherHolder(String key) throws Exception {
-        FileArbiter a = new FileArbiter(LOCKS);
+        LeaseKeeper k = otherInstance(LOCKS);
+        assertInstanceOf(Attempt.Granted.class, ask(k, key), "the other instance holds " + key);
+        return k;
+    }
+
+    /** Another instance of serverA, sharing the lock folder {@code locks}; stop it after use. */
+    static LeaseKeeper otherInstance(Path locks) throws Exception {
+        FileArbiter a = new FileArbiter(locks);
         a.start();
         LeaseKeeper k =
                 new LeaseKeeper(
@@ -66,19 +73,21 @@ class ArbiterTakeoverTest extends ListenerTestSupport {
                         LeaseEvents.NONE,
                         System::nanoTime);
         k.start();
-        Attempt got =
-                k.want(
-                                key,
-                                new LeaseListener() {
-                                    @Override
-                                    public void granted(String key, long epoch) {}
-
-                                    @Override
-                                    public void lost(String key, long epoch, String why) {}
-                                })
-                        .get(5, TimeUnit.SECONDS);
-        assertInstanceOf(Attempt.Granted.class, got, "the other instance holds " + key);
         return k;
+    }
+
+    /** What the arbiter answers when {@code k} asks for {@code key}. */
+    static Attempt ask(LeaseKeeper k, String key) throws Exception {
+        return k.want(
+                        key,
+                        new LeaseListener() {
+                            @Override
+                            public void granted(String key, long epoch) {}
+
+                            @Override
+                            public void lost(String key, long epoch, String why) {}
+                        })
+                .get(5, TimeUnit.SECONDS);
     }
 
     @Test
@@ -128,6 +137,27 @@ class ArbiterTakeoverTest extends ListenerTestSupport {
         log().await(1, field("event", "release"), "lease serverA/base given back (epoch " + epoch);
         log().await(1, field("event", "lease"), field("state", "RELEASED"));
         t.stop();
+    }
+
+    @Test
+    void onLiveTheRoutesStopAndThenTheLeaseGoesBack() throws Exception {
+        FakeLiveHost a = beatingHost("serverA");
+        a.crash();
+        awaitState("serverA", MonitorState.DEAD);
+        eventually(() -> status("takeover-a").isStarted());
+
+        a.restart();
+        a.startHeartbeats(100);
+        awaitState("serverA", MonitorState.LIVE);
+        eventually(() -> status("takeover-a").isStopped());
+        log().await(1, field("event", "release"), "lease serverA/base given back (epoch");
+        // the returning host gets its lease at once
+        LeaseKeeper returning = otherInstance(LOCKS);
+        try {
+            assertInstanceOf(Attempt.Granted.class, ask(returning, "serverA/base"));
+        } finally {
+            returning.stop();
+        }
     }
 
     @Test
