@@ -241,6 +241,36 @@ class ArbiterContractTest {
     }
 
     @Test
+    void aDatabaseThatComesUpAfterTheStartGetsItsLeaseTable() throws Exception {
+        int later = AvailablePortFinder.getNextAvailable();
+        try (Arbiter a =
+                new JdbcArbiter(
+                        "jdbc:h2:tcp://localhost:" + later + "/./late",
+                        "sa",
+                        "",
+                        "late_lease",
+                        500)) {
+            assertNotNull(a.start(), "not reachable at start");
+            Server up =
+                    Server.createTcpServer(
+                                    "-tcpPort",
+                                    Integer.toString(later),
+                                    "-baseDir",
+                                    tmp.resolve("late").toString(),
+                                    "-ifNotExists")
+                            .start();
+            try {
+                // the table is created on the first call that reaches the database
+                await().atMost(Duration.ofSeconds(10))
+                        .until(() -> a.acquire("x/y", A, 1000) instanceof Attempt.Granted);
+                assertEquals(1, a.table().size());
+            } finally {
+                up.stop();
+            }
+        }
+    }
+
+    @Test
     void anUnreachableEnsembleIsAStateNotAnError() throws Exception {
         int closed = AvailablePortFinder.getNextAvailable();
         try (Arbiter a = new ZooKeeperArbiter("127.0.0.1:" + closed, "/hb", 4000, 500)) {

@@ -54,6 +54,9 @@ public final class JdbcArbiter implements Arbiter {
     private final Executor direct = Runnable::run;
     private HikariDataSource pool;
 
+    /** Whether the lease table exists: when the database was unreachable at start, not yet. */
+    private volatile boolean tableReady;
+
     /**
      * @param timeoutMillis how long one call may wait for a connection or an answer
      */
@@ -146,11 +149,7 @@ public final class JdbcArbiter implements Arbiter {
             throw new ArbiterSetupException(URL_KEY, "'" + url + "': " + rootMessage(e));
         }
         try {
-            call(
-                    conn -> {
-                        createTable(conn);
-                        return null;
-                    });
+            call(conn -> null); // creates the table
             return null;
         } catch (SQLException e) {
             String refused = refusal(e);
@@ -181,6 +180,7 @@ public final class JdbcArbiter implements Arbiter {
                 throw e;
             }
         }
+        tableReady = true;
     }
 
     private boolean tableExists(Connection conn) {
@@ -258,6 +258,9 @@ public final class JdbcArbiter implements Arbiter {
     private <T> T call(Work<T> work) throws SQLException {
         Connection conn = connection();
         try {
+            if (!tableReady) {
+                createTable(conn);
+            }
             T result = work.run(conn);
             conn.commit();
             conn.close();
