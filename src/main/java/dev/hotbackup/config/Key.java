@@ -178,6 +178,12 @@ public final class Key<T> {
                 null);
     }
 
+    /** A choice's constant that users often call by another name (a product for a kind). */
+    public interface Aliased {
+        /** Lower-case names that mean this constant, offered as "did you mean" when refused. */
+        List<String> aliases();
+    }
+
     /** One of the constants of {@code type}, written in lower case with dashes. */
     public static <E extends Enum<E>> Key<E> choice(String name, String def, Class<E> type) {
         return new Key<>(
@@ -192,8 +198,15 @@ public final class Key<T> {
                     for (E e : type.getEnumConstants()) {
                         allowed.add(lower(e));
                     }
+                    String meant = "";
+                    for (E e : type.getEnumConstants()) {
+                        if (e instanceof Aliased a
+                                && a.aliases().contains(s.toLowerCase(Locale.ROOT))) {
+                            meant = "; did you mean " + lower(e) + "?";
+                        }
+                    }
                     throw new IllegalArgumentException(
-                            "'" + s + "' is not one of " + String.join(", ", allowed));
+                            "'" + s + "' is not one of " + String.join(", ", allowed) + meant);
                 },
                 def,
                 null);

@@ -40,11 +40,22 @@ public final class Keys {
     }
 
     /** Where leases are held. */
-    public enum ArbiterKind {
-        NONE,
-        JDBC,
-        ZOOKEEPER,
-        FILE
+    public enum ArbiterKind implements Key.Aliased {
+        NONE(),
+        JDBC("postgres", "postgresql", "pg", "h2", "database", "db", "sql"),
+        ZOOKEEPER("zk", "curator"),
+        FILE("lock", "lockfile", "lock-file", "nfs", "shared");
+
+        private final List<String> aliases;
+
+        ArbiterKind(String... aliases) {
+            this.aliases = List.of(aliases);
+        }
+
+        @Override
+        public List<String> aliases() {
+            return aliases;
+        }
     }
 
     /** What a fenced route that does not stop in time leads to. */

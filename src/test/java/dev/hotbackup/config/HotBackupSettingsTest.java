@@ -407,6 +407,22 @@ class HotBackupSettingsTest {
     }
 
     @Test
+    void anArbiterCalledByItsProductNamesTheKind() {
+        String m =
+                String.join(
+                        "\n",
+                        problems(
+                                Map.of(
+                                        "hotbackup.host", "serverA",
+                                        "hotbackup.arbiter", "postgres")));
+        assertTrue(
+                m.contains(
+                        "hotbackup.arbiter: 'postgres' is not one of none, jdbc, zookeeper, file;"
+                                + " did you mean jdbc?"),
+                m);
+    }
+
+    @Test
     void allowAndExpectTakeHostSlashConfig() {
         HotBackupSettings s =
                 load(
