@@ -28,7 +28,7 @@ import org.apache.camel.test.AvailablePortFinder;
  * The benchmark: real processes on this machine, camel-hot-backup and Camel's own failover side by
  * side, then docs/benchmarks.md and its plots. {@code ./mvnw -Pbench verify} runs it; {@code
  * -Dbench.quick=true} runs a few trials of each for a quick look; {@code
- * -Dbench.sections=failover,alarms,scale,emitter,startup} picks sections.
+ * -Dbench.sections=failover,alarms,scale,emitter,startup,arbiter} picks sections.
  */
 public final class Benchmark {
 
@@ -38,7 +38,9 @@ public final class Benchmark {
     private final boolean quick = Boolean.getBoolean("bench.quick");
     private final Set<String> sections =
             Set.of(
-                    System.getProperty("bench.sections", "failover,alarms,scale,emitter,startup")
+                    System.getProperty(
+                                    "bench.sections",
+                                    "failover,alarms,scale,emitter,startup,arbiter")
                             .split(","));
     private final int trials = quick ? 5 : 20;
     private final Path work = Path.of("target/bench").toAbsolutePath();
@@ -78,6 +80,9 @@ public final class Benchmark {
         }
         if (sections.contains("failover")) {
             failover();
+        }
+        if (sections.contains("arbiter")) {
+            new ArbiterBench(results, work, quick, this::say).run();
         }
         results.minutes = (System.nanoTime() - start) / 60e9;
         Report.write(results, Path.of("docs"));
@@ -531,5 +536,13 @@ public final class Benchmark {
         int emitterFrames;
         final List<ScaleRow> scale = new ArrayList<>();
         Stats startup;
+
+        /** SIGKILL to the backup's first exchange, by arbiter, at the default lease. */
+        final Map<String, List<Long>> arbiterKill = new LinkedHashMap<>();
+
+        /** Seconds of split brain by subject, then by partition shape. */
+        final Map<String, Map<String, ArbiterBench.Shape>> splitBrain = new LinkedHashMap<>();
+
+        final List<ArbiterBench.Cost> arbiterCost = new ArrayList<>();
     }
 }
