@@ -17,6 +17,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.apache.camel.BeanInject;
 import org.apache.camel.CamelContext;
 import org.apache.camel.EndpointInject;
@@ -143,6 +144,7 @@ class ArbiterLiveHostTest {
         log().until("the route runs", Duration.ofSeconds(10), this::running);
         long before = (Long) lastEpoch();
         long cut = System.currentTimeMillis();
+        long cutNanos = System.nanoTime();
         h2.stop();
         log().until("the route stops", Duration.ofSeconds(5), () -> !running());
         // the gate closed at the renew deadline (1.2 s after the last renewal, before the cut)
@@ -167,10 +169,10 @@ class ArbiterLiveHostTest {
                                                                         "serverA/base is FENCED")));
 
         // the database stays away until the lease has lapsed by its clock: the next grant is new
-        long lapsed = cut + 2000 + 300 - System.currentTimeMillis();
-        if (lapsed > 0) {
-            Thread.sleep(lapsed);
-        }
+        log().until(
+                        "the lease (2 s) has lapsed since the cut",
+                        Duration.ofSeconds(5),
+                        () -> System.nanoTime() - cutNanos >= TimeUnit.MILLISECONDS.toNanos(2300));
         h2 = h2();
         log().until("the route runs again", Duration.ofSeconds(15), this::running);
         long after = (Long) lastEpoch();

@@ -1,5 +1,6 @@
 package dev.hotbackup.arbiter;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -87,14 +88,8 @@ class LeaseKeeperTest {
         return LeaseTiming.of(TimeUnit.SECONDS.toNanos(2));
     }
 
-    static void until(String what, Duration max, BooleanSupplier condition) throws Exception {
-        long end = System.nanoTime() + max.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("not within " + max + ": " + what);
-            }
-            Thread.sleep(20);
-        }
+    static void until(String what, Duration max, BooleanSupplier condition) {
+        await(what).atMost(max).pollInterval(Duration.ofMillis(20)).until(condition::getAsBoolean);
     }
 
     @Test
@@ -132,7 +127,7 @@ class LeaseKeeperTest {
         long e1 =
                 assertInstanceOf(Attempt.Granted.class, k1.want(KEY, r1).get(5, TimeUnit.SECONDS))
                         .epoch();
-        Thread.sleep(700); // a renewal or two
+        until("a renewal", Duration.ofSeconds(5), () -> k1.renewals() >= 1);
 
         long cut = System.nanoTime();
         h2.stop();
@@ -191,8 +186,15 @@ class LeaseKeeperTest {
 
         List<InstanceSpec> servers = new ArrayList<>(cluster.getInstances());
         cluster.killServer(servers.get(0));
-        Thread.sleep(3000);
-        assertEquals(e1, k1.validEpoch(KEY), "one server of three lost: still held " + r1.calls);
+        await("one server of three lost: still held")
+                .during(Duration.ofSeconds(3))
+                .atMost(Duration.ofSeconds(5))
+                .untilAsserted(
+                        () ->
+                                assertEquals(
+                                        e1,
+                                        k1.validEpoch(KEY),
+                                        "one server of three lost: still held " + r1.calls));
 
         long cut = System.nanoTime();
         cluster.killServer(servers.get(1));
@@ -244,8 +246,13 @@ class LeaseKeeperTest {
         LeaseKeeper live = keeper(new GatewayOnly(), "hostA", forever, gateway, fenceAfter);
         Recorder r = new Recorder();
         assertEquals(new Attempt.Granted(0), live.want(KEY, r).get(5, TimeUnit.SECONDS));
-        Thread.sleep(1500);
-        assertEquals(0, live.validEpoch(KEY), "held while the gateway answers");
+        await("held while the gateway answers")
+                .during(Duration.ofMillis(1500))
+                .atMost(Duration.ofSeconds(3))
+                .untilAsserted(
+                        () ->
+                                assertEquals(
+                                        0, live.validEpoch(KEY), "held while the gateway answers"));
 
         long cut = System.nanoTime();
         gw.close();

@@ -1,9 +1,12 @@
 package dev.hotbackup.bench;
 
+import static org.awaitility.Awaitility.await;
+
 import dev.hotbackup.testing.JvmProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * Camel's own failover: two members of a FileLockClusterService on a shared lock folder, each with
@@ -44,20 +47,25 @@ final class MasterPair extends FailoverSubject {
             return;
         }
         // one of the two leads, the other follows and is up
-        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-        while (leader < 0 && System.nanoTime() < deadline) {
-            for (int i = 0; i < 2; i++) {
-                if (members[i].output().contains("LEADER")) {
-                    leader = i;
-                }
-                if (!members[i].isAlive()) {
-                    throw new IllegalStateException(
-                            "member " + i + " exited: " + members[i].output());
-                }
-            }
-            Thread.sleep(20);
-        }
-        if (leader < 0) {
+        try {
+            await("one of the two leads")
+                    .atMost(Duration.ofMinutes(3))
+                    .pollInterval(Duration.ofMillis(20))
+                    .pollInSameThread()
+                    .until(
+                            () -> {
+                                for (int i = 0; i < 2; i++) {
+                                    if (!members[i].isAlive()) {
+                                        throw new IllegalStateException(
+                                                "member " + i + " exited: " + members[i].output());
+                                    }
+                                    if (members[i].output().contains("LEADER")) {
+                                        leader = i;
+                                    }
+                                }
+                                return leader >= 0;
+                            });
+        } catch (ConditionTimeoutException e) {
             throw new IllegalStateException(
                     "no leader: " + members[0].output() + members[1].output());
         }

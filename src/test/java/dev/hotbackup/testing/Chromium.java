@@ -1,5 +1,7 @@
 package dev.hotbackup.testing;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -14,6 +16,7 @@ import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * A real headless Chromium driven through Debian's chromedriver and the W3C WebDriver protocol
@@ -63,24 +66,14 @@ public final class Chromium implements AutoCloseable {
                         .start();
         String base = "http://127.0.0.1:" + port;
         HttpClient http = HttpClient.newHttpClient();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (true) {
-            try {
-                HttpResponse<String> r =
-                        http.send(
-                                HttpRequest.newBuilder(URI.create(base + "/status")).build(),
-                                HttpResponse.BodyHandlers.ofString());
-                if (r.body().contains("\"ready\":true") || r.body().contains("\"ready\": true")) {
-                    break;
-                }
-            } catch (IOException e) {
-                // not up yet
-            }
-            if (System.nanoTime() > deadline) {
-                driver.destroyForcibly();
-                throw new IllegalStateException("chromedriver did not start on port " + port);
-            }
-            Thread.sleep(50);
+        try {
+            await("chromedriver on port " + port)
+                    .atMost(Duration.ofSeconds(20))
+                    .pollInterval(Duration.ofMillis(50))
+                    .until(() -> ready(http, base));
+        } catch (ConditionTimeoutException e) {
+            driver.destroyForcibly();
+            throw new IllegalStateException("chromedriver did not start on port " + port);
         }
         Path profile = Files.createTempDirectory("hotbackup-chromium");
         String caps =
@@ -210,6 +203,20 @@ public final class Chromium implements AutoCloseable {
             try (var files = Files.walk(profile)) {
                 files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
+        }
+    }
+
+    /** Whether chromedriver answers that it is ready; not yet when it does not answer at all. */
+    private static boolean ready(HttpClient http, String base) throws InterruptedException {
+        try {
+            String body =
+                    http.send(
+                                    HttpRequest.newBuilder(URI.create(base + "/status")).build(),
+                                    HttpResponse.BodyHandlers.ofString())
+                            .body();
+            return body.contains("\"ready\":true") || body.contains("\"ready\": true");
+        } catch (IOException e) {
+            return false; // not up yet
         }
     }
 }

@@ -1,5 +1,7 @@
 package dev.hotbackup.testing;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -10,6 +12,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * A throwaway PostgreSQL server from Debian's {@code postgresql} package: a new cluster in a
@@ -156,29 +159,37 @@ public final class Postgres implements AutoCloseable {
                         .redirectOutput(dir.resolve("server.log").toFile())
                         .start();
         // over the server's Unix socket: it answers from any network namespace
-        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        Exception last = null;
-        while (System.nanoTime() < until) {
-            if (!server.isAlive()) {
-                throw new IllegalStateException(
-                        "PostgreSQL did not start: " + Files.readString(dir.resolve("server.log")));
-            }
-            try {
-                run(
-                        asPostgres(
-                                bin.resolve("pg_isready").toString(),
-                                "-h",
-                                dir.toString(),
-                                "-p",
-                                Integer.toString(port),
-                                "-q"));
-                return;
-            } catch (Exception e) {
-                last = e;
-                Thread.sleep(100);
-            }
+        Exception[] last = new Exception[1];
+        try {
+            await("PostgreSQL accepts connections")
+                    .atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(100))
+                    .until(
+                            () -> {
+                                if (!server.isAlive()) {
+                                    throw new IllegalStateException(
+                                            "PostgreSQL did not start: "
+                                                    + Files.readString(dir.resolve("server.log")));
+                                }
+                                try {
+                                    run(
+                                            asPostgres(
+                                                    bin.resolve("pg_isready").toString(),
+                                                    "-h",
+                                                    dir.toString(),
+                                                    "-p",
+                                                    Integer.toString(port),
+                                                    "-q"));
+                                    return true;
+                                } catch (Exception e) {
+                                    last[0] = e;
+                                    return false;
+                                }
+                            });
+        } catch (ConditionTimeoutException e) {
+            throw new IllegalStateException(
+                    "PostgreSQL did not accept connections within 60 s", last[0]);
         }
-        throw new IllegalStateException("PostgreSQL did not accept connections within 60 s", last);
     }
 
     private void createUser() throws Exception {
