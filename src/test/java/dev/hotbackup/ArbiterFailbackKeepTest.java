@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hotbackup.arbiter.Attempt;
 import dev.hotbackup.arbiter.LeaseKeeper;
-import dev.hotbackup.monitor.MonitorState;
 import dev.hotbackup.testing.FakeLiveHost;
 import dev.hotbackup.testing.Http;
 import java.net.http.HttpResponse;
@@ -35,14 +34,8 @@ class ArbiterFailbackKeepTest extends ListenerTestSupport {
 
     @Test
     void aReturningHostWaitsAsTheStandbyUntilAnOperatorReleases() throws Exception {
-        FakeLiveHost a = beatingHost("serverA");
-        a.crash();
-        awaitState("serverA", MonitorState.DEAD);
-        eventually(() -> status("takeover-a").isStarted());
-
-        a.restart();
-        a.startHeartbeats(100);
-        awaitState("serverA", MonitorState.LIVE);
+        FakeLiveHost a = takenOver("serverA", "takeover-a");
+        beatsAgain(a);
         log().await(1, field("event", "keep"), "waits as the standby");
         LeaseKeeper returning = ArbiterTakeoverTest.otherInstance(LOCKS);
         try {

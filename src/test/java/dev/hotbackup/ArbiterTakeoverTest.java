@@ -92,10 +92,7 @@ class ArbiterTakeoverTest extends ListenerTestSupport {
 
     @Test
     void deadHostIsTakenOverUnderItsLeaseAndTheEpochReachesTheRoute() throws Exception {
-        FakeLiveHost a = beatingHost("serverA");
-        a.crash();
-        awaitState("serverA", MonitorState.DEAD);
-        eventually(() -> status("takeover-a").isStarted());
+        FakeLiveHost a = takenOver("serverA", "takeover-a");
         log().await(1, field("event", "takeover"), "under the lease serverA/base, epoch");
 
         takeoverA.expectedMessageCount(1);
@@ -130,34 +127,18 @@ class ArbiterTakeoverTest extends ListenerTestSupport {
         assertTrue(
                 leases[0].startsWith("serverA/base HELD epoch " + epoch), Arrays.toString(leases));
 
-        a.restart();
-        a.startHeartbeats(100);
-        awaitState("serverA", MonitorState.LIVE);
+        // on LIVE: the routes stop, then the lease goes back and the returning host gets it
+        beatsAgain(a);
         eventually(() -> status("takeover-a").isStopped());
         log().await(1, field("event", "release"), "lease serverA/base given back (epoch " + epoch);
         log().await(1, field("event", "lease"), field("state", "RELEASED"));
-        t.stop();
-    }
-
-    @Test
-    void onLiveTheRoutesStopAndThenTheLeaseGoesBack() throws Exception {
-        FakeLiveHost a = beatingHost("serverA");
-        a.crash();
-        awaitState("serverA", MonitorState.DEAD);
-        eventually(() -> status("takeover-a").isStarted());
-
-        a.restart();
-        a.startHeartbeats(100);
-        awaitState("serverA", MonitorState.LIVE);
-        eventually(() -> status("takeover-a").isStopped());
-        log().await(1, field("event", "release"), "lease serverA/base given back (epoch");
-        // the returning host gets its lease at once
         LeaseKeeper returning = otherInstance(LOCKS);
         try {
             assertInstanceOf(Attempt.Granted.class, ask(returning, "serverA/base"));
         } finally {
             returning.stop();
         }
+        t.stop();
     }
 
     @Test

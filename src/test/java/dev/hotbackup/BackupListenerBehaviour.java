@@ -167,10 +167,7 @@ abstract class BackupListenerBehaviour extends ListenerTestSupport {
         a.crash();
         awaitState("serverA", MonitorState.DEAD);
 
-        a.restart();
-        a.startHeartbeats(100);
-
-        awaitState("serverA", MonitorState.LIVE);
+        beatsAgain(a);
         eventually(() -> signalStates("serverA").equals(List.of("LIVE", "DEAD", "LIVE")));
     }
 

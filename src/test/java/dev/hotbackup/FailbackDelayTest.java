@@ -24,15 +24,10 @@ class FailbackDelayTest extends ListenerTestSupport {
 
     @Test
     void flappingHostDoesNotStopTheRoutesUntilItStaysLive() throws Exception {
-        FakeLiveHost a = beatingHost("serverA");
-        a.crash();
-        awaitState("serverA", MonitorState.DEAD);
-        eventually(() -> status("takeover-a").isStarted());
+        FakeLiveHost a = takenOver("serverA", "takeover-a");
 
         // back for less than the delay, then dead again: the routes never stop
-        a.restart();
-        a.startHeartbeats(100);
-        awaitState("serverA", MonitorState.LIVE);
+        beatsAgain(a);
         log().await(1, field("event", "hold"));
         assertTrue(status("takeover-a").isStarted());
         a.crash();
@@ -40,9 +35,7 @@ class FailbackDelayTest extends ListenerTestSupport {
         assertTrue(status("takeover-a").isStarted());
 
         // back and staying: released once the delay has passed
-        a.restart();
-        a.startHeartbeats(100);
-        awaitState("serverA", MonitorState.LIVE);
+        beatsAgain(a);
         long live = System.nanoTime();
         eventually(() -> status("takeover-a").isStopped());
         long held = (System.nanoTime() - live) / 1_000_000;

@@ -152,6 +152,22 @@ public abstract class ListenerTestSupport {
         return h;
     }
 
+    /** {@code host} heartbeats, then crashes: it is DEAD and {@code route} runs here. */
+    protected FakeLiveHost takenOver(String host, String route) throws Exception {
+        FakeLiveHost h = beatingHost(host);
+        h.crash();
+        awaitState(host, MonitorState.DEAD);
+        eventually(() -> status(route).isStarted());
+        return h;
+    }
+
+    /** A crashed host runs again: a new boot, heartbeats every 100 ms, LIVE. */
+    protected void beatsAgain(FakeLiveHost h) throws Exception {
+        h.restart();
+        h.startHeartbeats(100);
+        awaitState(h.host(), MonitorState.LIVE);
+    }
+
     /** A live host for this test, closed after it. */
     protected FakeLiveHost liveHost(String host) throws Exception {
         FakeLiveHost h = new FakeLiveHost(host, "base", SECRET, LISTENER_PORT).start();
