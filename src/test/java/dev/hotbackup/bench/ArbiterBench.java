@@ -10,13 +10,14 @@ import dev.hotbackup.arbiter.file.FileArbiter;
 import dev.hotbackup.arbiter.jdbc.JdbcArbiter;
 import dev.hotbackup.arbiter.zookeeper.ZooKeeperArbiter;
 import dev.hotbackup.monitor.MonitorRegistry;
+import dev.hotbackup.testing.FreezableStorage;
 import dev.hotbackup.testing.JvmProcess;
 import dev.hotbackup.testing.Ledger;
 import dev.hotbackup.testing.LedgerPair;
 import dev.hotbackup.testing.Netns;
 import dev.hotbackup.testing.Postgres;
+import dev.hotbackup.testing.ZooKeeperServer;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,7 +29,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 import org.apache.camel.test.AvailablePortFinder;
 
 /**
@@ -466,7 +466,7 @@ final class ArbiterBench {
 
         @Override
         double cpuSeconds() throws IOException {
-            return Cpu.ofUser("postgres");
+            return Proc.cpuNanosOfUser("postgres") / 1e9;
         }
 
         @Override
@@ -476,26 +476,15 @@ final class ArbiterBench {
     }
 
     private static final class ZooKeeperEnv extends Env {
-        private final JvmProcess server;
-        private final String connect;
+        private final ZooKeeperServer server;
 
         ZooKeeperEnv(Path dir, Netns.Host host) throws Exception {
             super("zookeeper");
-            int port = host == null ? AvailablePortFinder.getNextAvailable() : 2181;
-            connect = (host == null ? "127.0.0.1" : host.address()) + ":" + port;
-            Path data = Files.createDirectories(dir.resolve("data"));
             server =
-                    JvmProcess.ofMain(
+                    ZooKeeperServer.start(
                             dir,
-                            "zookeeper",
-                            "org.apache.zookeeper.server.ZooKeeperServerMain",
-                            Integer.toString(port),
-                            data.toString(),
-                            "500");
-            if (host != null) {
-                server.prefix(host.exec());
-            }
-            server.start();
+                            host,
+                            host == null ? AvailablePortFinder.getNextAvailable() : 2181);
         }
 
         @Override
@@ -504,22 +493,23 @@ final class ArbiterBench {
                     "hotbackup.arbiter",
                     "zookeeper",
                     "hotbackup.arbiter.zookeeper.connect",
-                    connect);
+                    server.connect());
         }
 
         @Override
         Arbiter arbiter(long timeoutMillis) {
-            return new ZooKeeperArbiter(connect, "/hotbackup", LEASE.toMillis(), timeoutMillis);
+            return new ZooKeeperArbiter(
+                    server.connect(), "/hotbackup", LEASE.toMillis(), timeoutMillis);
         }
 
         @Override
         String camelTarget() {
-            return connect;
+            return server.connect();
         }
 
         @Override
         double cpuSeconds() throws IOException {
-            return Cpu.ofPid(server.pid());
+            return Proc.cpuNanos(server.pid()) / 1e9;
         }
 
         @Override
@@ -528,35 +518,32 @@ final class ArbiterBench {
         }
     }
 
-    /** Lock files on a loop-mounted ext4 of their own, frozen for the fourth shape. */
+    /** Lock files on a file system of their own, frozen for the fourth shape. */
     private static final class FileEnv extends Env {
-        private final Path locks;
-        private final boolean mounted;
+        private final FreezableStorage locks;
 
         FileEnv(Path dir) throws Exception {
             super("file");
-            locks = Files.createDirectories(dir.resolve("locks"));
-            Path image = dir.resolve("locks.img");
-            sh("truncate", "-s", "16M", image.toString());
-            sh("mkfs.ext4", "-q", "-F", image.toString());
-            sh("mount", "-o", "loop", image.toString(), locks.toString());
-            mounted = true;
+            locks = FreezableStorage.mount(dir.resolve("locks"));
         }
 
         @Override
         Map<String, String> props() {
             return Map.of(
-                    "hotbackup.arbiter", "file", "hotbackup.arbiter.file.path", locks.toString());
+                    "hotbackup.arbiter",
+                    "file",
+                    "hotbackup.arbiter.file.path",
+                    locks.path().toString());
         }
 
         @Override
         Arbiter arbiter(long timeoutMillis) {
-            return new FileArbiter(locks);
+            return new FileArbiter(locks.path());
         }
 
         @Override
         String camelTarget() {
-            return locks.toString();
+            return locks.path().toString();
         }
 
         @Override
@@ -566,80 +553,21 @@ final class ArbiterBench {
 
         @Override
         void away(Netns net) throws Exception {
-            sh("fsfreeze", "-f", locks.toString());
+            locks.freeze();
         }
 
         @Override
         void back(Netns net) throws Exception {
-            sh("fsfreeze", "-u", locks.toString());
+            locks.thaw();
         }
 
         @Override
         public void close() throws Exception {
-            if (mounted) {
-                try {
-                    sh("fsfreeze", "-u", locks.toString());
-                } catch (Exception e) {
-                    // not frozen
-                }
-                sh("umount", "-l", locks.toString());
-            }
-        }
-    }
-
-    /** CPU time from /proc. */
-    static final class Cpu {
-        private Cpu() {}
-
-        static double ofPid(long pid) throws IOException {
-            String[] f =
-                    Files.readString(Path.of("/proc/" + pid + "/stat"))
-                            .replaceAll(".*\\) ", "")
-                            .split(" ");
-            // fields 14 and 15 (utime, stime) are at 11 and 12 once "pid (comm) " is cut off
-            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
-        }
-
-        /** Every process of a user, summed (PostgreSQL forks a process per connection). */
-        static double ofUser(String user) throws IOException {
-            String uid = uid(user);
-            double total = 0;
-            try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
-                for (Path p :
-                        procs.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
-                    try {
-                        String status = Files.readString(p.resolve("status"));
-                        if (status.lines().anyMatch(l -> l.startsWith("Uid:\t" + uid + "\t"))) {
-                            total += ofPid(Long.parseLong(p.getFileName().toString()));
-                        }
-                    } catch (IOException gone) {
-                        // the process ended meanwhile
-                    }
-                }
-            }
-            return total;
-        }
-
-        private static String uid(String user) throws IOException {
-            for (String l : Files.readAllLines(Path.of("/etc/passwd"), StandardCharsets.UTF_8)) {
-                String[] f = l.split(":");
-                if (f[0].equals(user)) {
-                    return f[2];
-                }
-            }
-            throw new IOException("no user " + user);
+            locks.close();
         }
     }
 
     private Path dir(String name) throws IOException {
         return Files.createDirectories(work.resolve(name.replaceAll("[^A-Za-z0-9.-]+", "-")));
-    }
-
-    private static void sh(String... command) throws Exception {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            throw new IllegalStateException(String.join(" ", command) + " failed: " + out);
-        }
     }
 }

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /** What the kernel and the JVM say about another process: CPU time and heap in use. */
 final class Proc {
@@ -19,6 +20,35 @@ final class Proc {
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
         return ticks * 1_000_000_000L / TICKS;
+    }
+
+    /** CPU time of every process of {@code user}, summed (PostgreSQL forks one per connection). */
+    static long cpuNanosOfUser(String user) throws IOException {
+        String uid = uid(user);
+        long total = 0;
+        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+            for (Path p : procs.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
+                try {
+                    String status = Files.readString(p.resolve("status"));
+                    if (status.lines().anyMatch(l -> l.startsWith("Uid:\t" + uid + "\t"))) {
+                        total += cpuNanos(Long.parseLong(p.getFileName().toString()));
+                    }
+                } catch (IOException gone) {
+                    // the process ended meanwhile
+                }
+            }
+        }
+        return total;
+    }
+
+    private static String uid(String user) throws IOException {
+        for (String l : Files.readAllLines(Path.of("/etc/passwd"))) {
+            String[] f = l.split(":");
+            if (f[0].equals(user)) {
+                return f[2];
+            }
+        }
+        throw new IOException("no user " + user);
     }
 
     /** Heap in use after a full GC, in bytes (jcmd GC.run, then GC.heap_info). */

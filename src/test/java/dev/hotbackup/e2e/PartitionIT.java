@@ -4,14 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.hotbackup.testing.FreezableStorage;
 import dev.hotbackup.testing.HotBackupProcess;
 import dev.hotbackup.testing.JvmProcess;
 import dev.hotbackup.testing.Ledger;
 import dev.hotbackup.testing.LedgerPair;
 import dev.hotbackup.testing.Netns;
 import dev.hotbackup.testing.Postgres;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import dev.hotbackup.testing.ZooKeeperServer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -88,45 +88,24 @@ class PartitionIT {
     void zookeeper() throws Exception {
         net = Netns.create("live", "backup", "arbiter");
         Netns.Host arb = net.host("arbiter");
-        Path data = Files.createDirectories(tmp.resolve("zk-data"));
-        JvmProcess zk =
-                JvmProcess.ofMain(
-                                tmp.resolve("zk"),
-                                "zookeeper",
-                                "org.apache.zookeeper.server.ZooKeeperServerMain",
-                                "2181",
-                                data.toString(),
-                                "500")
-                        .prefix(arb.exec())
-                        .start();
+        ZooKeeperServer zk = ZooKeeperServer.start(tmp.resolve("zk"), arb, 2181);
         open.add(zk);
         Map<String, String> p = new LinkedHashMap<>();
         p.put("hotbackup.arbiter", "zookeeper");
-        p.put("hotbackup.arbiter.zookeeper.connect", arb.address() + ":2181");
+        p.put("hotbackup.arbiter.zookeeper.connect", zk.connect());
         everyShape(p, "xml", true, () -> net.cutOff("arbiter"), () -> net.heal());
     }
 
     @Test
     void lockFiles() throws Exception {
         net = Netns.create("live", "backup");
-        // the lock files on a file system of their own, frozen in the fourth shape: writes to it
-        // hang, as they do on an NFS hard mount whose server is gone
-        Path image = tmp.resolve("locks.img");
-        Path locks = Files.createDirectories(tmp.resolve("locks"));
-        sh("truncate", "-s", "16M", image.toString());
-        sh("mkfs.ext4", "-q", "-F", image.toString());
-        sh("mount", "-o", "loop", image.toString(), locks.toString());
-        open.add(() -> sh("umount", "-l", locks.toString()));
-        open.add(() -> sh("fsfreeze", "-u", locks.toString()));
+        // the lock files on a file system of their own, frozen in the fourth shape
+        FreezableStorage locks = FreezableStorage.mount(tmp.resolve("locks"));
+        open.add(locks);
         Map<String, String> p = new LinkedHashMap<>();
         p.put("hotbackup.arbiter", "file");
-        p.put("hotbackup.arbiter.file.path", locks.toString());
-        everyShape(
-                p,
-                "yaml",
-                false,
-                () -> sh("fsfreeze", "-f", locks.toString()),
-                () -> sh("fsfreeze", "-u", locks.toString()));
+        p.put("hotbackup.arbiter.file.path", locks.path().toString());
+        everyShape(p, "yaml", false, locks::freeze, locks::thaw);
     }
 
     @Test
@@ -150,30 +129,18 @@ class PartitionIT {
         startPair(p, "yaml");
 
         // the live host cut off: it stops before the backup's threshold; the backup takes over
-        long t0 = System.currentTimeMillis();
-        net.cutOff("live");
-        hold(CUT);
-        long t1 = System.currentTimeMillis();
-        net.heal();
-        awaitOnlyActive("live", t1);
-        List<Ledger.Line> lines = Ledger.read(live.dir(), backup.dir());
-        assertTrue(Ledger.count(lines, "backup", t0, t1) > 0, "the backup took over");
+        Window w = partition(() -> net.cutOff("live"), net::heal);
+        assertTrue(w.count("backup") > 0, "the backup took over");
 
         // the backup cut off: it is isolated and takes nothing over
-        long t2 = System.currentTimeMillis();
-        net.cutOff("backup");
-        hold(CUT);
-        long t3 = System.currentTimeMillis();
-        net.heal();
-        awaitOnlyActive("live", t3);
-        lines = Ledger.read(live.dir(), backup.dir());
-        assertEquals(0, Ledger.count(lines, "backup", t2, t3 + 1000), "an isolated backup waits");
+        w = partition(() -> net.cutOff("backup"), net::heal);
+        assertEquals(0, w.countAfter("backup"), "an isolated backup waits");
         assertTrue(
                 backup.activity().matching("\"state\":\"ISOLATED\"").size() > 0,
                 "the backup said it is isolated");
 
         // without epochs, a handover shows as runs of one host, never lines interleaved
-        List<Ledger.Segment> runs = Ledger.segments(lines);
+        List<Ledger.Segment> runs = Ledger.segments(w.lines());
         assertEquals(3, runs.size(), "live, backup, live: " + runs);
         assertTrue(runs.get(1).lines() > 10, runs.toString());
     }
@@ -189,89 +156,51 @@ class PartitionIT {
         startPair(arbiter, dsl);
 
         // 1. the live host cut off from everyone
-        long t0 = System.currentTimeMillis();
-        net.cutOff("live");
-        hold(CUT);
-        long t1 = System.currentTimeMillis();
-        net.heal();
-        awaitOnlyActive("live", t1);
-        List<Ledger.Line> lines = Ledger.read(live.dir(), backup.dir());
+        Window w = partition(() -> net.cutOff("live"), net::heal);
         if (expires) {
-            assertTrue(
-                    Ledger.count(lines, "backup", t0, t1) > 0,
-                    "the backup took over the cut-off host's lease");
+            assertTrue(w.count("backup") > 0, "the backup took over the cut-off host's lease");
         } else {
-            assertEquals(
-                    0,
-                    Ledger.count(lines, "backup", t0, t1 + 1000),
-                    "the cut-off host keeps its lock: no takeover");
+            assertEquals(0, w.countAfter("backup"), "the cut-off host keeps its lock: no takeover");
         }
 
         // 2. the link between them cut, both reach the arbiter
-        long t2 = System.currentTimeMillis();
-        net.cutBetween("live", "backup");
-        hold(CUT);
-        long t3 = System.currentTimeMillis();
-        net.heal();
-        awaitOnlyActive("live", t3);
-        lines = Ledger.read(live.dir(), backup.dir());
-        assertEquals(0, Ledger.count(lines, "backup", t2, t3 + 1000), "no takeover: shape 2");
-        assertTrue(
-                Ledger.count(lines, "live", t2, t3) > 100, "the live host kept running: shape 2");
+        w = partition(() -> net.cutBetween("live", "backup"), net::heal);
+        assertEquals(0, w.countAfter("backup"), "no takeover: shape 2");
+        assertTrue(w.count("live") > 100, "the live host kept running: shape 2");
         assertTrue(
                 backup.activity().matching("\"event\":\"wait\"", "waiting for the lease").size()
                         > 0,
                 "the backup said whose lease it waits for");
 
         // 3. the backup cut off from everyone
-        long t4 = System.currentTimeMillis();
-        net.cutOff("backup");
-        hold(CUT);
-        long t5 = System.currentTimeMillis();
-        net.heal();
-        awaitOnlyActive("live", t5);
-        lines = Ledger.read(live.dir(), backup.dir());
-        assertEquals(0, Ledger.count(lines, "backup", t4, t5 + 1000), "no takeover: shape 3");
+        w = partition(() -> net.cutOff("backup"), net::heal);
+        assertEquals(0, w.countAfter("backup"), "no takeover: shape 3");
 
         // 4. the arbiter unreachable for everyone: the live host stops, no one runs it
-        long t6 = System.currentTimeMillis();
-        arbiterAway.run();
-        hold(CUT);
-        long t7 = System.currentTimeMillis();
-        arbiterBack.run();
-        awaitOnlyActive("live", t7);
-        lines = Ledger.read(live.dir(), backup.dir());
+        w = partition(arbiterAway, arbiterBack);
         long deadline = LEASE.toMillis() * 3 / 5;
         assertEquals(
                 0,
-                Ledger.count(lines, "live", t6 + deadline + 200, t7)
-                        + Ledger.count(lines, "backup", t6, t7),
+                Ledger.count(w.lines(), "live", w.from() + deadline + 200, w.to())
+                        + w.count("backup"),
                 "no one runs the route while the arbiter is away");
         assertTrue(
                 live.activity().matching("\"state\":\"FENCED\"").size() > 0,
                 "the live host fenced");
 
         // the live host hangs longer than the lease, then resumes
-        long t8 = System.currentTimeMillis();
-        live.pause();
-        hold(CUT);
-        live.resume();
-        long t9 = System.currentTimeMillis();
-        awaitOnlyActive("live", t9);
-        lines = Ledger.read(live.dir(), backup.dir());
+        w = partition(live::pause, live::resume);
         if (expires) {
-            assertTrue(
-                    Ledger.count(lines, "backup", t8, t9) > 0,
-                    "the backup took over the hung host");
+            assertTrue(w.count("backup") > 0, "the backup took over the hung host");
         }
 
         // the live host dies
         long killed = System.currentTimeMillis();
         live.kill();
         long max = expires ? LEASE.toMillis() + 3000 : 3000;
-        awaitActive("backup", killed, Duration.ofMillis(max));
+        pair.awaitActive("backup", killed, Duration.ofMillis(max));
 
-        List<Ledger.Segment> runs = Ledger.segments(Ledger.read(live.dir(), backup.dir()));
+        List<Ledger.Segment> runs = Ledger.segments(pair.lines());
         assertNull(Ledger.problem(runs));
         assertTrue(runs.size() >= 2, runs.toString());
     }
@@ -284,28 +213,34 @@ class PartitionIT {
         pair.start();
     }
 
-    /** A partition lasts this long: the scenario's own duration, not a wait for a condition. */
-    private static void hold(Duration d) throws InterruptedException {
-        TimeUnit.MILLISECONDS.sleep(d.toMillis());
+    /**
+     * One shape: {@code cut}, which lasts {@link #CUT} (the scenario's own duration, not a wait for
+     * a condition), then {@code heal}; returns once the live host alone runs the route again.
+     */
+    private Window partition(Step cut, Step heal) throws Exception {
+        long from = System.currentTimeMillis();
+        cut.run();
+        TimeUnit.MILLISECONDS.sleep(CUT.toMillis());
+        long to = System.currentTimeMillis();
+        heal.run();
+        pair.awaitOnlyActive("live", to);
+        return new Window(from, to, pair.lines());
     }
 
-    private void awaitActive(String host, long since, Duration max) throws Exception {
-        pair.awaitActive(host, since, max);
-    }
+    /** A shape's time (wall clock, ms, as the ledger writes it) and the ledger after it. */
+    private record Window(long from, long to, List<Ledger.Line> lines) {
+        /** Lines {@code host} wrote during the shape. */
+        long count(String host) {
+            return Ledger.count(lines, host, from, to);
+        }
 
-    private void awaitOnlyActive(String host, long since) throws Exception {
-        pair.awaitOnlyActive(host, since);
+        /** Lines {@code host} wrote during the shape and the second after the heal. */
+        long countAfter(String host) {
+            return Ledger.count(lines, host, from, to + 1000);
+        }
     }
 
     private interface Step {
         void run() throws Exception;
-    }
-
-    private static void sh(String... command) throws Exception {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(20, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            throw new IllegalStateException(String.join(" ", command) + " failed: " + out);
-        }
     }
 }

@@ -3,6 +3,7 @@ package dev.hotbackup.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.hotbackup.testing.FreezableStorage;
 import dev.hotbackup.testing.HotBackupProcess;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -42,36 +43,35 @@ class StuckRouteIT {
             """;
 
     @TempDir Path tmp;
-    Path storage;
+    FreezableStorage storage;
     HotBackupProcess live;
 
     @AfterEach
     void cleanUp() throws Exception {
-        if (storage != null) {
-            sh(false, "fsfreeze", "-u", storage.toString());
-        }
-        if (live != null) {
-            live.close();
-        }
-        if (storage != null) {
-            sh(false, "umount", "-l", storage.toString());
+        try {
+            if (storage != null) {
+                storage.thaw(); // or the live process cannot end
+            }
+            if (live != null) {
+                live.close();
+            }
+        } finally {
+            if (storage != null) {
+                storage.close();
+            }
         }
     }
 
     private HotBackupProcess start(String onStuck) throws Exception {
-        Path image = tmp.resolve("storage.img");
-        storage = Files.createDirectories(tmp.resolve("storage"));
-        sh(true, "truncate", "-s", "16M", image.toString());
-        sh(true, "mkfs.ext4", "-q", "-F", image.toString());
-        sh(true, "mount", "-o", "loop", image.toString(), storage.toString());
+        storage = FreezableStorage.mount(tmp.resolve("storage"));
         live =
                 new HotBackupProcess("serverA", tmp.resolve("live"), HotBackupProcess.packagedJar())
                         .set("hotbackup.arbiter", "file")
-                        .set("hotbackup.arbiter.file.path", storage.resolve("locks"))
+                        .set("hotbackup.arbiter.file.path", storage.path().resolve("locks"))
                         .set("hotbackup.arbiter.lease", "2s")
                         .set("hotbackup.arbiter.routes", "stuck")
                         .set("hotbackup.arbiter.on-stuck", onStuck)
-                        .set("test.storage", storage);
+                        .set("test.storage", storage.path());
         Files.writeString(
                 live.dir().resolve("routes/stuck.camel.yaml"), ROUTE, StandardCharsets.UTF_8);
         live.start().awaitStarted();
@@ -83,7 +83,7 @@ class StuckRouteIT {
     void aFencedRouteThatDoesNotStopHaltsTheProcess() throws Exception {
         start("halt");
         long frozen = System.nanoTime();
-        sh(true, "fsfreeze", "-f", storage.toString());
+        storage.freeze();
         live.awaitOutput("halting the process", Duration.ofSeconds(10));
         long decided = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - frozen);
         assertTrue(decided < 2000 + 1000, "halt decided " + decided + " ms after the freeze");
@@ -93,23 +93,15 @@ class StuckRouteIT {
         // The thread inside write(2) on frozen storage sleeps uninterruptibly: not even SIGKILL
         // ends it, so the process finishes exiting only when the storage answers again (and that
         // one write then lands: what the epoch at the resource is for, see docs/fencing.md).
-        sh(true, "fsfreeze", "-u", storage.toString());
+        storage.thaw();
         assertEquals(3, live.exitCode(Duration.ofSeconds(10)), live.output());
     }
 
     @Test
     void withOnStuckLogTheProcessSaysSoAndRunsOn() throws Exception {
         start("log");
-        sh(true, "fsfreeze", "-f", storage.toString());
+        storage.freeze();
         live.awaitOutput("two instances may run them", Duration.ofSeconds(10));
         assertTrue(live.isAlive(), "still running");
-    }
-
-    private static void sh(boolean check, String... command) throws Exception {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if ((!p.waitFor(20, TimeUnit.SECONDS) || p.exitValue() != 0) && check) {
-            throw new IllegalStateException(String.join(" ", command) + " failed: " + out);
-        }
     }
 }

@@ -1,16 +1,11 @@
 package dev.hotbackup.testing;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A small network of test hosts: one network namespace per host, each with a veth pair whose other
@@ -65,9 +60,9 @@ public final class Netns implements AutoCloseable {
         Netns n = new Netns(id, "10.231." + (r[0] & 0xff) + ".");
         Runtime.getRuntime().addShutdownHook(n.hook);
         try {
-            n.run("ip", "netns", "add", n.switchNs);
-            n.run("ip", "-n", n.switchNs, "link", "add", "br0", "type", "bridge");
-            n.run("ip", "-n", n.switchNs, "link", "set", "br0", "up");
+            Command.run("ip", "netns", "add", n.switchNs);
+            Command.run("ip", "-n", n.switchNs, "link", "add", "br0", "type", "bridge");
+            Command.run("ip", "-n", n.switchNs, "link", "set", "br0", "up");
             int i = 1;
             for (String name : names) {
                 n.addHost(name, i++);
@@ -87,13 +82,13 @@ public final class Netns implements AutoCloseable {
         String ns = id + "-" + name;
         String port = id + "-" + i;
         String address = subnet + i;
-        run("ip", "netns", "add", ns);
-        run("ip", "link", "add", port, "type", "veth", "peer", "name", "eth0", "netns", ns);
-        run("ip", "link", "set", port, "netns", switchNs);
-        run("ip", "-n", switchNs, "link", "set", port, "master", "br0", "up");
-        run("ip", "-n", ns, "addr", "add", address + "/24", "dev", "eth0");
-        run("ip", "-n", ns, "link", "set", "eth0", "up");
-        run("ip", "-n", ns, "link", "set", "lo", "up");
+        Command.run("ip", "netns", "add", ns);
+        Command.run("ip", "link", "add", port, "type", "veth", "peer", "name", "eth0", "netns", ns);
+        Command.run("ip", "link", "set", port, "netns", switchNs);
+        Command.run("ip", "-n", switchNs, "link", "set", port, "master", "br0", "up");
+        Command.run("ip", "-n", ns, "addr", "add", address + "/24", "dev", "eth0");
+        Command.run("ip", "-n", ns, "link", "set", "eth0", "up");
+        Command.run("ip", "-n", ns, "link", "set", "lo", "up");
         hosts.put(name, new Host(name, ns, port, address));
     }
 
@@ -107,20 +102,23 @@ public final class Netns implements AutoCloseable {
 
     /** The host reaches no one and no one reaches it. */
     public void cutOff(String name) throws Exception {
-        run("ip", "-n", switchNs, "link", "set", host(name).port(), "nomaster");
+        Command.run("ip", "-n", switchNs, "link", "set", host(name).port(), "nomaster");
     }
 
     /** The two hosts no longer reach each other; both still reach every other host. */
     public void cutBetween(String a, String b) throws Exception {
-        run("bridge", "-n", switchNs, "link", "set", "dev", host(a).port(), "isolated", "on");
-        run("bridge", "-n", switchNs, "link", "set", "dev", host(b).port(), "isolated", "on");
+        Command.run(
+                "bridge", "-n", switchNs, "link", "set", "dev", host(a).port(), "isolated", "on");
+        Command.run(
+                "bridge", "-n", switchNs, "link", "set", "dev", host(b).port(), "isolated", "on");
     }
 
     /** Every host reaches every other again. */
     public void heal() throws Exception {
         for (Host h : hosts.values()) {
-            run("ip", "-n", switchNs, "link", "set", h.port(), "master", "br0", "up");
-            run("bridge", "-n", switchNs, "link", "set", "dev", h.port(), "isolated", "off");
+            Command.run("ip", "-n", switchNs, "link", "set", h.port(), "master", "br0", "up");
+            Command.run(
+                    "bridge", "-n", switchNs, "link", "set", "dev", h.port(), "isolated", "off");
         }
     }
 
@@ -145,33 +143,10 @@ public final class Netns implements AutoCloseable {
         for (String ns : all) {
             try {
                 // processes still inside keep it alive; the tests close theirs first
-                run("ip", "netns", "del", ns);
+                Command.run("ip", "netns", "del", ns);
             } catch (Exception e) {
                 // already gone, or never made
             }
-        }
-    }
-
-    private static void run(String... command) throws Exception {
-        Path out = Files.createTempFile("netns", ".log");
-        try {
-            Process p =
-                    new ProcessBuilder(command)
-                            .redirectErrorStream(true)
-                            .redirectOutput(out.toFile())
-                            .start();
-            if (!p.waitFor(20, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new IOException(String.join(" ", command) + ": no answer within 20 s");
-            }
-            if (p.exitValue() != 0) {
-                throw new IOException(
-                        String.join(" ", command)
-                                + ": "
-                                + Files.readString(out, StandardCharsets.UTF_8).trim());
-            }
-        } finally {
-            Files.deleteIfExists(out);
         }
     }
 }
