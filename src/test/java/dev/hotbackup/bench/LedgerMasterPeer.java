@@ -1,14 +1,9 @@
 package dev.hotbackup.bench;
 
 import java.util.concurrent.TimeUnit;
-import org.apache.camel.builder.LambdaRouteBuilder;
-import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.cluster.CamelClusterService;
 import org.apache.camel.component.file.cluster.FileLockClusterService;
 import org.apache.camel.component.zookeeper.cluster.ZooKeeperClusterService;
-import org.apache.camel.main.BaseMainSupport;
-import org.apache.camel.main.Main;
-import org.apache.camel.main.MainListenerSupport;
 
 /**
  * The split-brain comparison's other side: what a Camel user would otherwise pick, a {@code
@@ -45,32 +40,16 @@ public final class LedgerMasterPeer {
         // the member's id: ZooKeeperClusterView hands it to Curator's LeaderSelector, which
         // refuses null
         cluster.setId(host);
-        Main main = new Main();
-        main.configure().setRoutesCollectorEnabled(false);
-        main.addMainListener(
-                new MainListenerSupport() {
-                    @Override
-                    public void afterConfigure(BaseMainSupport m) {
-                        try {
-                            m.getCamelContext().addService(cluster);
-                            RouteBuilder.addRoutes(
-                                    m.getCamelContext(),
-                                    (LambdaRouteBuilder)
-                                            rb ->
-                                                    rb.from("master:ledger:timer:ledger?period=20")
-                                                            .routeId("ledger")
-                                                            .setBody(
-                                                                    rb.simple(
-                                                                            "${date:now:yyyy-MM-dd'T'HH:mm:ss.SSS} "
-                                                                                    + host
-                                                                                    + " 0${sys.line.separator}"))
-                                                            .to(
-                                                                    "file:ledger?fileName=ledger.txt&fileExist=Append"));
-                        } catch (Exception e) {
-                            throw new IllegalStateException(e);
-                        }
-                    }
-                });
-        main.run();
+        MasterPeer.run(
+                cluster,
+                rb ->
+                        rb.from("master:ledger:timer:ledger?period=20")
+                                .routeId("ledger")
+                                .setBody(
+                                        rb.simple(
+                                                "${date:now:yyyy-MM-dd'T'HH:mm:ss.SSS} "
+                                                        + host
+                                                        + " 0${sys.line.separator}"))
+                                .to("file:ledger?fileName=ledger.txt&fileExist=Append"));
     }
 }

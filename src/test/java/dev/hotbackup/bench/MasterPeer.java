@@ -3,6 +3,7 @@ package dev.hotbackup.bench;
 import java.util.concurrent.TimeUnit;
 import org.apache.camel.builder.LambdaRouteBuilder;
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.cluster.CamelClusterService;
 import org.apache.camel.component.file.cluster.FileLockClusterService;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
@@ -32,6 +33,24 @@ public final class MasterPeer {
         cluster.setHeartbeatTimeoutMultiplier(Integer.parseInt(args[3]));
         // Camel refuses 0: "acquireLockDelay must be greater than 0"
         cluster.setAcquireLockDelay(Math.max(1, Long.parseLong(args[4])), TimeUnit.MILLISECONDS);
+        run(
+                cluster,
+                rb -> {
+                    rb.from(
+                                    "master:bench:file:"
+                                            + files
+                                            + "/inbox?include=trial-.*\\.txt&initialDelay=0&delay=20&delete=true")
+                            .routeId("bench-takeover")
+                            .setBody(rb.simple(FailoverSubject.STAMP))
+                            .to("file:" + files + "/out?tempPrefix=.tmp-");
+                    rb.from("master:bench:timer:leader?repeatCount=1&delay=0")
+                            .routeId("leader")
+                            .log("LEADER");
+                });
+    }
+
+    /** Runs a Camel main with {@code cluster} as its cluster service and {@code routes}. */
+    static void run(CamelClusterService cluster, LambdaRouteBuilder routes) throws Exception {
         Main main = new Main();
         main.configure().setRoutesCollectorEnabled(false);
         main.addMainListener(
@@ -40,25 +59,7 @@ public final class MasterPeer {
                     public void afterConfigure(BaseMainSupport m) {
                         try {
                             m.getCamelContext().addService(cluster);
-                            RouteBuilder.addRoutes(
-                                    m.getCamelContext(),
-                                    (LambdaRouteBuilder)
-                                            rb -> {
-                                                rb.from(
-                                                                "master:bench:file:"
-                                                                        + files
-                                                                        + "/inbox?include=trial-.*\\.txt&initialDelay=0&delay=20&delete=true")
-                                                        .routeId("bench-takeover")
-                                                        .setBody(rb.simple(FailoverSubject.STAMP))
-                                                        .to(
-                                                                "file:"
-                                                                        + files
-                                                                        + "/out?tempPrefix=.tmp-");
-                                                rb.from(
-                                                                "master:bench:timer:leader?repeatCount=1&delay=0")
-                                                        .routeId("leader")
-                                                        .log("LEADER");
-                                            });
+                            RouteBuilder.addRoutes(m.getCamelContext(), routes);
                         } catch (Exception e) {
                             throw new IllegalStateException(e);
                         }
