@@ -1,10 +1,11 @@
 package dev.hotbackup.arbiter;
 
 import java.util.ArrayList;
-import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -207,13 +208,13 @@ public final class LeaseKeeper extends ServiceSupport {
         long now = clock.getAsLong();
         List<View> out = new ArrayList<>();
         for (Entry e : entries.values()) {
+            long until = gateUntil(e);
             long valid =
-                    e.state == LeaseState.HELD
-                            ? TimeUnit.NANOSECONDS.toMillis(Math.max(0, gateUntil(e) - now))
-                            : 0;
-            if (gateUntil(e) >= LeaseTiming.FOREVER / 2 && e.state == LeaseState.HELD) {
-                valid = -1;
-            }
+                    e.state != LeaseState.HELD
+                            ? 0
+                            : until >= LeaseTiming.FOREVER / 2
+                                    ? -1
+                                    : TimeUnit.NANOSECONDS.toMillis(Math.max(0, until - now));
             out.add(new View(e.key, e.state, e.epoch, valid, e.why, e.heldBy));
         }
         out.sort((a, b) -> a.key().compareTo(b.key()));
@@ -222,22 +223,22 @@ public final class LeaseKeeper extends ServiceSupport {
 
     /** What this instance is: fenced, active, isolated, waiting or standby, in that precedence. */
     public Role role() {
-        Map<LeaseState, Integer> n = new EnumMap<>(LeaseState.class);
+        Set<LeaseState> seen = EnumSet.noneOf(LeaseState.class);
         for (Entry e : entries.values()) {
             if (e.wanted || e.state == LeaseState.HELD) {
-                n.merge(e.state, 1, Integer::sum);
+                seen.add(e.state);
             }
         }
-        if (n.containsKey(LeaseState.FENCED)) {
+        if (seen.contains(LeaseState.FENCED)) {
             return Role.FENCED;
         }
-        if (n.containsKey(LeaseState.HELD)) {
+        if (seen.contains(LeaseState.HELD)) {
             return Role.ACTIVE;
         }
-        if (n.containsKey(LeaseState.ISOLATED)) {
+        if (seen.contains(LeaseState.ISOLATED)) {
             return Role.ISOLATED;
         }
-        return n.containsKey(LeaseState.WAITING) ? Role.WAITING : Role.STANDBY;
+        return seen.contains(LeaseState.WAITING) ? Role.WAITING : Role.STANDBY;
     }
 
     /**
