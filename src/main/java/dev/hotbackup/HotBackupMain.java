@@ -1,6 +1,7 @@
 package dev.hotbackup;
 
 import dev.hotbackup.config.InvalidConfigurationException;
+import dev.hotbackup.support.Causes;
 import java.io.PrintStream;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
@@ -95,7 +96,7 @@ public final class HotBackupMain {
             LOG.debug("Refused configuration", e);
             return InvalidConfigurationException.EXIT_CODE;
         }
-        err.println("camel-hot-backup did not start: " + LinkWiring.rootMessage(e));
+        err.println("camel-hot-backup did not start: " + Causes.rootMessage(e));
         err.println("  (run with -Dlog.level.hotbackup=DEBUG for the stack trace)");
         LOG.debug("Start failed", e);
         return 1;

@@ -5,6 +5,7 @@ import dev.hotbackup.config.InvalidConfigurationException;
 import dev.hotbackup.link.HeartbeatCodec;
 import dev.hotbackup.link.Signer;
 import dev.hotbackup.link.Tls;
+import dev.hotbackup.support.Causes;
 import org.apache.camel.CamelContext;
 import org.apache.camel.support.jsse.SSLContextParameters;
 
@@ -51,17 +52,9 @@ final class LinkWiring {
                             + s.tlsTruststore
                             + " (PKCS12, with the passwords of hotbackup.tls.keystore-password and"
                             + " hotbackup.tls.truststore-password): "
-                            + rootMessage(e),
+                            + Causes.rootMessage(e),
                     e);
         }
         return tls;
-    }
-
-    static String rootMessage(Throwable t) {
-        Throwable c = t;
-        while (c.getCause() != null && c.getCause() != c) {
-            c = c.getCause();
-        }
-        return c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage();
     }
 }

@@ -1,6 +1,7 @@
 package dev.hotbackup.arbiter;
 
 import dev.hotbackup.routes.Headers;
+import dev.hotbackup.support.Causes;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
@@ -125,7 +126,7 @@ public final class GuardedRoutes extends ServiceSupport implements RoutePolicyFa
                                 outcomes.add(id + ": started");
                             }
                         } catch (Exception e) {
-                            outcomes.add(id + ": failed to start: " + rootMessage(e));
+                            outcomes.add(id + ": failed to start: " + Causes.rootMessage(e));
                         }
                     }
                     events.lease(
@@ -175,7 +176,7 @@ public final class GuardedRoutes extends ServiceSupport implements RoutePolicyFa
                                             TimeUnit.MILLISECONDS);
                             outcomes.add(id + ": stopped");
                         } catch (Exception e) {
-                            outcomes.add(id + ": failed to stop: " + rootMessage(e));
+                            outcomes.add(id + ": failed to stop: " + Causes.rootMessage(e));
                         } finally {
                             stopping.remove(id);
                         }
@@ -273,7 +274,7 @@ public final class GuardedRoutes extends ServiceSupport implements RoutePolicyFa
                                     camelContext.getRouteController().stopRoute(routeId);
                                 }
                             } catch (Exception e) {
-                                LOG.error("Cannot stop {}: {}", routeId, rootMessage(e));
+                                LOG.error("Cannot stop {}: {}", routeId, Causes.rootMessage(e));
                             } finally {
                                 stopping.remove(routeId);
                             }
@@ -309,13 +310,6 @@ public final class GuardedRoutes extends ServiceSupport implements RoutePolicyFa
         if (control != null) {
             control.shutdownNow();
         }
-    }
-
-    private static String rootMessage(Throwable t) {
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
     }
 
     /** Route ids in {@code routes} that are not guarded here. */

@@ -3,6 +3,7 @@ package dev.hotbackup.takeover;
 import dev.hotbackup.emitter.HeartbeatEmitter;
 import dev.hotbackup.routes.Headers;
 import dev.hotbackup.routes.PackRoute;
+import dev.hotbackup.support.Causes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -149,11 +150,7 @@ public final class RouteControl {
     private static String cause(Route route, ServiceStatus status) {
         RouteError error = route.getLastError();
         if (error != null && error.getException() != null) {
-            Throwable t = error.getException();
-            while (t.getCause() != null && t.getCause() != t) {
-                t = t.getCause();
-            }
-            return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+            return Causes.rootMessage(error.getException());
         }
         return "route is " + status;
     }
