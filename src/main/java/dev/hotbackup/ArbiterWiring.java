@@ -71,13 +71,7 @@ final class ArbiterWiring {
         long granted = TimeUnit.MILLISECONDS.toNanos(arbiter.leaseMillis(s.lease.toMillis()));
         LeaseTiming timing;
         if (s.arbiter == ArbiterKind.NONE) {
-            timing =
-                    new LeaseTiming(
-                            LeaseTiming.FOREVER,
-                            TimeUnit.SECONDS.toNanos(1),
-                            LeaseTiming.FOREVER - 2,
-                            LeaseTiming.FOREVER - 1,
-                            TimeUnit.MILLISECONDS.toNanos(250));
+            timing = LeaseTiming.withoutArbiter();
         } else {
             // ZooKeeper may grant another session timeout than asked: scale everything to it
             double scale = (double) granted / configured;

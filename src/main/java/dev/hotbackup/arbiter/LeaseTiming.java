@@ -41,6 +41,19 @@ public record LeaseTiming(
                 Math.min(leaseNanos / 5, TimeUnit.MILLISECONDS.toNanos(250)));
     }
 
+    /**
+     * Without an arbiter (the gateway alone): leases never lapse and are never renewed in time;
+     * only the gateway closes the gate. Checked once a second, asked for again every 250 ms.
+     */
+    public static LeaseTiming withoutArbiter() {
+        return new LeaseTiming(
+                FOREVER,
+                TimeUnit.SECONDS.toNanos(1),
+                FOREVER - 2,
+                FOREVER - 1,
+                TimeUnit.MILLISECONDS.toNanos(250));
+    }
+
     long leaseMillis() {
         return TimeUnit.NANOSECONDS.toMillis(leaseNanos);
     }

@@ -235,13 +235,7 @@ class LeaseKeeperTest {
                         List.of(InetSocketAddress.createUnresolved("127.0.0.1", gw.getLocalPort())),
                         200,
                         0);
-        LeaseTiming forever =
-                new LeaseTiming(
-                        LeaseTiming.FOREVER,
-                        TimeUnit.SECONDS.toNanos(1),
-                        LeaseTiming.FOREVER - 2,
-                        LeaseTiming.FOREVER - 1,
-                        TimeUnit.MILLISECONDS.toNanos(250));
+        LeaseTiming forever = LeaseTiming.withoutArbiter();
         long fenceAfter = TimeUnit.MILLISECONDS.toNanos(800);
         LeaseKeeper live = keeper(new GatewayOnly(), "hostA", forever, gateway, fenceAfter);
         Recorder r = new Recorder();
