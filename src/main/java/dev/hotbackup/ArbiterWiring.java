@@ -122,6 +122,9 @@ final class ArbiterWiring {
         if (s.listenerEnabled()) {
             guardedIds.addAll(s.allTakeoverRoutes());
         }
+        if (s.group != null) {
+            guardedIds.addAll(s.group.allRoutes());
+        }
         guardedIds.remove(PackRoute.HEARTBEAT_EMITTER.id());
         long closeWait = EmitterWiring.closeWaitMillis(s);
         GuardedRoutes guarded =

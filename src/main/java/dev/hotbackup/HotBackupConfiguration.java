@@ -4,6 +4,7 @@ import dev.hotbackup.activity.ActivityLog;
 import dev.hotbackup.config.HotBackupSettings;
 import dev.hotbackup.config.SettingsLoader;
 import dev.hotbackup.emitter.HeartbeatEmitter;
+import dev.hotbackup.group.GroupMember;
 import dev.hotbackup.mail.MailDeadLetters;
 import java.util.LinkedHashSet;
 import org.apache.camel.CamelConfiguration;
@@ -52,9 +53,12 @@ public final class HotBackupConfiguration implements CamelConfiguration {
         ListenerWiring.Listener listener =
                 ListenerWiring.wire(
                         camelContext, s, link, activity, emitter, arbitration, deadLetters);
-        OperateWiring.wire(camelContext, s, activity, emitter, listener, arbitration);
+        GroupMember group =
+                GroupWiring.wire(camelContext, s, activity, listener, arbitration);
+        OperateWiring.wire(camelContext, s, activity, emitter, listener, arbitration, group);
         PackRoutes.load(camelContext, s.dsl);
         if (listener != null || !s.arbiterRoutes.isEmpty()) {
+            // group routes are checked with the takeover routes, each list under its own key
             // every route is loaded by then, and nothing has started
             camelContext.addLifecycleStrategy(
                     new LifecycleStrategySupport() {
@@ -68,6 +72,9 @@ public final class HotBackupConfiguration implements CamelConfiguration {
                                     "hotbackup.arbiter.routes",
                                     "guarded",
                                     new LinkedHashSet<>(s.arbiterRoutes));
+                            if (s.group != null) {
+                                GroupWiring.checkRoutes(context, s.group);
+                            }
                         }
 
                         @Override

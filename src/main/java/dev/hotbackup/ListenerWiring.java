@@ -63,7 +63,13 @@ final class ListenerWiring {
         registry.bind("rejections", rejections);
 
         SignalPublisher publisher =
-                new SignalPublisher(camelContext.createProducerTemplate(), s.whitespace);
+                new SignalPublisher(
+                        camelContext.createProducerTemplate(),
+                        s.whitespace,
+                        host ->
+                                s.group != null && s.group.isMember(host)
+                                        ? s.group.name()
+                                        : null);
         FrameDecoders.Backlog backlog = new FrameDecoders.Backlog(s.maxBacklog);
         ReconfirmProbe probe =
                 new ReconfirmProbe(s.probeTimeout.toMillis(), link.signer(), link.tls());

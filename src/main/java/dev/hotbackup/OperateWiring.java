@@ -3,6 +3,7 @@ package dev.hotbackup;
 import dev.hotbackup.activity.ActivityLog;
 import dev.hotbackup.config.HotBackupSettings;
 import dev.hotbackup.emitter.HeartbeatEmitter;
+import dev.hotbackup.group.GroupMember;
 import dev.hotbackup.operate.ArbiterMetrics;
 import dev.hotbackup.operate.HotBackupHealthCheck;
 import dev.hotbackup.operate.HotBackupMetrics;
@@ -44,7 +45,8 @@ final class OperateWiring {
             ActivityLog activity,
             HeartbeatEmitter emitter,
             ListenerWiring.Listener l,
-            ArbiterWiring.Arbitration arbitration)
+            ArbiterWiring.Arbitration arbitration,
+            GroupMember group)
             throws Exception {
         HotBackupStatus status =
                 new HotBackupStatus(
@@ -58,6 +60,7 @@ final class OperateWiring {
                         l == null ? null : l.deadLetters(),
                         arbitration == null ? null : arbitration.keeper());
         camelContext.getRegistry().bind("hotbackupStatus", status);
+        status.group(group);
         Operator operator = null;
         if (l != null) {
             operator =
@@ -68,6 +71,7 @@ final class OperateWiring {
                             camelContext,
                             s.httpToken,
                             s.whitespace);
+            operator.group(group);
             camelContext.addService(operator);
             camelContext.getRegistry().bind("hotbackupOperator", operator);
         }

@@ -101,6 +101,7 @@ public final class SettingsFunction implements PropertiesFunction, CamelContextA
             case SIGNAL_MAIL -> (s.listenerEnabled() || s.guardsLeases()) && s.mailEnabled();
             case STATUS_API, STATUS_PAGE -> s.httpEnabled;
             case OPERATOR_API -> s.httpEnabled && s.listenerEnabled();
+            case GROUP_API -> s.httpEnabled && s.group != null;
         };
     }
 

@@ -69,6 +69,19 @@ public interface Arbiter extends AutoCloseable {
      */
     default void onDoubt(Consumer<String> doubt) {}
 
+    /**
+     * The shared notes whose names start with {@code prefix} (name to value): a group's processing
+     * map keeps its operator moves here, beside the leases, so every member reads the same.
+     */
+    default Map<String, String> notes(String prefix) throws Exception {
+        throw new UnsupportedOperationException(describe() + " keeps no shared notes");
+    }
+
+    /** Sets one shared note; {@code null} removes it. */
+    default void note(String name, String value) throws Exception {
+        throw new UnsupportedOperationException(describe() + " keeps no shared notes");
+    }
+
     @Override
     void close();
 }

@@ -135,6 +135,54 @@ public final class GuardedRoutes extends ServiceSupport implements RoutePolicyFa
     }
 
     /**
+     * Gives up {@code key} by choice (its work moves to another member): stops each route bound to
+     * it that no other valid lease keeps, on the control thread, then runs {@code then} (which gives
+     * the lease back). Until then the lease stays held, so nobody else starts the routes while they
+     * still stop here.
+     */
+    public void release(String key, long epoch, String why, Runnable then) {
+        control.execute(
+                () -> {
+                    List<String> toStop = new ArrayList<>();
+                    for (Map.Entry<String, Set<String>> r : leasesOfRoute.entrySet()) {
+                        if (r.getValue().contains(key)) {
+                            Set<String> others = new java.util.HashSet<>(r.getValue());
+                            others.remove(key);
+                            if (others.stream().noneMatch(k -> keeper.validEpoch(k) >= 0)) {
+                                toStop.add(r.getKey());
+                            }
+                        }
+                    }
+                    List<String> outcomes = new ArrayList<>();
+                    stopping.addAll(toStop);
+                    for (String id : toStop) {
+                        try {
+                            beforeStop.accept(id);
+                            camelContext.getRouteController().stopRoute(id);
+                            outcomes.add(id + ": stopped");
+                        } catch (Exception e) {
+                            outcomes.add(id + ": failed to stop: " + Causes.rootMessage(e));
+                        } finally {
+                            stopping.remove(id);
+                        }
+                    }
+                    unbind(key);
+                    events.lease(
+                            key,
+                            "RELEASING",
+                            "epoch "
+                                    + epoch
+                                    + " ("
+                                    + why
+                                    + "): "
+                                    + (outcomes.isEmpty()
+                                            ? "no route to stop"
+                                            : String.join("; ", outcomes)));
+                    then.run();
+                });
+    }
+
+    /**
      * The lease {@code key} is lost: its gate is closed already; stops each route bound to it that
      * no other valid lease keeps, and halts (or logs) if one has not stopped by the time the
      * arbiter may grant the lease elsewhere.

@@ -96,6 +96,8 @@ public final class LeaseKeeper extends ServiceSupport {
     private volatile List<LeaseRecord> table = List.of();
     private volatile long tableAt = Long.MIN_VALUE;
     private volatile boolean tableWanted;
+    private volatile String notesPrefix;
+    private volatile Map<String, String> notes = Map.of();
 
     /**
      * @param gateway the gateway check, or {@code null}
@@ -251,6 +253,51 @@ public final class LeaseKeeper extends ServiceSupport {
             kick();
         }
         return table;
+    }
+
+    /**
+     * Reads the arbiter's shared notes under {@code prefix} with every read of the table from now
+     * on ({@link #notes()}).
+     */
+    public void watchNotes(String prefix) {
+        notesPrefix = prefix;
+        tableWanted = true;
+        kick();
+    }
+
+    /** The shared notes as last read (asks for a fresh read like {@link #table()}). */
+    public Map<String, String> notes() {
+        table();
+        return notes;
+    }
+
+    /**
+     * Writes one shared note ({@code null} removes it) on the arbiter's thread, then reads the notes
+     * again.
+     *
+     * @return completes when written, or exceptionally with the arbiter's reason
+     */
+    public CompletableFuture<Void> note(String name, String value) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        ExecutorService x = io;
+        if (x == null || x.isShutdown()) {
+            done.completeExceptionally(new IllegalStateException("the lease keeper is stopped"));
+            return done;
+        }
+        x.execute(
+                () -> {
+                    try {
+                        arbiter.note(name, value);
+                        String prefix = notesPrefix;
+                        if (prefix != null) {
+                            notes = Map.copyOf(arbiter.notes(prefix));
+                        }
+                        done.complete(null);
+                    } catch (Exception e) {
+                        done.completeExceptionally(e);
+                    }
+                });
+        return done;
     }
 
     /** Why the arbiter did not answer the last call, or {@code null}. */
@@ -606,6 +653,10 @@ public final class LeaseKeeper extends ServiceSupport {
             tableWanted = false;
             try {
                 table = List.copyOf(arbiter.table());
+                String prefix = notesPrefix;
+                if (prefix != null) {
+                    notes = Map.copyOf(arbiter.notes(prefix));
+                }
                 tableAt = clock.getAsLong();
             } catch (Exception ex) {
                 arbiterProblem = ex.getMessage();

@@ -6,6 +6,8 @@ import dev.hotbackup.config.Keys.ClientAuth;
 import dev.hotbackup.config.Keys.Dsl;
 import dev.hotbackup.config.Keys.TakeoverMode;
 import dev.hotbackup.config.Keys.UnknownKeys;
+import dev.hotbackup.group.GroupSpec;
+import dev.hotbackup.group.Member;
 import dev.hotbackup.link.Names;
 import dev.hotbackup.mail.MailTemplate;
 import dev.hotbackup.signal.SignalXml;
@@ -31,6 +33,9 @@ public final class HotBackupSettings {
 
     public final String host;
     public final String config;
+
+    /** The group this instance is a member of ({@code hotbackup.group.*}), or {@code null}. */
+    public final GroupSpec group;
     public final boolean backup;
     public final List<HostPort> backupLocation;
     public final Duration heartbeatInterval;
@@ -140,8 +145,24 @@ public final class HotBackupSettings {
         config = r.get(Keys.CONFIG);
         r.name(Keys.HOST, host);
         r.name(Keys.CONFIG, config);
+        group = GroupKeys.read(host, r.configured.keySet(), r::raw, r::problem);
+        Member me = group == null ? null : group.member(host);
         backup = r.get(Keys.BACKUP);
-        backupLocation = r.get(Keys.BACKUP_LOCATION);
+        if (me != null) {
+            if (r.isSet(Keys.BACKUP_LOCATION)) {
+                r.problem(
+                        Keys.BACKUP_LOCATION,
+                        "is set by group "
+                                + group.name()
+                                + ": a member heartbeats to every other member of"
+                                + " hotbackup.group."
+                                + group.name()
+                                + ".members; remove it");
+            }
+            backupLocation = group.others(host).stream().map(Member::address).toList();
+        } else {
+            backupLocation = r.get(Keys.BACKUP_LOCATION);
+        }
         heartbeatInterval = r.get(Keys.HEARTBEAT_INTERVAL);
         secret = r.get(Keys.SECRET);
         allowUnsigned = r.get(Keys.ALLOW_UNSIGNED);
@@ -151,7 +172,21 @@ public final class HotBackupSettings {
         probePort = r.get(Keys.PROBE_PORT);
         probeBindAddress = r.get(Keys.PROBE_BIND_ADDRESS);
 
-        listenerPort = r.get(Keys.LISTENER_PORT);
+        if (me != null) {
+            listenerPort = me.address().port();
+            if (r.isSet(Keys.LISTENER_PORT) && r.get(Keys.LISTENER_PORT) != listenerPort) {
+                r.problem(
+                        Keys.LISTENER_PORT,
+                        "differs from "
+                                + me
+                                + " in hotbackup.group."
+                                + group.name()
+                                + ".members: the group sets this member's listener port; remove"
+                                + " it");
+            }
+        } else {
+            listenerPort = r.get(Keys.LISTENER_PORT);
+        }
         listenerBindAddress = orAll(r.get(Keys.LISTENER_BIND_ADDRESS));
         threshold = r.get(Keys.THRESHOLD);
         // derived from a threshold that was refused, these would only repeat that problem
@@ -201,7 +236,17 @@ public final class HotBackupSettings {
         }
         activityLogFile = Path.of(r.get(Keys.ACTIVITY_LOG_FILE));
         allow = r.get(Keys.ALLOW);
-        expect = r.get(Keys.EXPECT);
+        List<String> expected = new ArrayList<>(r.get(Keys.EXPECT));
+        if (me != null) {
+            // a member never heard from is DEAD after the threshold, so its work is taken over
+            for (Member m : group.others(host)) {
+                String k = m.host() + "/" + config;
+                if (!expected.contains(k)) {
+                    expected.add(k);
+                }
+            }
+        }
+        expect = List.copyOf(expected);
         maxConnections = r.get(Keys.MAX_CONNECTIONS);
         maxConnectionsPerAddress = r.get(Keys.MAX_CONNECTIONS_PER_ADDRESS);
         maxBacklog = r.get(Keys.MAX_BACKLOG);
@@ -270,6 +315,9 @@ public final class HotBackupSettings {
         observePort = r.get(Keys.OBSERVE_PORT);
 
         combinations(r);
+        if (group != null) {
+            grouped(r);
+        }
         warnings = r.warnings(this);
         defaults = Map.copyOf(r.defaults);
         r.failIfAny();
@@ -346,6 +394,49 @@ public final class HotBackupSettings {
         }
     }
 
+    /** What a group member cannot also be. */
+    private void grouped(Reader r) {
+        String g = "hotbackup.group." + group.name();
+        if (arbiter == ArbiterKind.NONE) {
+            r.problem(
+                    Keys.ARBITER,
+                    "is none, but group "
+                            + group.name()
+                            + " needs an arbiter: each member's work and the master role are"
+                            + " leases; set hotbackup.arbiter to jdbc, zookeeper or file");
+        }
+        if (backup) {
+            r.problem(
+                    Keys.BACKUP,
+                    "full-backup mode (-b) does not apply to a member of group "
+                            + group.name()
+                            + ": the group decides who runs what ("
+                            + g
+                            + ".mode)");
+        }
+        if (!arbiterRoutes.isEmpty()) {
+            r.problem(
+                    Keys.ARBITER_ROUTES,
+                    "a member's own routes are "
+                            + g
+                            + ".routes."
+                            + host
+                            + " (they run under its lease); remove hotbackup.arbiter.routes");
+        }
+        if (!takeoverRoutes.isEmpty() || !takeoverRoutesFor.isEmpty()) {
+            r.problem(
+                    takeoverRoutes.isEmpty()
+                            ? Keys.TAKEOVER_ROUTES_FOR.prefix()
+                                    + takeoverRoutesFor.keySet().iterator().next()
+                            : Keys.TAKEOVER_ROUTES.name(),
+                    "in group "
+                            + group.name()
+                            + " a dead member's work moves by the processing map ("
+                            + g
+                            + ".routes.<member>), not by takeover routes; remove it");
+        }
+    }
+
     /** Whether leases are kept here: an arbiter, or a gateway guarding on its own. */
     public boolean guardsLeases() {
         return arbiter != ArbiterKind.NONE || !gateway.isEmpty();
@@ -398,7 +489,7 @@ public final class HotBackupSettings {
                                 + " (hotbackup.listener.port is empty), so nothing would ever"
                                 + " start them: set hotbackup.listener.port");
             }
-        } else if (!anyRoutes && signalsTo.isEmpty()) {
+        } else if (!anyRoutes && signalsTo.isEmpty() && group == null) {
             if (backup) {
                 r.problem(
                         Keys.TAKEOVER_ROUTES,
@@ -418,7 +509,12 @@ public final class HotBackupSettings {
                                 + " is taken over");
             }
         }
-        if (arbiter != ArbiterKind.NONE && listenerPort == 0 && arbiterRoutes.isEmpty()) {
+        boolean groupKeys =
+                r.configured.keySet().stream().anyMatch(n -> n.startsWith("hotbackup.group."));
+        if (arbiter != ArbiterKind.NONE
+                && listenerPort == 0
+                && arbiterRoutes.isEmpty()
+                && !groupKeys) {
             r.problem(
                     Keys.ARBITER_ROUTES,
                     "is empty and no Backup listener runs here, so hotbackup.arbiter="
@@ -534,6 +630,19 @@ public final class HotBackupSettings {
         parts.add("host=" + host);
         parts.add("config=" + config);
         parts.add("mode=" + (backup ? "full backup" : "distributed"));
+        if (group != null) {
+            parts.add(
+                    "group="
+                            + group.name()
+                            + " ("
+                            + Key.lower(group.mode())
+                            + ", members "
+                            + group.hosts()
+                            + ", preference "
+                            + group.preference()
+                            + (group.manual() ? ", manual takeover" : "")
+                            + ")");
+        }
         if (emitterEnabled()) {
             parts.add("heartbeat to " + backupLocation + " every " + format(heartbeatInterval));
         }

@@ -24,6 +24,7 @@ public final class Key<T> {
         LISTENER("Backup listener (backup host)"),
         TAKEOVER("Takeover"),
         ARBITER("Never two actives: arbiter, leases, gateway"),
+        GROUP("Groups of up to five members"),
         SECURITY("Security"),
         STATE("State"),
         MAIL("E-mail"),
@@ -314,6 +315,49 @@ public final class Key<T> {
 
     public boolean isPattern() {
         return pattern;
+    }
+
+    /**
+     * Whether {@code name} is this key, or a key of this family: each placeholder ({@code <group>})
+     * stands for one non-empty dot-separated word, the last one for the whole rest of the name.
+     */
+    public boolean matches(String name) {
+        return pattern ? fill(name) != null && fill(name).equals(name) : this.name.equals(name);
+    }
+
+    /**
+     * This family's key that {@code name} would be with its placeholders filled from {@code name}
+     * (the same word positions), for "did you mean"; {@code null} when {@code name} has too few
+     * words.
+     */
+    public String fill(String name) {
+        String[] want = this.name.split("\\.", -1);
+        String[] have = name.split("\\.", -1);
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < want.length; i++) {
+            if (i > 0) {
+                out.append('.');
+            }
+            boolean placeholder = want[i].startsWith("<");
+            if (placeholder && i == want.length - 1) {
+                if (have.length <= i) {
+                    return null;
+                }
+                String rest = String.join(".", java.util.Arrays.copyOfRange(have, i, have.length));
+                if (rest.isEmpty()) {
+                    return null;
+                }
+                out.append(rest);
+            } else if (placeholder) {
+                if (have.length <= i || have[i].isEmpty()) {
+                    return null;
+                }
+                out.append(have[i]);
+            } else {
+                out.append(want[i]);
+            }
+        }
+        return out.toString();
     }
 
     /** The name of the environment variable that sets this key. */

@@ -2,6 +2,8 @@ package dev.hotbackup.config;
 
 import dev.hotbackup.config.Key.Feature;
 import dev.hotbackup.config.Key.Section;
+import dev.hotbackup.group.GroupMode;
+import dev.hotbackup.group.Member;
 import dev.hotbackup.signal.SignalXml;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -573,6 +575,102 @@ public final class Keys {
                             Section.ARBITER)
                     .of(Feature.GATEWAY)
                     .doc("How long each gateway has to accept a connection.");
+
+    // ---- groups ---------------------------------------------------------------------------------
+
+    public static final Key<List<Member>> GROUP_MEMBERS =
+            declare(
+                            Key.list("hotbackup.group.<group>.members", Member::parse).pattern(),
+                            Section.GROUP)
+                    .defaultDoc("no group")
+                    .doc(
+                            "The members of a group, 2 to 5, each as host@address:port: its"
+                                    + " hotbackup.host and where its Backup listener is reached."
+                                    + " Every member runs the same file; hotbackup.host says which"
+                                    + " member an instance is. Members heartbeat to each other"
+                                    + " (this sets hotbackup.listener.port and"
+                                    + " hotbackup.backup-location), and need an arbiter. The order"
+                                    + " is the preference order unless .preference says otherwise.")
+                    .ref("module group")
+                    .example(
+                            "hotbackup.group.hub.members=hostA@10.0.0.1:7001,hostB@10.0.0.2:7001,hostC@10.0.0.3:7001");
+
+    public static final Key<GroupMode> GROUP_MODE =
+            declare(
+                            Key.choice(
+                                            "hotbackup.group.<group>.mode",
+                                            "active-active",
+                                            GroupMode.class)
+                                    .pattern(),
+                            Section.GROUP)
+                    .defaultDoc("active-active")
+                    .doc(
+                            "active-standby: the master runs .master-routes, the others stand by."
+                                    + " active-active: each member runs its own .routes.<member>,"
+                                    + " a dead member's work moves to one survivor, and the master"
+                                    + " alone runs .master-routes. standalone: each member runs its"
+                                    + " own work, shown in the group view; no master, no takeover.")
+                    .ref("active-standby / active-active module group")
+                    .example("hotbackup.group.hub.mode=active-active");
+
+    public static final Key<List<String>> GROUP_ROUTES =
+            declare(
+                            Key.list("hotbackup.group.<group>.routes.<member>", Keys::routeId)
+                                    .pattern(),
+                            Section.GROUP)
+                    .defaultDoc("empty")
+                    .doc(
+                            "A member's own work (active-active, standalone): the route ids it runs"
+                                    + " while alive, and one survivor runs while it is dead. A"
+                                    + " route belongs to one member's work only.")
+                    .ref("processing map")
+                    .example("hotbackup.group.hub.routes.hostA=orders-a");
+
+    public static final Key<List<String>> GROUP_MASTER_ROUTES =
+            declare(
+                            Key.list("hotbackup.group.<group>.master-routes", Keys::routeId)
+                                    .pattern(),
+                            Section.GROUP)
+                    .defaultDoc("empty")
+                    .doc(
+                            "Routes only the master runs, on one member at a time (file and"
+                                    + " database importers). Required in active-standby.")
+                    .ref("master only")
+                    .example("hotbackup.group.hub.master-routes=file-importer");
+
+    public static final Key<TakeoverMode> GROUP_TAKEOVER =
+            declare(
+                            Key.choice("hotbackup.group.<group>.takeover", "auto", TakeoverMode.class)
+                                    .pattern(),
+                            Section.GROUP)
+                    .defaultDoc("auto")
+                    .doc(
+                            "auto: a dead member's work moves to the first survivor by preference."
+                                    + " manual: it waits until an operator moves it (POST"
+                                    + " /hotbackup/groups/<group>/move?work=<member>&to=<member>).")
+                    .ref("takeover (automatic or by an operator)")
+                    .example("hotbackup.group.hub.takeover=manual");
+
+    public static final Key<List<String>> GROUP_PREFERENCE =
+            declare(
+                            Key.list("hotbackup.group.<group>.preference", String::trim).pattern(),
+                            Section.GROUP)
+                    .defaultDoc("the order of .members")
+                    .doc(
+                            "The order in which survivors are preferred, for a dead member's work"
+                                    + " and for the master role: member hosts, comma separated;"
+                                    + " members left out come last, in the order of .members.")
+                    .example("hotbackup.group.hub.preference=hostC,hostA,hostB");
+
+    public static final Key<Boolean> GROUP_PREEMPT =
+            declare(Key.flag("hotbackup.group.<group>.preempt", false).pattern(), Section.GROUP)
+                    .defaultDoc("false")
+                    .doc(
+                            "false: a master keeps the role while it lives; a returning member"
+                                    + " stands by. true: the role goes back to the most preferred"
+                                    + " live member once it has been LIVE for"
+                                    + " hotbackup.takeover.failback-delay.")
+                    .example("hotbackup.group.hub.preempt=true");
 
     // ---- security -------------------------------------------------------------------------------
 

@@ -47,9 +47,7 @@ public final class UnknownKeyCheck {
     /** Whether {@code name} is a declared key or belongs to a declared family. */
     static boolean known(String name) {
         for (Key<?> k : Keys.ALL) {
-            if (k.isPattern()
-                    ? name.startsWith(k.prefix()) && name.length() > k.prefix().length()
-                    : k.name().equals(name)) {
+            if (k.matches(name)) {
                 return true;
             }
         }
@@ -81,7 +79,7 @@ public final class UnknownKeyCheck {
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
         for (Key<?> k : Keys.ALL) {
-            String candidate = k.isPattern() ? familyMember(k, name) : k.name();
+            String candidate = k.isPattern() ? k.fill(name) : k.name();
             if (candidate == null) {
                 continue;
             }
@@ -105,20 +103,6 @@ public final class UnknownKeyCheck {
             }
         }
         return only;
-    }
-
-    /** {@code name} as a member of family {@code k}, or null if it has too few dots to be one. */
-    private static String familyMember(Key<?> k, String name) {
-        int dots = (int) k.prefix().chars().filter(c -> c == '.').count();
-        int at = -1;
-        for (int i = 0; i < dots; i++) {
-            at = name.indexOf('.', at + 1);
-            if (at < 0) {
-                return null;
-            }
-        }
-        String rest = name.substring(at + 1);
-        return rest.isEmpty() ? null : k.prefix() + rest;
     }
 
     private static String closestEnvironment(String env) {

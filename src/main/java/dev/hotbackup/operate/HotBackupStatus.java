@@ -4,6 +4,7 @@ import dev.hotbackup.activity.ActivityLog;
 import dev.hotbackup.activity.Json;
 import dev.hotbackup.arbiter.LeaseKeeper;
 import dev.hotbackup.arbiter.LeaseRecord;
+import dev.hotbackup.group.GroupMember;
 import dev.hotbackup.config.HotBackupSettings;
 import dev.hotbackup.emitter.HeartbeatEmitter;
 import dev.hotbackup.link.Rejections;
@@ -50,6 +51,7 @@ public final class HotBackupStatus {
     private final MailDeadLetters deadLetters;
     private final LeaseKeeper leases;
     private volatile String page;
+    private volatile GroupMember group;
 
     public HotBackupStatus(
             HotBackupSettings settings,
@@ -70,6 +72,59 @@ public final class HotBackupStatus {
         this.emitter = emitter;
         this.rejections = rejections;
         this.deadLetters = deadLetters;
+    }
+
+    /** This instance's group member, when it is in a group. */
+    public void group(GroupMember group) {
+        this.group = group;
+    }
+
+    public GroupMember group() {
+        return group;
+    }
+
+    /** The group view: members with their state, the master, the processing map; or null. */
+    JsonObject groupView() {
+        GroupMember g = group;
+        if (g == null) {
+            return null;
+        }
+        GroupMember.View v = g.view();
+        JsonArray members = new JsonArray();
+        for (GroupMember.MemberView m : v.members()) {
+            members.add(
+                    Json.object(
+                            "host", m.host(),
+                            "address", m.address(),
+                            "liveness", m.liveness().name(),
+                            "state", m.state(),
+                            "master", m.master(),
+                            "runs", m.runs()));
+        }
+        JsonArray map = new JsonArray();
+        for (GroupMember.UnitView u : v.map()) {
+            JsonArray routes = new JsonArray();
+            for (String id : u.routes()) {
+                routes.add(Json.object("id", id, "status", routeStatus(id)));
+            }
+            map.add(
+                    Json.object(
+                            "unit", u.id(),
+                            "member", u.member(),
+                            "routes", routes,
+                            "runsOn", u.runsOn(),
+                            "epoch", u.epoch() < 0 ? null : u.epoch(),
+                            "since", u.since(),
+                            "decided", u.desired(),
+                            "movedTo", u.movedTo()));
+        }
+        return Json.object(
+                "name", v.name(),
+                "mode", v.mode(),
+                "me", v.me(),
+                "master", v.master(),
+                "members", members,
+                "processingMap", map);
     }
 
     public MonitorRegistry monitors() {
@@ -307,6 +362,7 @@ public final class HotBackupStatus {
         instance.put("arbiter", arbiter());
         return Json.object(
                 "instance", instance,
+                "group", groupView(),
                 "monitors", hosts,
                 "refused", refused,
                 "frames", frames,

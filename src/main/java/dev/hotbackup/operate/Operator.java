@@ -2,6 +2,7 @@ package dev.hotbackup.operate;
 
 import dev.hotbackup.activity.ActivityLog;
 import dev.hotbackup.activity.Json;
+import dev.hotbackup.group.GroupMember;
 import dev.hotbackup.monitor.MonitorKey;
 import dev.hotbackup.monitor.MonitorRegistry;
 import dev.hotbackup.monitor.MonitorState;
@@ -47,6 +48,12 @@ public final class Operator extends ServiceSupport {
     private final byte[] token;
     private final SignalXml.Whitespace whitespace;
     private ProducerTemplate template;
+    private volatile GroupMember group;
+
+    /** This instance's group member, for moves in the processing map. */
+    public void group(GroupMember group) {
+        this.group = group;
+    }
 
     /**
      * @param token {@code hotbackup.http.token}; empty turns the HTTP actions off (JMX still works:
@@ -86,6 +93,18 @@ public final class Operator extends ServiceSupport {
             throw new IllegalArgumentException("name the host: host and config");
         }
         MonitorKey key = new MonitorKey(host, config);
+        if (plan.inGroup(host)) {
+            throw new Refused(
+                    host
+                            + " is a member of group "
+                            + group.spec().name()
+                            + ": move its work in the processing map instead (POST"
+                            + " /hotbackup/groups/"
+                            + group.spec().name()
+                            + "/move?work="
+                            + host
+                            + "&to=<member>)");
+        }
         MonitorState state = monitors.stateOf(host, config);
         if (state == null) {
             List<String> known = monitors.views().stream().map(v -> v.key().toString()).toList();
@@ -195,6 +214,82 @@ public final class Operator extends ServiceSupport {
             answer(in, 404, error(e.getMessage()));
         } catch (RuntimeException e) {
             answer(in, 500, error(String.valueOf(e.getMessage())));
+        }
+    }
+
+    /**
+     * The group-move route: {@code POST /hotbackup/groups/{group}/move?work=<member>&to=<member>}
+     * moves a member's work, {@code ?master=true&to=<member>} the master role. Same token, same
+     * answers as the takeover and release actions.
+     */
+    public void groupHttp(Exchange exchange) {
+        Message in = exchange.getMessage();
+        String name = in.getHeader("group", String.class);
+        String work = in.getHeader("work", String.class);
+        boolean master = "true".equalsIgnoreCase(in.getHeader("master", String.class));
+        String to = in.getHeader("to", String.class);
+        String remote = String.valueOf(in.getHeader(REMOTE_ADDRESS));
+        String by = printable(in.getHeader("X-Operator", String.class));
+        String who = "http " + remote + (by.isEmpty() ? "" : " " + by);
+        String auth = in.getHeader("Authorization", String.class);
+        in.removeHeaders("*");
+        in.setHeader(Exchange.CONTENT_TYPE, "application/json; charset=utf-8");
+        in.setHeader("Cache-Control", "no-store");
+        GroupMember g = group;
+        if (token.length == 0) {
+            answer(in, 403, error("operator actions over HTTP are off: set hotbackup.http.token"));
+            return;
+        }
+        if (!authorised(auth)) {
+            activity.record(
+                    "operator-refused",
+                    name,
+                    null,
+                    null,
+                    "group move refused: missing or wrong token, from " + who);
+            LOG.warn("Group move in {} refused: missing or wrong token, from {}", name, who);
+            in.setHeader("WWW-Authenticate", "Bearer realm=\"hotbackup\"");
+            answer(in, 401, error("missing or wrong token (Authorization: Bearer ...)"));
+            return;
+        }
+        if (g == null || !g.spec().name().equals(name)) {
+            answer(
+                    in,
+                    404,
+                    error(
+                            g == null
+                                    ? "this instance is in no group"
+                                    : "no group '" + name + "' here; this member is in "
+                                            + g.spec().name()));
+            return;
+        }
+        if ((work == null) == !master || to == null || to.isBlank()) {
+            answer(
+                    in,
+                    400,
+                    error(
+                            "say what moves and where: ?work=<member>&to=<member> or"
+                                    + " ?master=true&to=<member>"));
+            return;
+        }
+        try {
+            String done = g.move(master ? null : work, to, who);
+            answer(
+                    in,
+                    200,
+                    Json.write(
+                            Json.object(
+                                    "group", name,
+                                    "moved", master ? "master" : "work/" + work,
+                                    "to", to,
+                                    "by", who,
+                                    "outcome", done)));
+        } catch (GroupMember.Refused e) {
+            answer(in, 409, error(e.getMessage()));
+        } catch (IllegalArgumentException e) {
+            answer(in, 404, error(e.getMessage()));
+        } catch (RuntimeException e) {
+            answer(in, 503, error(String.valueOf(e.getMessage())));
         }
     }
 

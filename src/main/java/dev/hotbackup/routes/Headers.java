@@ -31,6 +31,9 @@ public final class Headers {
 
     public static final String CONFIG = "HotBackupConfig";
 
+    /** The group of a signal's host, when it is a member of this instance's group. */
+    public static final String GROUP = "HotBackupGroup";
+
     /** The state a signal reports: LIVE, DEAD or CLOSE. */
     public static final String STATE = "HotBackupState";
 

@@ -18,7 +18,8 @@ public enum PackRoute {
     HEARTBEAT_EMITTER("heartbeat-emitter"),
     STATUS_API("status-api"),
     STATUS_PAGE("status-page"),
-    OPERATOR_API("operator-api");
+    OPERATOR_API("operator-api"),
+    GROUP_API("group-api");
 
     private static final Set<String> IDS =
             Arrays.stream(values()).map(PackRoute::id).collect(Collectors.toUnmodifiableSet());

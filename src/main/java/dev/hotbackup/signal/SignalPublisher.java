@@ -4,6 +4,7 @@ import dev.hotbackup.routes.Endpoints;
 import dev.hotbackup.routes.Headers;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Function;
 import org.apache.camel.ProducerTemplate;
 
 /**
@@ -15,10 +16,22 @@ public final class SignalPublisher {
 
     private final ProducerTemplate template;
     private final SignalXml.Whitespace whitespace;
+    private final Function<String, String> groupOf;
 
     public SignalPublisher(ProducerTemplate template, SignalXml.Whitespace whitespace) {
+        this(template, whitespace, host -> null);
+    }
+
+    /**
+     * @param groupOf the group a host is a member of (with this instance), or {@code null}
+     */
+    public SignalPublisher(
+            ProducerTemplate template,
+            SignalXml.Whitespace whitespace,
+            Function<String, String> groupOf) {
         this.template = template;
         this.whitespace = whitespace;
+        this.groupOf = groupOf;
     }
 
     public void publish(Signal signal) {
@@ -28,7 +41,13 @@ public final class SignalPublisher {
         headers.put(Headers.STATE, signal.state().name());
         headers.put(Headers.TIME, signal.time().toString());
         headers.put(Headers.DETAIL, signal.detail());
-        String xml = SignalXml.render(signal.host(), signal.config(), signal.state(), whitespace);
+        String group = groupOf.apply(signal.host());
+        if (group != null) {
+            headers.put(Headers.GROUP, group);
+        }
+        String xml =
+                SignalXml.render(
+                        signal.host(), signal.config(), group, signal.state().name(), whitespace);
         template.sendBodyAndHeaders(Endpoints.SIGNALS, xml, headers);
     }
 }

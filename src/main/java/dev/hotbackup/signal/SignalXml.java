@@ -27,10 +27,20 @@ public final class SignalXml {
 
     /** The same form for any state name, such as {@code WAITING} in an operator's request. */
     public static String render(String host, String config, String state, Whitespace whitespace) {
+        return render(host, config, null, state, whitespace);
+    }
+
+    /**
+     * With the group of a member's host as a third attribute: {@code <signal host='hostB'
+     * config='base' group='hub'>DEAD</signal>}; {@code group} null leaves it out.
+     */
+    public static String render(
+            String host, String config, String group, String state, Whitespace whitespace) {
         return "<signal host='"
                 + attribute(host, whitespace)
                 + "' config='"
                 + attribute(config, whitespace)
+                + (group == null ? "" : "' group='" + attribute(group, whitespace))
                 + "'>"
                 + state
                 + "</signal>";

@@ -57,6 +57,8 @@ public final class TakeoverPlan extends ServiceSupport {
     private final CamelContext camelContext;
     private final TakeoverLeases leases;
     private final Set<MonitorKey> takenOver = new LinkedHashSet<>();
+    private volatile Set<String> groupMembers = Set.of();
+    private volatile String groupName;
     private ProducerTemplate template;
     private ScheduledExecutorService timer;
 
@@ -90,6 +92,20 @@ public final class TakeoverPlan extends ServiceSupport {
         this.camelContext = camelContext;
     }
 
+    /**
+     * The members of this instance's group: their signals only notify here, since their work moves
+     * by the group's processing map (under their own leases), not by takeover routes.
+     */
+    public void groupMembers(String group, Set<String> members) {
+        this.groupName = group;
+        this.groupMembers = Set.copyOf(members);
+    }
+
+    /** Whether {@code host} is a member of this instance's group. */
+    public boolean inGroup(String host) {
+        return groupMembers.contains(host);
+    }
+
     /** The routes taken over for one host. */
     public List<String> routesFor(MonitorKey key) {
         return perHost.getOrDefault(key, routes);
@@ -121,6 +137,15 @@ public final class TakeoverPlan extends ServiceSupport {
                         exchange.getIn().getHeader(Headers.CONFIG, String.class));
         List<String> act = new ArrayList<>();
         List<String> notes = new ArrayList<>();
+        if (groupMembers.contains(key.host())
+                && (TAKEOVER.equals(action) || RELEASE.equals(action))) {
+            exchange.getIn().setHeader(Headers.ACTION, NOTIFY);
+            notes.add(
+                    "member of group "
+                            + groupName
+                            + ": its work moves by the processing map (see /hotbackup/status)");
+            action = NOTIFY;
+        }
         switch (action) {
             case TAKEOVER -> {
                 boolean granted = exchange.getIn().getHeader(Headers.LEASE_GRANTED) != null;

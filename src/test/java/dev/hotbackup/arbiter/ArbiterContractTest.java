@@ -163,6 +163,40 @@ class ArbiterContractTest {
         }
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("backends")
+    void notesAreSharedReplacedAndRemovedWithoutShowingAsLeases(
+            String name, Supplier<Arbiter> make) throws Exception {
+        nextTable();
+        try (Arbiter a = started(make.get());
+                Arbiter b = started(make.get())) {
+            assertEquals(Map.of(), b.notes("group/hub/"), "no note yet");
+            a.note("group/hub/work/hostA", "hostC\talice\t2026-11-30T21:00:00Z");
+            a.note("group/hub/master", "hostB");
+            a.note("group/other_x/master", "hostQ");
+            a.note("group/otherZx/master", "hostZ");
+            assertEquals(
+                    Map.of(
+                            "group/hub/work/hostA", "hostC\talice\t2026-11-30T21:00:00Z",
+                            "group/hub/master", "hostB"),
+                    b.notes("group/hub/"),
+                    "the other instance reads them, and only under the prefix");
+            b.note("group/hub/master", "hostA");
+            assertEquals("hostA", a.notes("group/hub/").get("group/hub/master"), "replaced");
+            a.note("group/hub/master", null);
+            a.note("group/hub/never-set", null);
+            assertEquals(
+                    Map.of("group/hub/work/hostA", "hostC\talice\t2026-11-30T21:00:00Z"),
+                    b.notes("group/hub/"),
+                    "removed");
+            assertEquals(
+                    Map.of("group/other_x/master", "hostQ"),
+                    b.notes("group/other_"),
+                    "a prefix's _ is not a wildcard");
+            assertTrue(b.table().isEmpty(), "notes are not leases: " + b.table());
+        }
+    }
+
     static String tableOf(Arbiter a) {
         try {
             return a.table().toString();

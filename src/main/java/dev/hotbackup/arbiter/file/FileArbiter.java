@@ -84,6 +84,54 @@ public final class FileArbiter implements Arbiter {
         return null;
     }
 
+    /**
+     * Notes are files in {@code notes/} beside the lock files, each replaced whole (written aside,
+     * then renamed over), so a reader sees the old value or the new one.
+     */
+    @Override
+    public Map<String, String> notes(String prefix) throws IOException {
+        Map<String, String> out = new java.util.TreeMap<>();
+        Path notes = dir.resolve("notes");
+        if (!Files.isDirectory(notes)) {
+            return out;
+        }
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(notes, "*" + SUFFIX)) {
+            for (Path f : files) {
+                String name = key(f);
+                if (name.startsWith(prefix)) {
+                    try {
+                        out.put(name, Files.readString(f, StandardCharsets.UTF_8));
+                    } catch (java.nio.file.NoSuchFileException gone) {
+                        // removed meanwhile
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public void note(String name, String value) throws IOException {
+        Path notes = dir.resolve("notes");
+        Files.createDirectories(notes);
+        Path f = notes.resolve(file(name).getFileName());
+        if (value == null) {
+            Files.deleteIfExists(f);
+            return;
+        }
+        Path aside = Files.createTempFile(notes, ".note", ".tmp");
+        try {
+            Files.writeString(aside, value, StandardCharsets.UTF_8);
+            Files.move(
+                    aside,
+                    f,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(aside);
+        }
+    }
+
     /** The lock file of a lease: its key with every other character than [A-Za-z0-9._-] escaped. */
     Path file(String key) {
         StringBuilder name = new StringBuilder();

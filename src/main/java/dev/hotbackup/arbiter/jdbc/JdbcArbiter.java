@@ -172,6 +172,11 @@ public final class JdbcArbiter implements Arbiter {
                             + " instance VARCHAR(64) NOT NULL,"
                             + " epoch BIGINT NOT NULL,"
                             + " expires_ms BIGINT NOT NULL)");
+            st.execute(
+                    "CREATE TABLE IF NOT EXISTS "
+                            + table
+                            + "_note (name VARCHAR(512) NOT NULL PRIMARY KEY,"
+                            + " note VARCHAR(2000) NOT NULL)");
             conn.commit();
         } catch (SQLException e) {
             conn.rollback();
@@ -471,6 +476,59 @@ public final class JdbcArbiter implements Arbiter {
                         }
                     }
                     return out;
+                });
+    }
+
+    /** Notes live in {@code <table>_note}, created with the lease table. */
+    @Override
+    public Map<String, String> notes(String prefix) throws SQLException {
+        return call(
+                conn -> {
+                    Map<String, String> out = new LinkedHashMap<>();
+                    try (PreparedStatement ps =
+                            conn.prepareStatement(
+                                    "SELECT name, note FROM "
+                                            + table
+                                            + "_note WHERE name LIKE ? ESCAPE '!' ORDER BY name")) {
+                        ps.setQueryTimeout(queryTimeoutSeconds());
+                        ps.setString(
+                                1,
+                                prefix.replace("!", "!!").replace("%", "!%").replace("_", "!_")
+                                        + "%");
+                        try (ResultSet rs = ps.executeQuery()) {
+                            while (rs.next()) {
+                                out.put(rs.getString(1), rs.getString(2));
+                            }
+                        }
+                    }
+                    return out;
+                });
+    }
+
+    @Override
+    public void note(String name, String value) throws SQLException {
+        call(
+                conn -> {
+                    try (PreparedStatement del =
+                            conn.prepareStatement(
+                                    "DELETE FROM " + table + "_note WHERE name = ?")) {
+                        del.setQueryTimeout(queryTimeoutSeconds());
+                        del.setString(1, name);
+                        del.executeUpdate();
+                    }
+                    if (value != null) {
+                        try (PreparedStatement ins =
+                                conn.prepareStatement(
+                                        "INSERT INTO "
+                                                + table
+                                                + "_note (name, note) VALUES (?, ?)")) {
+                            ins.setQueryTimeout(queryTimeoutSeconds());
+                            ins.setString(1, name);
+                            ins.setString(2, value);
+                            ins.executeUpdate();
+                        }
+                    }
+                    return null;
                 });
     }
 

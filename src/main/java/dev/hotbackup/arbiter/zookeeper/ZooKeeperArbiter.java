@@ -38,6 +38,7 @@ public final class ZooKeeperArbiter implements Arbiter {
 
     private final String connect;
     private final String base;
+    private final String notesBase;
     private final int sessionMillis;
     private final int timeoutMillis;
     private CuratorFramework client;
@@ -50,6 +51,7 @@ public final class ZooKeeperArbiter implements Arbiter {
     public ZooKeeperArbiter(String connect, String base, long sessionMillis, long timeoutMillis) {
         this.connect = connect;
         this.base = base + "/leases";
+        this.notesBase = base + "/notes";
         this.sessionMillis = (int) sessionMillis;
         this.timeoutMillis = (int) Math.max(100, timeoutMillis);
     }
@@ -134,6 +136,58 @@ public final class ZooKeeperArbiter implements Arbiter {
             // not connected
         }
         return configured;
+    }
+
+    /** Notes are persistent nodes under {@code <base-path>/notes}, one per name. */
+    @Override
+    public Map<String, String> notes(String prefix) throws Exception {
+        if (!connected()) {
+            throw new IllegalStateException("not connected to ZooKeeper " + connect);
+        }
+        Map<String, String> out = new java.util.TreeMap<>();
+        List<String> children;
+        try {
+            children = client.getChildren().forPath(notesBase);
+        } catch (KeeperException.NoNodeException e) {
+            return out;
+        }
+        for (String child : children) {
+            String name = key(child);
+            if (name.startsWith(prefix)) {
+                try {
+                    out.put(
+                            name,
+                            new String(
+                                    client.getData().forPath(notesBase + "/" + child),
+                                    StandardCharsets.UTF_8));
+                } catch (KeeperException.NoNodeException gone) {
+                    // removed meanwhile
+                }
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public void note(String name, String value) throws Exception {
+        if (!connected()) {
+            throw new IllegalStateException("not connected to ZooKeeper " + connect);
+        }
+        String path = notesBase + node(name).substring(base.length());
+        if (value == null) {
+            try {
+                client.delete().forPath(path);
+            } catch (KeeperException.NoNodeException gone) {
+                // nothing to remove
+            }
+            return;
+        }
+        byte[] data = value.getBytes(StandardCharsets.UTF_8);
+        try {
+            client.setData().forPath(path, data);
+        } catch (KeeperException.NoNodeException e) {
+            client.create().creatingParentsIfNeeded().forPath(path, data);
+        }
     }
 
     private String node(String key) {
