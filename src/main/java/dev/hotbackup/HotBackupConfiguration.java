@@ -53,8 +53,7 @@ public final class HotBackupConfiguration implements CamelConfiguration {
         ListenerWiring.Listener listener =
                 ListenerWiring.wire(
                         camelContext, s, link, activity, emitter, arbitration, deadLetters);
-        GroupMember group =
-                GroupWiring.wire(camelContext, s, activity, listener, arbitration);
+        GroupMember group = GroupWiring.wire(camelContext, s, activity, listener, arbitration);
         OperateWiring.wire(camelContext, s, activity, emitter, listener, arbitration, group);
         PackRoutes.load(camelContext, s.dsl);
         if (listener != null || !s.arbiterRoutes.isEmpty()) {

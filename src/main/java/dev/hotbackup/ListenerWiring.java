@@ -66,10 +66,7 @@ final class ListenerWiring {
                 new SignalPublisher(
                         camelContext.createProducerTemplate(),
                         s.whitespace,
-                        host ->
-                                s.group != null && s.group.isMember(host)
-                                        ? s.group.name()
-                                        : null);
+                        host -> s.group != null && s.group.isMember(host) ? s.group.name() : null);
         FrameDecoders.Backlog backlog = new FrameDecoders.Backlog(s.maxBacklog);
         ReconfirmProbe probe =
                 new ReconfirmProbe(s.probeTimeout.toMillis(), link.signer(), link.tls());

@@ -136,9 +136,9 @@ public final class GuardedRoutes extends ServiceSupport implements RoutePolicyFa
 
     /**
      * Gives up {@code key} by choice (its work moves to another member): stops each route bound to
-     * it that no other valid lease keeps, on the control thread, then runs {@code then} (which gives
-     * the lease back). Until then the lease stays held, so nobody else starts the routes while they
-     * still stop here.
+     * it that no other valid lease keeps, on the control thread, then runs {@code then} (which
+     * gives the lease back). Until then the lease stays held, so nobody else starts the routes
+     * while they still stop here.
      */
     public void release(String key, long epoch, String why, Runnable then) {
         control.execute(

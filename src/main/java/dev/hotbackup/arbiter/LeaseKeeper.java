@@ -272,8 +272,8 @@ public final class LeaseKeeper extends ServiceSupport {
     }
 
     /**
-     * Writes one shared note ({@code null} removes it) on the arbiter's thread, then reads the notes
-     * again.
+     * Writes one shared note ({@code null} removes it) on the arbiter's thread, then reads the
+     * notes again.
      *
      * @return completes when written, or exceptionally with the arbiter's reason
      */

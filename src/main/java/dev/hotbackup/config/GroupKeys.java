@@ -129,9 +129,7 @@ final class GroupKeys {
                 problem(membersKey, "lists " + m.host() + " twice");
             }
             if (!addresses.add(m.address().toString())) {
-                problem(
-                        membersKey,
-                        "gives two members the same listener address " + m.address());
+                problem(membersKey, "gives two members the same listener address " + m.address());
             }
             String other = memberOf.putIfAbsent(m.host(), g);
             if (other != null && !other.equals(g)) {

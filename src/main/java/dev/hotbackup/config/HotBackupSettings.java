@@ -36,6 +36,7 @@ public final class HotBackupSettings {
 
     /** The group this instance is a member of ({@code hotbackup.group.*}), or {@code null}. */
     public final GroupSpec group;
+
     public final boolean backup;
     public final List<HostPort> backupLocation;
     public final Duration heartbeatInterval;

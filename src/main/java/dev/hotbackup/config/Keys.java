@@ -640,7 +640,10 @@ public final class Keys {
 
     public static final Key<TakeoverMode> GROUP_TAKEOVER =
             declare(
-                            Key.choice("hotbackup.group.<group>.takeover", "auto", TakeoverMode.class)
+                            Key.choice(
+                                            "hotbackup.group.<group>.takeover",
+                                            "auto",
+                                            TakeoverMode.class)
                                     .pattern(),
                             Section.GROUP)
                     .defaultDoc("auto")

@@ -64,10 +64,7 @@ public final class GroupMember extends ServiceSupport {
                 // moved on meanwhile: give it back at the next tick
                 return;
             }
-            String how =
-                    unit.isMaster()
-                            ? "MASTER"
-                            : unit.member().equals(me) ? "OWN" : "TAKEOVER";
+            String how = unit.isMaster() ? "MASTER" : unit.member().equals(me) ? "OWN" : "TAKEOVER";
             record(
                     unit,
                     how,
@@ -175,7 +172,9 @@ public final class GroupMember extends ServiceSupport {
         return st == MonitorState.LIVE ? Liveness.ALIVE : Liveness.DOWN;
     }
 
-    /** The member holding each lease now, by lease key: this one's own view first, then the table. */
+    /**
+     * The member holding each lease now, by lease key: this one's own view first, then the table.
+     */
     private Map<String, LeaseRecord> holders() {
         Map<String, LeaseRecord> out = new HashMap<>();
         for (LeaseRecord r : keeper.table()) {
@@ -269,7 +268,9 @@ public final class GroupMember extends ServiceSupport {
         }
     }
 
-    /** The holder and epoch of each unit as the arbiter shows them, with when this member saw it. */
+    /**
+     * The holder and epoch of each unit as the arbiter shows them, with when this member saw it.
+     */
     private void track(Slot s, LeaseRecord r) {
         String holder = r == null ? null : r.holder().host();
         long epoch = r == null ? -1 : r.epoch();
@@ -311,8 +312,8 @@ public final class GroupMember extends ServiceSupport {
     }
 
     /**
-     * Moves a unit to {@code to}: member X's work ({@code work} = X) or, with {@code work} null, the
-     * master role. Moving a member's work back to the member clears the move. Recorded in the
+     * Moves a unit to {@code to}: member X's work ({@code work} = X) or, with {@code work} null,
+     * the master role. Moving a member's work back to the member clears the move. Recorded in the
      * activity log with {@code who}.
      *
      * @return what was done, one line
@@ -357,8 +358,7 @@ public final class GroupMember extends ServiceSupport {
         try {
             keeper.note(name, value).get(5, TimeUnit.SECONDS);
         } catch (java.util.concurrent.TimeoutException e) {
-            throw new IllegalStateException(
-                    "the arbiter did not answer within 5 s: nothing moved");
+            throw new IllegalStateException("the arbiter did not answer within 5 s: nothing moved");
         } catch (java.util.concurrent.ExecutionException e) {
             throw new IllegalStateException(
                     "the arbiter refused the move: " + e.getCause().getMessage());
@@ -390,7 +390,11 @@ public final class GroupMember extends ServiceSupport {
 
     /** One member in the group view. */
     public record MemberView(
-            String host, String address, Liveness liveness, String state, boolean master,
+            String host,
+            String address,
+            Liveness liveness,
+            String state,
+            boolean master,
             List<String> runs) {}
 
     /** One unit in the processing map. */
@@ -406,7 +410,11 @@ public final class GroupMember extends ServiceSupport {
 
     /** The group as this member sees it. */
     public record View(
-            String name, String mode, String me, String master, List<MemberView> members,
+            String name,
+            String mode,
+            String me,
+            String master,
+            List<MemberView> members,
             List<UnitView> map) {}
 
     public View view() {
@@ -436,9 +444,7 @@ public final class GroupMember extends ServiceSupport {
                             s.unit.routes(),
                             holder,
                             holder == null ? -1 : epoch,
-                            holder == null || s.seenSince == null
-                                    ? null
-                                    : s.seenSince.toString(),
+                            holder == null || s.seenSince == null ? null : s.seenSince.toString(),
                             s.desired,
                             moved(s, notes)));
         }
@@ -494,8 +500,7 @@ public final class GroupMember extends ServiceSupport {
                             t.setDaemon(true);
                             return t;
                         });
-        ticker.scheduleWithFixedDelay(
-                this::tickSafely, 0, TICK_MILLIS, TimeUnit.MILLISECONDS);
+        ticker.scheduleWithFixedDelay(this::tickSafely, 0, TICK_MILLIS, TimeUnit.MILLISECONDS);
         LOG.info(
                 "Group {} ({}): {} is a member of {}; units {}",
                 spec.name(),

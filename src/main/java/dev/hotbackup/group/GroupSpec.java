@@ -54,7 +54,8 @@ public record GroupSpec(
 
     /** Whether the group has a master role. */
     public boolean hasMaster() {
-        return mode != GroupMode.STANDALONE && (mode == GroupMode.ACTIVE_STANDBY || !masterRoutes.isEmpty());
+        return mode != GroupMode.STANDALONE
+                && (mode == GroupMode.ACTIVE_STANDBY || !masterRoutes.isEmpty());
     }
 
     /** Whether a dead member's work moves to a survivor. */

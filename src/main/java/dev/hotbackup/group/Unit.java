@@ -8,7 +8,8 @@ import java.util.List;
  *
  * @param id {@code work/<member>} or {@code master}, as the processing map names it
  * @param member whose work it is; {@code null} for the master role
- * @param leaseKey the lease it runs under: {@code <member>/<config>}, or {@code group:<name>/master}
+ * @param leaseKey the lease it runs under: {@code <member>/<config>}, or {@code
+ *     group:<name>/master}
  * @param routes the route ids it starts and stops
  */
 public record Unit(String id, String member, String leaseKey, List<String> routes) {

@@ -259,7 +259,9 @@ public final class Operator extends ServiceSupport {
                     error(
                             g == null
                                     ? "this instance is in no group"
-                                    : "no group '" + name + "' here; this member is in "
+                                    : "no group '"
+                                            + name
+                                            + "' here; this member is in "
                                             + g.spec().name()));
             return;
         }

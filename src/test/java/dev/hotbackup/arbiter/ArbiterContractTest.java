@@ -165,8 +165,8 @@ class ArbiterContractTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("backends")
-    void notesAreSharedReplacedAndRemovedWithoutShowingAsLeases(
-            String name, Supplier<Arbiter> make) throws Exception {
+    void notesAreSharedReplacedAndRemovedWithoutShowingAsLeases(String name, Supplier<Arbiter> make)
+            throws Exception {
         nextTable();
         try (Arbiter a = started(make.get());
                 Arbiter b = started(make.get())) {

@@ -58,8 +58,11 @@ class ProcessingMapTest {
                 Unit.of(s, "base").stream().map(Unit::id).toList());
         assertEquals("B/base", unit(s, "work/B").leaseKey());
         assertEquals("group:hub/master", unit(s, "master").leaseKey());
-        assertEquals(List.of("master"), Unit.of(spec(GroupMode.ACTIVE_STANDBY, false, false), "base")
-                .stream().map(Unit::id).toList());
+        assertEquals(
+                List.of("master"),
+                Unit.of(spec(GroupMode.ACTIVE_STANDBY, false, false), "base").stream()
+                        .map(Unit::id)
+                        .toList());
         assertEquals(
                 List.of("work/A", "work/B", "work/C"),
                 Unit.of(spec(GroupMode.STANDALONE, false, false), "base").stream()

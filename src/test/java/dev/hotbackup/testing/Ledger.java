@@ -54,6 +54,17 @@ public final class Ledger {
             </routes>
             """;
 
+    /**
+     * A route like {@code ledger} with its own id, writing {@code ledger/<id>.txt}: one per unit of
+     * a group's work in the group tests.
+     */
+    public static String routeYaml(String id) {
+        return ROUTE_YAML
+                .replace("id: ledger", "id: " + id)
+                .replace("uri: timer:ledger", "uri: timer:" + id)
+                .replace("fileName: ledger.txt", "fileName: " + id + ".txt");
+    }
+
     /** One exchange. */
     public record Line(long millis, String host, long epoch) {}
 
@@ -69,9 +80,14 @@ public final class Ledger {
 
     /** Every host's lines, in time order. */
     public static List<Line> read(Path... folders) throws IOException {
+        return read("ledger", folders);
+    }
+
+    /** Every host's lines of the route {@code id} ({@link #routeYaml}), in time order. */
+    public static List<Line> read(String id, Path... folders) throws IOException {
         List<Line> all = new ArrayList<>();
         for (Path f : folders) {
-            Path file = f.resolve("ledger/ledger.txt");
+            Path file = f.resolve("ledger/" + id + ".txt");
             if (!Files.exists(file)) {
                 continue;
             }

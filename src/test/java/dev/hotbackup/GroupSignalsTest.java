@@ -1,0 +1,88 @@
+package dev.hotbackup;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.hotbackup.monitor.MonitorState;
+import dev.hotbackup.testing.FakeLiveHost;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * hostA as a member of samples/group-of-three's group (with hostB, a fake member on the real
+ * protocol), running the sample's routes: signals of members carry group='hub', the sample's XPath
+ * routes on /signal/@group react in YAML and XML alike, hostB's work runs here under its lease
+ * while hostB is DEAD and stops when it is LIVE again, and the master's importer runs here.
+ */
+class GroupSignalsTest extends ListenerTestSupport {
+
+    static final Path DIR = Path.of("target/group-signals-test/" + UUID.randomUUID());
+
+    @Override
+    protected void properties(Map<String, String> p) {
+        p.put("hotbackup.host", "hostA");
+        p.put(
+                "hotbackup.group.hub.members",
+                "hostA@127.0.0.1:" + LISTENER_PORT + ",hostB@127.0.0.1:" + SECOND_PORT);
+        p.put("hotbackup.group.hub.routes.hostA", "orders-hostA");
+        p.put("hotbackup.group.hub.routes.hostB", "orders-hostB");
+        p.put("hotbackup.group.hub.master-routes", "importer");
+        p.put("hotbackup.listener.bind-address", "127.0.0.1");
+        p.put("hotbackup.secret", SECRET);
+        p.put("hotbackup.arbiter", "file");
+        p.put("hotbackup.arbiter.file.path", DIR.resolve("arbiter").toString());
+        p.put("hotbackup.arbiter.lease", "2s");
+        p.put("hotbackup.listener.signals-to", "seda:group-signals?multipleConsumers=true");
+        p.put("shared.dir", DIR.resolve("shared").toString());
+        p.put("out.dir", DIR.resolve("out").toString());
+        p.put("alerts.dir", DIR.resolve("alerts").toString());
+        p.put("hotbackup.takeover.routes", "");
+        p.put(
+                "camel.main.routes-include-pattern",
+                "file:samples/group-of-three/routes/*.camel.yaml,"
+                        + "file:samples/group-of-three/routes/*.xml");
+    }
+
+    private static List<String> alerts(String dsl) throws Exception {
+        Path f = DIR.resolve("alerts").resolve(dsl + ".txt");
+        return Files.exists(f) ? Files.readAllLines(f, StandardCharsets.UTF_8) : List.of();
+    }
+
+    @Test
+    void membersSignalsCarryTheGroupAndItsWorkMovesUnderTheLease() throws Exception {
+        eventually(() -> status("orders-hostA").isStarted());
+        eventually(() -> status("importer").isStarted());
+        FakeLiveHost b = beatingHost("hostB");
+        assertTrue(status("orders-hostB").isStopped(), "hostB is LIVE: its work is not run here");
+        eventually(() -> alerts("yaml").contains("group hub: hostB is LIVE"));
+        eventually(() -> alerts("xml").contains("group hub: hostB is LIVE"));
+        assertTrue(
+                signalBodies()
+                        .contains("<signal host='hostB' config='base' group='hub'>LIVE</signal>"),
+                signalBodies().toString());
+
+        b.crash();
+        awaitState("hostB", MonitorState.DEAD);
+        eventually(() -> status("orders-hostB").isStarted());
+        eventually(() -> alerts("yaml").contains("group hub: hostB is DEAD"));
+        eventually(() -> alerts("xml").contains("group hub: hostB is DEAD"));
+        eventually(
+                () ->
+                        Files.exists(DIR.resolve("out/orders-hostB.txt"))
+                                && Files.readString(DIR.resolve("out/orders-hostB.txt"))
+                                        .contains("hostA epoch 1"));
+        assertEquals(
+                1,
+                log().matching("\"event\":\"group\"", "\"host\":\"hostB\"", "TAKEOVER").size(),
+                log().lines().toString());
+
+        beatsAgain(b);
+        eventually(() -> status("orders-hostB").isStopped());
+        assertTrue(status("orders-hostA").isStarted(), "hostA's own work keeps running");
+    }
+}

@@ -1,0 +1,186 @@
+package dev.hotbackup.testing;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.camel.test.AvailablePortFinder;
+
+/**
+ * A group of members as processes of the packaged jar on loopback, all with the same group keys and
+ * the same routes: one ledger route per member's work ({@code work-<member>}) and one for the
+ * master ({@code importer}), each writing {@code ledger/<route>.txt} in the folder of whichever
+ * member runs it ({@link Ledger}). Every member has HTTP on with {@link #TOKEN}.
+ */
+public final class LedgerGroup implements AutoCloseable {
+
+    public static final String SECRET = "group-test-secret-0123456789";
+    public static final String TOKEN = "group-test-token-0123456789";
+    public static final String MASTER_ROUTE = "importer";
+
+    public final Map<String, HotBackupProcess> members = new LinkedHashMap<>();
+    private final Map<String, Integer> httpPorts = new LinkedHashMap<>();
+
+    /**
+     * @param hosts the members, in preference order
+     * @param keys further keys set on every member (the arbiter's, the mode, ...)
+     */
+    public LedgerGroup(Path work, List<String> hosts, Map<String, String> keys, Duration lease)
+            throws Exception {
+        List<String> list = new ArrayList<>();
+        for (String h : hosts) {
+            list.add(h + "@127.0.0.1:" + AvailablePortFinder.getNextAvailable());
+        }
+        StringBuilder routes = new StringBuilder();
+        for (String h : hosts) {
+            routes.append(Ledger.routeYaml("work-" + h));
+        }
+        routes.append(Ledger.routeYaml(MASTER_ROUTE));
+        for (String h : hosts) {
+            int http = AvailablePortFinder.getNextAvailable();
+            httpPorts.put(h, http);
+            HotBackupProcess p =
+                    new HotBackupProcess(h, work.resolve(h), HotBackupProcess.packagedJar())
+                            .set("hotbackup.group.hub.members", String.join(",", list))
+                            .set("hotbackup.group.hub.master-routes", MASTER_ROUTE)
+                            .set("hotbackup.secret", SECRET)
+                            .set("hotbackup.listener.bind-address", "127.0.0.1")
+                            .set("hotbackup.listener.threshold", "1s")
+                            .set("hotbackup.listener.probe-timeout", "200ms")
+                            .set("hotbackup.arbiter.lease", lease.toMillis() + "ms")
+                            .set("hotbackup.http.enabled", "true")
+                            .set("hotbackup.http.port", http)
+                            .set("hotbackup.http.bind-address", "127.0.0.1")
+                            .set(
+                                    "hotbackup.http.observe-port",
+                                    AvailablePortFinder.getNextAvailable())
+                            .set("hotbackup.http.token", TOKEN);
+            for (String m : hosts) {
+                p.set("hotbackup.group.hub.routes." + m, "work-" + m);
+            }
+            keys.forEach(p::set);
+            Files.writeString(
+                    p.dir().resolve("routes").resolve("ledger.camel.yaml"),
+                    routes.toString(),
+                    StandardCharsets.UTF_8);
+            members.put(h, p);
+        }
+    }
+
+    public HotBackupProcess member(String host) {
+        return members.get(host);
+    }
+
+    /** The status API of a member. */
+    public String statusUrl(String host) {
+        return "http://127.0.0.1:" + httpPorts.get(host) + "/hotbackup/status";
+    }
+
+    /** A member's move API. */
+    public String moveUrl(String host, String query) {
+        return "http://127.0.0.1:" + httpPorts.get(host) + "/hotbackup/groups/hub/move?" + query;
+    }
+
+    /** The ledger of one route, across every member's folder. */
+    public List<Ledger.Line> lines(String route) throws Exception {
+        return Ledger.read(
+                route, members.values().stream().map(HotBackupProcess::dir).toArray(Path[]::new));
+    }
+
+    /** Every route: each member's work, then the master's. */
+    public List<String> routes() {
+        List<String> out = new ArrayList<>();
+        members.keySet().forEach(h -> out.add("work-" + h));
+        out.add(MASTER_ROUTE);
+        return out;
+    }
+
+    /**
+     * Never two at once, for every route: its runs' epochs never go down, and go up whenever the
+     * member changes.
+     */
+    public void assertOneAtATime() throws Exception {
+        for (String r : routes()) {
+            String problem = Ledger.problem(Ledger.segments(lines(r)));
+            if (problem != null) {
+                throw new AssertionError(r + ": " + problem + "\n" + tails());
+            }
+        }
+    }
+
+    /**
+     * Waits until {@code route} is run by {@code host} alone: its lines of the last half second are
+     * all {@code host}'s, after {@code since} (wall clock, ms).
+     */
+    public void awaitRunBy(String route, String host, long since, Duration max) throws Exception {
+        long end = System.nanoTime() + max.toNanos();
+        List<Ledger.Line> lines = List.of();
+        while (System.nanoTime() < end) {
+            long now = System.currentTimeMillis();
+            lines = lines(route);
+            long mine = Ledger.count(lines, host, Math.max(since, now - 500), now);
+            long others =
+                    lines.stream()
+                            .filter(l -> !l.host().equals(host) && l.millis() >= now - 500)
+                            .count();
+            if (mine > 5 && others == 0) {
+                return;
+            }
+            TimeUnit.MILLISECONDS.sleep(100);
+        }
+        throw new AssertionError(
+                route
+                        + " is not run by "
+                        + host
+                        + " alone within "
+                        + max
+                        + "; runs: "
+                        + Ledger.segments(lines)
+                        + "\n"
+                        + tails());
+    }
+
+    /** Who ran {@code route} last (its newest ledger line), or {@code null}. */
+    public String lastRunBy(String route) throws Exception {
+        List<Ledger.Line> l = lines(route);
+        return l.isEmpty() ? null : l.get(l.size() - 1).host();
+    }
+
+    public LedgerGroup startAll() throws Exception {
+        for (HotBackupProcess p : members.values()) {
+            p.start();
+        }
+        for (HotBackupProcess p : members.values()) {
+            p.awaitStarted();
+        }
+        return this;
+    }
+
+    /** The last lines every member printed, for a failure message. */
+    public String tails() {
+        StringBuilder out = new StringBuilder();
+        for (HotBackupProcess p : members.values()) {
+            out.append("--- ").append(p.name()).append(":\n");
+            try {
+                List<String> l = p.output().lines().toList();
+                out.append(String.join("\n", l.subList(Math.max(0, l.size() - 30), l.size())));
+            } catch (Exception e) {
+                out.append(e);
+            }
+            out.append('\n');
+        }
+        return out.toString();
+    }
+
+    @Override
+    public void close() throws Exception {
+        for (HotBackupProcess p : members.values()) {
+            p.close();
+        }
+    }
+}
