@@ -5,6 +5,7 @@ import dev.hotbackup.config.HotBackupSettings;
 import dev.hotbackup.emitter.HeartbeatEmitter;
 import dev.hotbackup.group.GroupMember;
 import dev.hotbackup.operate.ArbiterMetrics;
+import dev.hotbackup.operate.GroupMetrics;
 import dev.hotbackup.operate.HotBackupHealthCheck;
 import dev.hotbackup.operate.HotBackupMetrics;
 import dev.hotbackup.operate.HotBackupStatus;
@@ -105,6 +106,11 @@ final class OperateWiring {
             camelContext.addService(metrics);
             // the meter registry is bound once Camel has fully started
             HotBackupConfiguration.whenFullyStarted(camelContext, metrics::bind);
+        }
+        if (group != null) {
+            GroupMetrics groupMetrics = new GroupMetrics(camelContext, group);
+            camelContext.addService(groupMetrics);
+            HotBackupConfiguration.whenFullyStarted(camelContext, groupMetrics::bind);
         }
         if (arbitration != null) {
             ArbiterMetrics leaseMetrics = new ArbiterMetrics(camelContext, arbitration.keeper());

@@ -54,4 +54,18 @@ public interface HotBackupMXBean {
 
     /** Stops the host's takeover routes here now; returns outcomes. */
     String[] release(String host, String config);
+
+    /**
+     * In a group: moves {@code member}'s work to {@code to} (to {@code member} itself: back home).
+     * Refused while {@code to} is not alive.
+     */
+    String moveWork(String member, String to);
+
+    /** In a group: moves the master role to {@code to}. Refused while {@code to} is not alive. */
+    String moveMaster(String to);
+
+    /**
+     * In a group: one line per unit of the processing map, {@code work/hostB on hostA (epoch 3)}.
+     */
+    String[] getProcessingMap();
 }

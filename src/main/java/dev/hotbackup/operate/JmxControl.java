@@ -2,6 +2,7 @@ package dev.hotbackup.operate;
 
 import dev.hotbackup.arbiter.LeaseKeeper;
 import dev.hotbackup.arbiter.LeaseState;
+import dev.hotbackup.group.GroupMember;
 import dev.hotbackup.monitor.MonitorRegistry;
 import dev.hotbackup.takeover.TakeoverPlan;
 import java.lang.management.ManagementFactory;
@@ -145,6 +146,41 @@ public final class JmxControl extends ServiceSupport implements HotBackupMXBean 
     @Override
     public String[] release(String host, String config) {
         return act(TakeoverPlan.RELEASE, host, config, false);
+    }
+
+    @Override
+    public String moveWork(String member, String to) {
+        return group().move(member, to, who());
+    }
+
+    @Override
+    public String moveMaster(String to) {
+        return group().move(null, to, who());
+    }
+
+    @Override
+    public String[] getProcessingMap() {
+        GroupMember g = status.group();
+        if (g == null) {
+            return new String[0];
+        }
+        return g.view().map().stream()
+                .map(
+                        u ->
+                                u.id()
+                                        + " on "
+                                        + (u.runsOn() == null ? "nobody" : u.runsOn())
+                                        + (u.epoch() < 0 ? "" : " (epoch " + u.epoch() + ")")
+                                        + (u.movedTo() == null ? "" : ", moved to " + u.movedTo()))
+                .toArray(String[]::new);
+    }
+
+    private GroupMember group() {
+        GroupMember g = status.group();
+        if (g == null) {
+            throw new IllegalStateException("this instance is in no group");
+        }
+        return g;
     }
 
     private String[] act(String action, String host, String config, boolean force) {

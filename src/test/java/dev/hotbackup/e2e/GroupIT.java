@@ -1,8 +1,10 @@
 package dev.hotbackup.e2e;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.hotbackup.testing.Chromium;
 import dev.hotbackup.testing.Http;
 import dev.hotbackup.testing.LedgerGroup;
 import java.net.http.HttpResponse;
@@ -88,6 +90,7 @@ class GroupIT {
             g.awaitRunBy(LedgerGroup.MASTER_ROUTE, "hostB", t1, WAIT);
             g.awaitRunBy("work-hostC", "hostC", t1, WAIT);
             assertMapMatchesLedgers(g, "hostC");
+            groupViewInChromium(g);
             assertTrue(
                     g.member("hostB").activity().signals("hostA").stream()
                             .anyMatch(l -> l.contains("DEAD")),
@@ -146,6 +149,38 @@ class GroupIT {
             g.awaitRunBy("work-hostC", "hostC", System.currentTimeMillis(), WAIT);
             assertMapMatchesLedgers(g, "hostB");
             g.assertOneAtATime();
+        }
+    }
+
+    /**
+     * hostB's status page in headless Chromium, hostA just killed: hostA's card DEAD (red), the
+     * MASTER badge on hostB, and the processing map saying hostA's work runs on hostB.
+     */
+    private static void groupViewInChromium(LedgerGroup g) throws Exception {
+        try (Chromium browser = Chromium.start(1100, 900)) {
+            browser.open(g.statusUrl("hostB").replace("/status", "/"));
+            String a = "#group article.member[data-member='hostA']";
+            String row = "#group tr[data-unit='work/hostA']";
+            await("the group view to show hostA DEAD and its work on hostB")
+                    .atMost(WAIT)
+                    .pollInterval(Duration.ofMillis(200))
+                    .until(
+                            () ->
+                                    "DEAD".equals(browser.attribute(a, "data-state"))
+                                            && browser.text(row).contains("hostB")
+                                            && browser.text(
+                                                            "#group article.member[data-member='hostB']")
+                                                    .contains("MASTER"));
+            assertTrue(
+                    browser.text("#group h2").contains("master hostB"), browser.text("#group h2"));
+            assertTrue(
+                    browser.text(row).startsWith("hostA's work work-hostA hostB"),
+                    browser.text(row));
+            assertTrue(
+                    browser.text("#group article.member[data-member='hostC']")
+                            .contains("work/hostC"),
+                    browser.text("#group article.member[data-member='hostC']"));
+            browser.screenshot(Path.of("target/status-page-group.png"));
         }
     }
 
