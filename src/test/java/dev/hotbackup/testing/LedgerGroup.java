@@ -32,9 +32,21 @@ public final class LedgerGroup implements AutoCloseable {
      */
     public LedgerGroup(Path work, List<String> hosts, Map<String, String> keys, Duration lease)
             throws Exception {
+        this(work, null, hosts, keys, lease);
+    }
+
+    /**
+     * @param net a test network with a host of each member's name, or {@code null} for loopback
+     */
+    public LedgerGroup(
+            Path work, Netns net, List<String> hosts, Map<String, String> keys, Duration lease)
+            throws Exception {
         List<String> list = new ArrayList<>();
         for (String h : hosts) {
-            list.add(h + "@127.0.0.1:" + AvailablePortFinder.getNextAvailable());
+            list.add(
+                    net == null
+                            ? h + "@127.0.0.1:" + AvailablePortFinder.getNextAvailable()
+                            : h + "@" + net.host(h).address() + ":7101");
         }
         StringBuilder routes = new StringBuilder();
         for (String h : hosts) {
@@ -49,7 +61,9 @@ public final class LedgerGroup implements AutoCloseable {
                             .set("hotbackup.group.hub.members", String.join(",", list))
                             .set("hotbackup.group.hub.master-routes", MASTER_ROUTE)
                             .set("hotbackup.secret", SECRET)
-                            .set("hotbackup.listener.bind-address", "127.0.0.1")
+                            .set(
+                                    "hotbackup.listener.bind-address",
+                                    net == null ? "127.0.0.1" : net.host(h).address())
                             .set("hotbackup.listener.threshold", "1s")
                             .set("hotbackup.listener.probe-timeout", "200ms")
                             .set("hotbackup.arbiter.lease", lease.toMillis() + "ms")
@@ -62,6 +76,11 @@ public final class LedgerGroup implements AutoCloseable {
                             .set("hotbackup.http.token", TOKEN);
             for (String m : hosts) {
                 p.set("hotbackup.group.hub.routes." + m, "work-" + m);
+            }
+            if (net != null) {
+                p.inNamespace(net.host(h))
+                        .set("hotbackup.probe.port", "7102")
+                        .set("hotbackup.http.bind-address", net.host(h).address());
             }
             keys.forEach(p::set);
             Files.writeString(
