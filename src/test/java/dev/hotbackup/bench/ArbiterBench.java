@@ -381,7 +381,7 @@ final class ArbiterBench {
     // --------------------------------------------------------------------------------
 
     /** One arbiter server, on loopback or on a test host, with the keys that reach it. */
-    private abstract static class Env implements AutoCloseable {
+    abstract static class Env implements AutoCloseable {
         final String kind;
 
         Env(String kind) {

@@ -28,7 +28,7 @@ import org.apache.camel.test.AvailablePortFinder;
  * The benchmark: real processes on this machine, camel-hot-backup and Camel's own failover side by
  * side, then docs/benchmarks.md and its plots. {@code ./mvnw -Pbench verify} runs it; {@code
  * -Dbench.quick=true} runs a few trials of each for a quick look; {@code
- * -Dbench.sections=failover,alarms,scale,emitter,startup,arbiter} picks sections.
+ * -Dbench.sections=failover,alarms,scale,emitter,startup,arbiter,group} picks sections.
  */
 public final class Benchmark {
 
@@ -40,7 +40,7 @@ public final class Benchmark {
             Set.of(
                     System.getProperty(
                                     "bench.sections",
-                                    "failover,alarms,scale,emitter,startup,arbiter")
+                                    "failover,alarms,scale,emitter,startup,arbiter,group")
                             .split(","));
     private final int trials = quick ? 5 : 20;
     private final Path work = Path.of("target/bench").toAbsolutePath();
@@ -83,6 +83,9 @@ public final class Benchmark {
         }
         if (sections.contains("arbiter")) {
             new ArbiterBench(results, work, quick, this::say).run();
+        }
+        if (sections.contains("group")) {
+            new GroupBench(results, work, quick, this::say).run();
         }
         results.minutes = (System.nanoTime() - start) / 60e9;
         Report.write(results, Path.of("docs"));
@@ -546,5 +549,10 @@ public final class Benchmark {
         final Map<String, Map<String, ArbiterBench.Shape>> splitBrain = new LinkedHashMap<>();
 
         final List<ArbiterBench.Cost> arbiterCost = new ArrayList<>();
+
+        /** SIGKILL to the first exchange elsewhere, by arbiter, group size and what was killed. */
+        final Map<String, List<Long>> groupKill = new LinkedHashMap<>();
+
+        GroupBench.Mesh groupMesh;
     }
 }

@@ -41,6 +41,7 @@ final class Report {
         scale(r, md);
         emitter(r, md);
         arbiter(r, md);
+        groups(r, md);
         if (r.startup != null) {
             md.append(
                             "## Start-up\n\nProcess start of the live host to the backup's first LIVE signal, ")
@@ -304,6 +305,54 @@ final class Report {
                         Stats.ms(r.emitterGaps.p50()),
                         Stats.ms(r.emitterGaps.p99()),
                         Stats.ms(r.emitterGaps.max())));
+    }
+
+    private static void groups(Benchmark.Results r, StringBuilder md) {
+        if (r.groupKill.isEmpty() && r.groupMesh == null) {
+            return;
+        }
+        md.append("## Groups\n\n");
+        if (!r.groupKill.isEmpty()) {
+            md.append(
+                            "### SIGKILL of a member\n\nActive-active groups on loopback, every member"
+                                    + " running its own ledger route and the master the importer (both"
+                                    + " timers every 20 ms). From the SIGKILL of the last member by"
+                                    + " preference to the first exchange of its work on a survivor, and")
+                    .append(
+                            " from the SIGKILL of the master to the first exchange of the importer on"
+                                    + " the new master; threshold 2 s, lease ")
+                    .append(ArbiterBench.LEASE.toSeconds())
+                    .append(
+                            " s. Lock files: the operating system frees a dead member's lock at once;"
+                                    + " jdbc (PostgreSQL): the survivor waits for the lease to lapse.\n\n")
+                    .append("| arbiter, group, killed | p50 | p95 | p99 | max | trials |\n")
+                    .append("|---|---|---|---|---|---|\n");
+            for (Map.Entry<String, List<Long>> e : r.groupKill.entrySet()) {
+                md.append("| ")
+                        .append(e.getKey())
+                        .append(" | ")
+                        .append(Stats.of(e.getValue()).row())
+                        .append(" |\n");
+            }
+            md.append('\n');
+        }
+        if (r.groupMesh != null) {
+            GroupBench.Mesh m = r.groupMesh;
+            md.append(
+                    String.format(
+                            Locale.ROOT,
+                            "### What the mesh costs\n\nA group of %d, each member on a host of its"
+                                    + " own (network namespaces on a bridge, lock files as the arbiter),"
+                                    + " heartbeating to the %d others every 100 ms, its ledger routes"
+                                    + " writing once a second. Per member, the whole process: **%.2f %%"
+                                    + " of one core**, **%.0f bytes/s** and %.0f packets/s sent (heartbeats,"
+                                    + " TCP acknowledgements of the others' heartbeats, probes).\n\n",
+                            m.members(),
+                            m.members() - 1,
+                            m.cpuPercent(),
+                            m.bytesOutPerSecond(),
+                            m.packetsOutPerSecond()));
+        }
     }
 
     private static void arbiter(Benchmark.Results r, StringBuilder md) {

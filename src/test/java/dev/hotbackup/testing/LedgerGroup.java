@@ -1,5 +1,6 @@
 package dev.hotbackup.testing;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -89,6 +90,22 @@ public final class LedgerGroup implements AutoCloseable {
                     StandardCharsets.UTF_8);
             members.put(h, p);
         }
+    }
+
+    /**
+     * Every ledger route writes every {@code millis} instead of every 20 ms (before {@link
+     * #startAll}): for measuring what the group itself costs.
+     */
+    public LedgerGroup ledgerPeriod(int millis) throws IOException {
+        for (HotBackupProcess p : members.values()) {
+            Path f = p.dir().resolve("routes").resolve("ledger.camel.yaml");
+            Files.writeString(
+                    f,
+                    Files.readString(f, StandardCharsets.UTF_8)
+                            .replace("period: 20\n", "period: " + millis + "\n"),
+                    StandardCharsets.UTF_8);
+        }
+        return this;
     }
 
     public HotBackupProcess member(String host) {
