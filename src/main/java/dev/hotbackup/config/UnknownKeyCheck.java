@@ -26,6 +26,13 @@ public final class UnknownKeyCheck {
                 if (!known(name)) {
                     out.add(name + ": no such key" + suggestion(closest(name)));
                 }
+            } else if (name.startsWith(ENV_PREFIX + "GROUP_")) {
+                out.add(
+                        "environment variable "
+                                + name
+                                + ": group keys cannot be set by environment variables (the group's"
+                                + " name is part of the key): set hotbackup.group.<group>.... in"
+                                + " application.properties or with -D");
             } else if (name.startsWith(ENV_PREFIX) && !knownEnvironment(name)) {
                 String key = closestEnvironment(name);
                 out.add(

@@ -100,7 +100,6 @@ public final class GroupMember extends ServiceSupport {
     private final Map<String, Slot> slots = new LinkedHashMap<>();
     private final Map<String, Long> aliveSince = new ConcurrentHashMap<>();
     private final Map<String, Liveness> lastLiveness = new ConcurrentHashMap<>();
-    private final long startedAt;
     private ScheduledExecutorService ticker;
 
     public GroupMember(
@@ -122,7 +121,6 @@ public final class GroupMember extends ServiceSupport {
         this.activity = activity;
         this.map = new ProcessingMap(spec, failbackNanos);
         this.clock = clock;
-        this.startedAt = clock.getAsLong();
         for (Unit u : Unit.of(spec, config)) {
             slots.put(u.id(), new Slot(u));
         }
@@ -520,9 +518,5 @@ public final class GroupMember extends ServiceSupport {
         if (ticker != null) {
             ticker.shutdownNow();
         }
-    }
-
-    long startedAt() {
-        return startedAt;
     }
 }

@@ -1,5 +1,6 @@
 package dev.hotbackup.bench;
 
+import dev.hotbackup.monitor.MonitorRegistry;
 import dev.hotbackup.testing.HotBackupProcess;
 import dev.hotbackup.testing.Ledger;
 import dev.hotbackup.testing.LedgerGroup;
@@ -76,6 +77,21 @@ final class GroupBench {
                     long t = System.currentTimeMillis();
                     for (String h : hosts) {
                         g.awaitRunBy("work-" + h, h, t, Duration.ofSeconds(60));
+                    }
+                    // every member verified every other's probe port, so a killed process is
+                    // seen at once (as in the failover section)
+                    for (String h : hosts) {
+                        for (String o : hosts) {
+                            if (!o.equals(h)) {
+                                g.member(o)
+                                        .activity()
+                                        .awaitAtLeast(
+                                                1,
+                                                Duration.ofSeconds(30),
+                                                "\"host\":\"" + h + "\"",
+                                                MonitorRegistry.VERIFIED);
+                            }
+                        }
                     }
                     String victim = hosts.get(n - 1);
                     for (int i = 0; i < trials; i++) {
