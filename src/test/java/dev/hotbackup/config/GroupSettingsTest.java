@@ -208,6 +208,19 @@ class GroupSettingsTest {
     }
 
     @Test
+    void anEnvironmentVariableCannotNameAGroupKey() {
+        String p =
+                only(
+                        HotBackupSettingsTest.problems(
+                                member("hostA", "HOTBACKUP_GROUP_HUB_MEMBERS", "hostA@h:1")));
+        assertTrue(
+                p.startsWith(
+                        "environment variable HOTBACKUP_GROUP_HUB_MEMBERS: group keys cannot be set"
+                                + " by environment variables"),
+                p);
+    }
+
+    @Test
     void noGroupNoGroupSettings() {
         assertNull(HotBackupSettingsTest.load(Map.of()).group);
     }
