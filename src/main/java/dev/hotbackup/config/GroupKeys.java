@@ -99,6 +99,10 @@ final class GroupKeys {
             problem(
                     membersKey,
                     "is required: the group's 2 to 5 members (host@address:port, comma separated)");
+            // the other keys' values are still checked, so every mistake shows at once
+            get(Keys.GROUP_MODE, base + "mode");
+            get(Keys.GROUP_TAKEOVER, base + "takeover");
+            get(Keys.GROUP_PREEMPT, base + "preempt");
             return null;
         }
         List<Member> members = get(Keys.GROUP_MEMBERS, membersKey);

@@ -655,11 +655,13 @@ public final class HotBackupSettings {
                             + listenerPort
                             + ", threshold="
                             + format(threshold));
-            parts.add("takeover.routes=" + takeoverRoutes);
-            if (!takeoverRoutesFor.isEmpty()) {
-                parts.add("takeover.routes per host=" + takeoverRoutesFor);
+            if (group == null) {
+                parts.add("takeover.routes=" + takeoverRoutes);
+                if (!takeoverRoutesFor.isEmpty()) {
+                    parts.add("takeover.routes per host=" + takeoverRoutesFor);
+                }
+                parts.add("takeover.mode=" + Key.lower(takeoverMode));
             }
-            parts.add("takeover.mode=" + Key.lower(takeoverMode));
             if (!allow.isEmpty()) {
                 parts.add("allow=" + allow);
             }
