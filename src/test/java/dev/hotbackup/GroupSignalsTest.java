@@ -1,16 +1,25 @@
 package dev.hotbackup;
 
+import static dev.hotbackup.testing.ActivityLines.field;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hotbackup.monitor.MonitorState;
+import dev.hotbackup.operate.JmxControl;
 import dev.hotbackup.testing.FakeLiveHost;
+import dev.hotbackup.testing.Http;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+import javax.management.RuntimeMBeanException;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -75,7 +84,7 @@ class GroupSignalsTest extends ListenerTestSupport {
                 () ->
                         Files.exists(DIR.resolve("out/orders-hostB.txt"))
                                 && Files.readString(DIR.resolve("out/orders-hostB.txt"))
-                                        .contains("hostA epoch 1"));
+                                        .contains("hostA epoch "));
         assertEquals(
                 1,
                 log().matching("\"event\":\"group\"", "\"host\":\"hostB\"", "TAKEOVER").size(),
@@ -84,5 +93,64 @@ class GroupSignalsTest extends ListenerTestSupport {
         beatsAgain(b);
         eventually(() -> status("orders-hostB").isStopped());
         assertTrue(status("orders-hostA").isStarted(), "hostA's own work keeps running");
+    }
+
+    @Test
+    void jmxMovesWorkAndPrometheusShowsTheGroup() throws Exception {
+        FakeLiveHost b = beatingHost("hostB");
+        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+        ObjectName name = new ObjectName(JmxControl.NAME);
+        String[] two = {String.class.getName(), String.class.getName()};
+        // hostB is LIVE, but an operator wants its work here
+        String done =
+                (String) server.invoke(name, "moveWork", new Object[] {"hostB", "hostA"}, two);
+        assertEquals("hostB's work moved to hostA, requested by jmx local", done);
+        eventually(() -> status("orders-hostB").isStarted());
+        log().await(1, field("event", "group-move"), "requested by jmx local");
+        eventually(
+                () ->
+                        Arrays.stream((String[]) server.getAttribute(name, "ProcessingMap"))
+                                .anyMatch(
+                                        l ->
+                                                l.startsWith("work/hostB on hostA (epoch ")
+                                                        && l.endsWith("), moved to hostA")));
+
+        String metrics = "http://127.0.0.1:" + OBSERVE_PORT + "/observe/metrics";
+        eventually(
+                () -> {
+                    String m = Http.get(metrics).body();
+                    return m.contains(
+                                    "hotbackup_group_member_up{group=\"hub\",member=\"hostB\"} 1.0")
+                            && m.contains(
+                                    "hotbackup_group_master{group=\"hub\",member=\"hostA\"} 1.0")
+                            && m.contains(
+                                    "hotbackup_group_unit_owner{group=\"hub\",member=\"hostA\",unit=\"work/hostB\"} 1.0");
+                });
+
+        String health = "http://127.0.0.1:" + OBSERVE_PORT + "/observe/health?data=true";
+        eventually(
+                () ->
+                        Http.get(health)
+                                .body()
+                                .contains("\"group.work\\/hostB\":\"runs here, epoch "));
+        assertTrue(Http.get(health).body().contains("\"status\":\"UP\""), Http.get(health).body());
+
+        // a move to a member that is not alive is refused; back home is always possible
+        b.crash();
+        awaitState("hostB", MonitorState.DEAD);
+        RuntimeMBeanException refused =
+                assertThrows(
+                        RuntimeMBeanException.class,
+                        () -> server.invoke(name, "moveMaster", new Object[] {"hostB"}, one()));
+        assertTrue(
+                String.valueOf(refused.getCause().getMessage()).contains("hostB is not alive here"),
+                String.valueOf(refused.getCause()));
+        beatsAgain(b);
+        server.invoke(name, "moveWork", new Object[] {"hostB", "hostB"}, two);
+        eventually(() -> status("orders-hostB").isStopped());
+    }
+
+    private static String[] one() {
+        return new String[] {String.class.getName()};
     }
 }

@@ -76,6 +76,25 @@ public final class GroupMember extends ServiceSupport {
                             + " under epoch "
                             + epoch);
             guarded.startUnder(key, epoch, unit.routes());
+            String moved = moved(this, keeper.notes());
+            if (moved != null && !moved.equals(me) && liveness(moved) != Liveness.ALIVE) {
+                // the operator's target died and this member has the unit now: the move is over
+                keeper.note(noteName(spec.name(), unit), null);
+                activity.record(
+                        "group-move",
+                        unit.isMaster() ? spec.name() : unit.member(),
+                        unit.isMaster() ? Unit.MASTER : config,
+                        me,
+                        "the move of "
+                                + unit.describe(spec.name())
+                                + " to "
+                                + moved
+                                + " ends: "
+                                + moved
+                                + " is not alive and "
+                                + me
+                                + " runs it now");
+            }
         }
 
         @Override

@@ -3,6 +3,7 @@ package dev.hotbackup.operate;
 import dev.hotbackup.arbiter.LeaseKeeper;
 import dev.hotbackup.arbiter.LeaseState;
 import dev.hotbackup.emitter.HeartbeatEmitter;
+import dev.hotbackup.group.GroupMember;
 import dev.hotbackup.monitor.MonitorKey;
 import dev.hotbackup.monitor.MonitorRegistry;
 import dev.hotbackup.monitor.MonitorView;
@@ -95,6 +96,10 @@ public final class HotBackupHealthCheck extends AbstractHealthCheck {
         if (leases != null) {
             arbiter(builder, leases, degraded);
         }
+        GroupMember group = status.group();
+        if (group != null) {
+            group(builder, group, problems, degraded);
+        }
         builder.detail("degraded", !degraded.isEmpty());
         if (!problems.isEmpty()) {
             builder.message(String.join("; ", problems));
@@ -104,6 +109,44 @@ public final class HotBackupHealthCheck extends AbstractHealthCheck {
                 builder.message(String.join("; ", degraded));
             }
             builder.up();
+        }
+    }
+
+    /**
+     * A member runs exactly the units whose leases it holds: a route of one of them that is not
+     * running (some seconds after the grant) is DOWN; a route of a unit that runs elsewhere but
+     * still runs here is degraded (its gate refuses every exchange meanwhile).
+     */
+    private void group(
+            HealthCheckResultBuilder builder,
+            GroupMember group,
+            List<String> problems,
+            List<String> degraded) {
+        GroupMember.View v = group.view();
+        builder.detail("group", v.name() + " (" + v.mode() + "), master " + v.master());
+        for (GroupMember.UnitView u : v.map()) {
+            boolean here = v.me().equals(u.runsOn());
+            builder.detail(
+                    "group." + u.id(),
+                    u.runsOn() == null
+                            ? "nobody runs it"
+                            : (here ? "runs here" : "runs on " + u.runsOn())
+                                    + ", epoch "
+                                    + u.epoch());
+            boolean settled =
+                    u.since() != null
+                            && java.time.Instant.parse(u.since())
+                                    .isBefore(java.time.Instant.now().minusSeconds(5));
+            for (String route : u.routes()) {
+                String st = status.routeStatus(route);
+                builder.detail("route." + route, st);
+                boolean running = "Started".equals(st);
+                if (here && !running && settled) {
+                    problems.add(route + " is " + st + " although this member runs " + u.id());
+                } else if (!here && running && settled) {
+                    degraded.add(route + " runs here although " + u.id() + " runs elsewhere");
+                }
+            }
         }
     }
 

@@ -118,6 +118,13 @@ class GroupIT {
                     Http.post(g.moveUrl("hostA", "work=hostC&to=hostC"), LedgerGroup.TOKEN, "bob");
             assertEquals(200, back.statusCode(), back.body());
             g.awaitRunBy("work-hostC", "hostC", System.currentTimeMillis(), WAIT);
+            // and moves the master role from hostB to hostC
+            HttpResponse<String> master =
+                    Http.post(
+                            g.moveUrl("hostA", "master=true&to=hostC"), LedgerGroup.TOKEN, "carol");
+            assertEquals(200, master.statusCode(), master.body());
+            g.awaitRunBy(LedgerGroup.MASTER_ROUTE, "hostC", System.currentTimeMillis(), WAIT);
+            assertMapMatchesLedgers(g, "hostB");
 
             // two die at once: hostA, the only survivor, runs everything
             g.member("hostB").kill();
@@ -126,6 +133,14 @@ class GroupIT {
             for (String r : g.routes()) {
                 g.awaitRunBy(r, "hostA", t4, WAIT);
             }
+            assertTrue(
+                    !g.member("hostA")
+                            .activity()
+                            .matching(
+                                    "group-move",
+                                    "the move of the master role of hub to hostC ends")
+                            .isEmpty(),
+                    "the operator's move ended with its target");
             HttpResponse<String> refused =
                     Http.post(g.moveUrl("hostA", "work=hostA&to=hostB"), LedgerGroup.TOKEN, "eve");
             assertEquals(409, refused.statusCode(), refused.body());
