@@ -73,7 +73,8 @@ class FullBackupModeTest extends ListenerTestSupport {
                                 && status("takeover-auto").isStopped());
         List<String> lines = itsBackup.lines();
         assertEquals(FrameState.CLOSE, codec.decode(lines.get(lines.size() - 1)).frame().state());
-        String release = log().matching(field("event", "release")).get(1);
+        // the routes report stopped a moment before the release is recorded
+        String release = log().awaitAtLeast(2, field("event", "release")).get(1);
         assertTrue(release.contains("heartbeat-emitter: stopped"), release);
     }
 
