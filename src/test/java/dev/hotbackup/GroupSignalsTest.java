@@ -90,9 +90,20 @@ class GroupSignalsTest extends ListenerTestSupport {
                 log().matching("\"event\":\"group\"", "\"host\":\"hostB\"", "TAKEOVER").size(),
                 log().lines().toString());
 
+        eventually(
+                () ->
+                        Http.get("http://127.0.0.1:" + HTTP_PORT + "/hotbackup/status")
+                                .body()
+                                .contains("\"role\":\"member+master+takeover\""));
+
         beatsAgain(b);
         eventually(() -> status("orders-hostB").isStopped());
         assertTrue(status("orders-hostA").isStarted(), "hostA's own work keeps running");
+        eventually(
+                () ->
+                        Http.get("http://127.0.0.1:" + HTTP_PORT + "/hotbackup/status")
+                                .body()
+                                .contains("\"role\":\"member+master\""));
     }
 
     @Test

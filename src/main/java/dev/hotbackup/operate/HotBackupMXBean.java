@@ -12,7 +12,10 @@ public interface HotBackupMXBean {
 
     String getConfig();
 
-    /** {@code live}, {@code backup}, {@code standby}, {@code takeover}, joined by +. */
+    /**
+     * {@code live}, {@code backup}, {@code standby}, {@code takeover}, joined by +; a member of a
+     * group: {@code member}, with {@code master} and {@code takeover} (runs another member's work).
+     */
     String getRole();
 
     /**

@@ -217,6 +217,24 @@ public final class HotBackupStatus {
 
     /** What this instance does now: {@code live}, {@code backup}, {@code takeover}, joined by +. */
     public String role() {
+        GroupMember g = group;
+        if (g != null) {
+            // a member heartbeats and listens by design: what it runs says more
+            GroupMember.View v = g.view();
+            List<String> roles = new ArrayList<>(List.of("member"));
+            if (v.me().equals(v.master())) {
+                roles.add("master");
+            }
+            if (v.map().stream()
+                    .anyMatch(
+                            u ->
+                                    u.member() != null
+                                            && !u.member().equals(v.me())
+                                            && v.me().equals(u.runsOn()))) {
+                roles.add("takeover");
+            }
+            return String.join("+", roles);
+        }
         List<String> roles = new ArrayList<>();
         if (emitter != null && emitter.isEmitting()) {
             roles.add("live");
