@@ -43,7 +43,10 @@ show_map() {
     | jq -r '[.group.processingMap[] | "\(.unit) on \(.runsOn) (epoch \(.epoch))"] | join(", ")')"
 }
 
+# hostA first: members started at once on a busy machine may see a slow one as DEAD, and the
+# master role then stays with whoever was up (no preemption)
 start hostA "$A"
+wait_status "$(status hostA)" '.group.master' hostA
 start hostB "$B"
 start hostC "$C"
 for m in hostA hostB hostC; do wait_status "$(status hostB)" "$(runs_on "work/$m")" "$m"; done

@@ -75,7 +75,7 @@ class GroupIT {
         try (LedgerGroup g =
                 new LedgerGroup(
                         work, List.of("hostA", "hostB", "hostC"), keys(), Duration.ofSeconds(3))) {
-            g.startAll();
+            g.startFirstThenOthers(WAIT);
             long t0 = System.currentTimeMillis();
             for (String h : List.of("hostA", "hostB", "hostC")) {
                 g.awaitRunBy("work-" + h, h, t0, WAIT);
