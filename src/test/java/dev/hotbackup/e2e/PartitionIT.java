@@ -125,7 +125,9 @@ class PartitionIT {
         p.put("hotbackup.gateway", gw.address() + ":7900");
         p.put("hotbackup.gateway.fence-after", "600ms");
         p.put("hotbackup.gateway.timeout", "200ms");
-        p.put("hotbackup.gateway.resume-after", "2s");
+        // longer than the backup needs to hear the live host again and stop its copies, also on a
+        // loaded machine (2 s interleaved the two for 20 ms once)
+        p.put("hotbackup.gateway.resume-after", "3s");
         startPair(p, "yaml");
 
         // the live host cut off: it stops before the backup's threshold; the backup takes over
