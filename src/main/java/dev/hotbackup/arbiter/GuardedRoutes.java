@@ -2,6 +2,7 @@ package dev.hotbackup.arbiter;
 
 import dev.hotbackup.routes.Headers;
 import dev.hotbackup.support.Causes;
+import dev.hotbackup.support.Threads;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
@@ -344,13 +345,7 @@ public final class GuardedRoutes extends ServiceSupport implements RoutePolicyFa
 
     @Override
     protected void doStart() {
-        control =
-                Executors.newSingleThreadScheduledExecutor(
-                        r -> {
-                            Thread t = new Thread(r, "hotbackup-guard");
-                            t.setDaemon(true);
-                            return t;
-                        });
+        control = Executors.newSingleThreadScheduledExecutor(Threads.daemon("hotbackup-guard"));
     }
 
     @Override

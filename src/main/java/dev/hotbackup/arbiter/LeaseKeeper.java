@@ -1,5 +1,6 @@
 package dev.hotbackup.arbiter;
 
+import dev.hotbackup.support.Threads;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -350,8 +351,8 @@ public final class LeaseKeeper extends ServiceSupport {
     protected void doStart() throws Exception {
         ticker =
                 Executors.newSingleThreadScheduledExecutor(
-                        r -> daemon(r, "hotbackup-lease-keeper"));
-        io = Executors.newSingleThreadExecutor(r -> daemon(r, "hotbackup-arbiter-io"));
+                        Threads.daemon("hotbackup-lease-keeper"));
+        io = Executors.newSingleThreadExecutor(Threads.daemon("hotbackup-arbiter-io"));
         arbiter.onDoubt(this::doubt);
         long tick =
                 Math.max(
@@ -772,11 +773,5 @@ public final class LeaseKeeper extends ServiceSupport {
     private static long satAdd(long a, long b) {
         long r = a + b;
         return ((a ^ r) & (b ^ r)) < 0 ? Long.MAX_VALUE : r;
-    }
-
-    private static Thread daemon(Runnable r, String name) {
-        Thread t = new Thread(r, name);
-        t.setDaemon(true);
-        return t;
     }
 }

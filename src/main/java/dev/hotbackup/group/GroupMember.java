@@ -5,16 +5,15 @@ import dev.hotbackup.arbiter.GuardedRoutes;
 import dev.hotbackup.arbiter.LeaseKeeper;
 import dev.hotbackup.arbiter.LeaseListener;
 import dev.hotbackup.arbiter.LeaseRecord;
-import dev.hotbackup.monitor.MonitorKey;
 import dev.hotbackup.monitor.MonitorRegistry;
 import dev.hotbackup.monitor.MonitorState;
+import dev.hotbackup.support.Threads;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -76,14 +75,13 @@ public final class GroupMember extends ServiceSupport {
                             + " under epoch "
                             + epoch);
             guarded.startUnder(key, epoch, unit.routes());
-            String moved = moved(this, keeper.notes());
+            String moved = target(keeper.notes().get(noteName(spec.name(), unit)));
             if (moved != null && !moved.equals(me) && liveness(moved) != Liveness.ALIVE) {
                 // the operator's target died and this member has the unit now: the move is over
                 keeper.note(noteName(spec.name(), unit), null);
-                activity.record(
+                event(
                         "group-move",
-                        unit.isMaster() ? spec.name() : unit.member(),
-                        unit.isMaster() ? Unit.MASTER : config,
+                        unit,
                         me,
                         "the move of "
                                 + unit.describe(spec.name())
@@ -117,8 +115,11 @@ public final class GroupMember extends ServiceSupport {
     private final ProcessingMap map;
     private final LongSupplier clock;
     private final Map<String, Slot> slots = new LinkedHashMap<>();
-    private final Map<String, Long> aliveSince = new ConcurrentHashMap<>();
-    private final Map<String, Liveness> lastLiveness = new ConcurrentHashMap<>();
+
+    /** The tick's own: since when each live member has been alive, and what it was last tick. */
+    private final Map<String, Long> aliveSince = new HashMap<>();
+
+    private final Map<String, Liveness> lastLiveness = new HashMap<>();
     private ScheduledExecutorService ticker;
 
     public GroupMember(
@@ -189,9 +190,7 @@ public final class GroupMember extends ServiceSupport {
         return st == MonitorState.LIVE ? Liveness.ALIVE : Liveness.DOWN;
     }
 
-    /**
-     * The member holding each lease now, by lease key: this one's own view first, then the table.
-     */
+    /** The arbiter's held leases as last read, by lease key. */
     private Map<String, LeaseRecord> holders() {
         Map<String, LeaseRecord> out = new HashMap<>();
         for (LeaseRecord r : keeper.table()) {
@@ -214,14 +213,13 @@ public final class GroupMember extends ServiceSupport {
         return r.holder().host();
     }
 
-    /** The operator's move of a unit, or {@code null}. */
-    private String moved(Slot s, Map<String, String> notes) {
-        String n = notes.get(noteName(spec.name(), s.unit));
-        if (n == null) {
+    /** The member an operator's move note ({@code to<TAB>who<TAB>when}) names, or {@code null}. */
+    private static String target(String note) {
+        if (note == null) {
             return null;
         }
-        int tab = n.indexOf('\t');
-        return tab < 0 ? n : n.substring(0, tab);
+        int tab = note.indexOf('\t');
+        return tab < 0 ? note : note.substring(0, tab);
     }
 
     void tick() {
@@ -241,7 +239,7 @@ public final class GroupMember extends ServiceSupport {
                         note.replace('\t', ' '));
             }
             s.lastNote = note;
-            String desired = map.owner(s.unit, sight, holder, moved(s, notes));
+            String desired = map.owner(s.unit, sight, holder, target(note));
             s.desired = desired;
             act(s, desired);
         }
@@ -309,8 +307,13 @@ public final class GroupMember extends ServiceSupport {
 
     private void record(Unit unit, String state, String detail) {
         LOG.info("Group {}: {}", spec.name(), detail);
+        event("group", unit, state, detail);
+    }
+
+    /** An activity log entry about a unit: host and config of its member, or group and master. */
+    private void event(String event, Unit unit, String state, String detail) {
         activity.record(
-                "group",
+                event,
                 unit.isMaster() ? spec.name() : unit.member(),
                 unit.isMaster() ? Unit.MASTER : config,
                 state,
@@ -389,12 +392,7 @@ public final class GroupMember extends ServiceSupport {
                         + ", requested by "
                         + who;
         LOG.info("Group {}: {}", spec.name(), what);
-        activity.record(
-                "group-move",
-                s.unit.isMaster() ? spec.name() : s.unit.member(),
-                s.unit.isMaster() ? Unit.MASTER : config,
-                to,
-                what);
+        event("group-move", s.unit, to, what);
         kick();
         return what;
     }
@@ -435,7 +433,7 @@ public final class GroupMember extends ServiceSupport {
             List<UnitView> map) {}
 
     public View view() {
-        ProcessingMap.Sight sight = sight();
+        // read only: the decision's state (how long each member has been alive) is the tick's
         Map<String, LeaseRecord> table = holders();
         Map<String, String> notes = keeper.notes();
         List<UnitView> units = new ArrayList<>();
@@ -463,7 +461,7 @@ public final class GroupMember extends ServiceSupport {
                             holder == null ? -1 : epoch,
                             holder == null || s.seenSince == null ? null : s.seenSince.toString(),
                             s.desired,
-                            moved(s, notes)));
+                            target(notes.get(noteName(spec.name(), s.unit)))));
         }
         List<MemberView> members = new ArrayList<>();
         for (Member m : spec.members()) {
@@ -473,17 +471,12 @@ public final class GroupMember extends ServiceSupport {
                     new MemberView(
                             m.host(),
                             m.address().toString(),
-                            sight.liveness().get(m.host()),
+                            liveness(m.host()),
                             st == null ? MonitorState.WAITING.name() : st.name(),
                             m.host().equals(master),
                             runs.getOrDefault(m.host(), List.of())));
         }
         return new View(spec.name(), modeName(), me, master, members, units);
-    }
-
-    /** The key of a member's heartbeats in this instance's listener. */
-    public MonitorKey monitorKey(String member) {
-        return new MonitorKey(member, config);
     }
 
     // ---- lifecycle ------------------------------------------------------------------------------
@@ -510,13 +503,7 @@ public final class GroupMember extends ServiceSupport {
     /** Starts deciding; called once every route exists and the others have started. */
     public void begin() {
         keeper.watchNotes("group/" + spec.name() + "/");
-        ticker =
-                Executors.newSingleThreadScheduledExecutor(
-                        r -> {
-                            Thread t = new Thread(r, "hotbackup-group");
-                            t.setDaemon(true);
-                            return t;
-                        });
+        ticker = Executors.newSingleThreadScheduledExecutor(Threads.daemon("hotbackup-group"));
         ticker.scheduleWithFixedDelay(this::tickSafely, 0, TICK_MILLIS, TimeUnit.MILLISECONDS);
         LOG.info(
                 "Group {} ({}): {} is a member of {}; units {}",

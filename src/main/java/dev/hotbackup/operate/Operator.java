@@ -165,34 +165,15 @@ public final class Operator extends ServiceSupport {
         String host = in.getHeader("monitorHost", String.class);
         String config = in.getHeader("monitorConfig", String.class);
         String action = in.getHeader("action", String.class);
-        String remote = String.valueOf(in.getHeader(REMOTE_ADDRESS));
-        String by = printable(in.getHeader("X-Operator", String.class));
-        String who = "http " + remote + (by.isEmpty() ? "" : " " + by);
-        String auth = in.getHeader("Authorization", String.class);
         boolean force = "true".equalsIgnoreCase(in.getHeader("force", String.class));
-        // nothing of the request goes back in the answer
-        in.removeHeaders("*");
-        in.setHeader(Exchange.CONTENT_TYPE, "application/json; charset=utf-8");
-        in.setHeader("Cache-Control", "no-store");
-        if (token.length == 0) {
-            answer(in, 403, error("operator actions over HTTP are off: set hotbackup.http.token"));
-            return;
-        }
-        if (!authorised(auth)) {
-            activity.record(
-                    "operator-refused",
-                    host,
-                    config,
-                    null,
-                    action + " refused: missing or wrong token, from " + who);
-            LOG.warn(
-                    "Operator {} of {}/{} refused: missing or wrong token, from {}",
-                    action,
-                    host,
-                    config,
-                    who);
-            in.setHeader("WWW-Authenticate", "Bearer realm=\"hotbackup\"");
-            answer(in, 401, error("missing or wrong token (Authorization: Bearer ...)"));
+        String who =
+                admit(
+                        in,
+                        action,
+                        host,
+                        config,
+                        "Operator " + action + " of " + host + "/" + config);
+        if (who == null) {
             return;
         }
         try {
@@ -228,30 +209,11 @@ public final class Operator extends ServiceSupport {
         String work = in.getHeader("work", String.class);
         boolean master = "true".equalsIgnoreCase(in.getHeader("master", String.class));
         String to = in.getHeader("to", String.class);
-        String remote = String.valueOf(in.getHeader(REMOTE_ADDRESS));
-        String by = printable(in.getHeader("X-Operator", String.class));
-        String who = "http " + remote + (by.isEmpty() ? "" : " " + by);
-        String auth = in.getHeader("Authorization", String.class);
-        in.removeHeaders("*");
-        in.setHeader(Exchange.CONTENT_TYPE, "application/json; charset=utf-8");
-        in.setHeader("Cache-Control", "no-store");
+        String who = admit(in, "group move", name, null, "Group move in " + name);
+        if (who == null) {
+            return;
+        }
         GroupMember g = group;
-        if (token.length == 0) {
-            answer(in, 403, error("operator actions over HTTP are off: set hotbackup.http.token"));
-            return;
-        }
-        if (!authorised(auth)) {
-            activity.record(
-                    "operator-refused",
-                    name,
-                    null,
-                    null,
-                    "group move refused: missing or wrong token, from " + who);
-            LOG.warn("Group move in {} refused: missing or wrong token, from {}", name, who);
-            in.setHeader("WWW-Authenticate", "Bearer realm=\"hotbackup\"");
-            answer(in, 401, error("missing or wrong token (Authorization: Bearer ...)"));
-            return;
-        }
         if (g == null || !g.spec().name().equals(name)) {
             answer(
                     in,
@@ -293,6 +255,42 @@ public final class Operator extends ServiceSupport {
         } catch (RuntimeException e) {
             answer(in, 503, error(String.valueOf(e.getMessage())));
         }
+    }
+
+    /**
+     * Who asked ({@code http <address> <X-Operator>}), once the token admits the request; else
+     * answers 403 (no token configured) or 401 (missing or wrong, logged and recorded) and returns
+     * {@code null}. Either way the request's headers are gone: nothing of it goes back in the
+     * answer.
+     *
+     * @param what the action as the activity log names it ({@code takeover}, {@code group move})
+     * @param logged the same for the log line ({@code Operator takeover of serverA/base})
+     */
+    private String admit(Message in, String what, String host, String config, String logged) {
+        String remote = String.valueOf(in.getHeader(REMOTE_ADDRESS));
+        String by = printable(in.getHeader("X-Operator", String.class));
+        String who = "http " + remote + (by.isEmpty() ? "" : " " + by);
+        String auth = in.getHeader("Authorization", String.class);
+        in.removeHeaders("*");
+        in.setHeader(Exchange.CONTENT_TYPE, "application/json; charset=utf-8");
+        in.setHeader("Cache-Control", "no-store");
+        if (token.length == 0) {
+            answer(in, 403, error("operator actions over HTTP are off: set hotbackup.http.token"));
+            return null;
+        }
+        if (!authorised(auth)) {
+            activity.record(
+                    "operator-refused",
+                    host,
+                    config,
+                    null,
+                    what + " refused: missing or wrong token, from " + who);
+            LOG.warn("{} refused: missing or wrong token, from {}", logged, who);
+            in.setHeader("WWW-Authenticate", "Bearer realm=\"hotbackup\"");
+            answer(in, 401, error("missing or wrong token (Authorization: Bearer ...)"));
+            return null;
+        }
+        return who;
     }
 
     private static String error(String message) {
