@@ -1,12 +1,8 @@
 package dev.hotbackup.e2e;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
+import dev.hotbackup.testing.SampleScript;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,24 +15,9 @@ class GroupOfThreeSampleIT {
 
     @Test
     void theSampleRunsEveryStep() throws Exception {
-        Path out = Files.createTempFile("group-of-three", ".log");
-        Process p =
-                new ProcessBuilder("bash", "samples/group-of-three/run.sh")
-                        .redirectErrorStream(true)
-                        .redirectOutput(out.toFile())
-                        .start();
-        try {
-            boolean done = p.waitFor(120, TimeUnit.SECONDS);
-            String log = Files.readString(out, StandardCharsets.UTF_8);
-            assertTrue(done, "run.sh did not finish within 120 s:\n" + log);
-            assertEquals(0, p.exitValue(), log);
-            assertTrue(log.contains("hostB runs hostA's orders and is the master now"), log);
-            assertTrue(log.contains("and back to hostC"), log);
-            assertTrue(log.contains("Done."), log);
-        } finally {
-            p.destroyForcibly();
-            p.waitFor(10, TimeUnit.SECONDS);
-            Files.deleteIfExists(out);
-        }
+        String log = SampleScript.run("group-of-three");
+        assertTrue(log.contains("hostB runs hostA's orders and is the master now"), log);
+        assertTrue(log.contains("and back to hostC"), log);
+        assertTrue(log.contains("Done."), log);
     }
 }

@@ -143,6 +143,19 @@ public final class Ledger {
         return null;
     }
 
+    /**
+     * Whether {@code host} alone ran the route in the half second before {@code now}, and wrote
+     * more than five lines in it after {@code since}.
+     */
+    public static boolean onlyBy(List<Line> lines, String host, long since, long now) {
+        long mine = count(lines, host, Math.max(since, now - 500), now);
+        long others =
+                lines.stream()
+                        .filter(l -> !l.host().equals(host) && l.millis() >= now - 500)
+                        .count();
+        return mine > 5 && others == 0;
+    }
+
     /** Lines of {@code host} written between two times. */
     public static long count(List<Line> lines, String host, long from, long to) {
         return lines.stream()

@@ -157,14 +157,8 @@ public final class LedgerGroup implements AutoCloseable {
         long end = System.nanoTime() + max.toNanos();
         List<Ledger.Line> lines = List.of();
         while (System.nanoTime() < end) {
-            long now = System.currentTimeMillis();
             lines = lines(route);
-            long mine = Ledger.count(lines, host, Math.max(since, now - 500), now);
-            long others =
-                    lines.stream()
-                            .filter(l -> !l.host().equals(host) && l.millis() >= now - 500)
-                            .count();
-            if (mine > 5 && others == 0) {
+            if (Ledger.onlyBy(lines, host, since, System.currentTimeMillis())) {
                 return;
             }
             TimeUnit.MILLISECONDS.sleep(100);

@@ -109,14 +109,7 @@ public final class LedgerPair implements AutoCloseable {
     public void awaitOnlyActive(String host, long since) throws Exception {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (System.nanoTime() < end) {
-            long now = System.currentTimeMillis();
-            List<Ledger.Line> lines = lines();
-            long mine = Ledger.count(lines, host, Math.max(since, now - 500), now);
-            long others =
-                    lines.stream()
-                            .filter(l -> !l.host().equals(host) && l.millis() >= now - 500)
-                            .count();
-            if (mine > 5 && others == 0) {
+            if (Ledger.onlyBy(lines(), host, since, System.currentTimeMillis())) {
                 return;
             }
             TimeUnit.MILLISECONDS.sleep(100);
