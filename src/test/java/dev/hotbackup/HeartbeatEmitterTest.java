@@ -36,7 +36,7 @@ import org.junit.jupiter.api.Test;
             "hotbackup.host=serverA",
             "hotbackup.secret=test-secret-0123456789",
             "hotbackup.heartbeat-interval=50ms",
-            "hotbackup.state-dir=target/test-state",
+            "hotbackup.state-dir=target/test-state/HeartbeatEmitterTest",
             "hotbackup.listener.activity-log=false"
         },
         propertyPlaceholderLocations = "classpath:hotbackup/camel.properties")

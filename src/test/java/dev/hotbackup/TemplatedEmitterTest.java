@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
             "hotbackup.host=serverT",
             "hotbackup.secret=test-secret-0123456789",
             "hotbackup.heartbeat-interval=50ms",
-            "hotbackup.state-dir=target/test-state",
+            "hotbackup.state-dir=target/test-state/TemplatedEmitterTest",
             "hotbackup.listener.activity-log=false",
             "camel.main.routes-include-pattern="
                     + "classpath:test-emitter/*.camel.yaml,classpath:test-emitter/*.camel.xml"
