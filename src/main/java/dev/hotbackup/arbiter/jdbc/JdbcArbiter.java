@@ -1,7 +1,5 @@
 package dev.hotbackup.arbiter.jdbc;
 
-import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
 import dev.hotbackup.arbiter.Arbiter;
 import dev.hotbackup.arbiter.ArbiterSetupException;
 import dev.hotbackup.arbiter.Attempt;
@@ -11,7 +9,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -19,8 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 /**
@@ -42,17 +37,12 @@ public final class JdbcArbiter implements Arbiter {
 
     private static final Pattern TABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}");
 
-    /** Milliseconds since 1970 by the database's clock, at the start of the transaction. */
-    private static final String NOW =
-            "SELECT CAST(EXTRACT(EPOCH FROM CURRENT_TIMESTAMP) * 1000 AS BIGINT)";
-
     private final String url;
     private final String username;
     private final String password;
     private final String table;
     private final long timeoutMillis;
-    private final Executor direct = Runnable::run;
-    private HikariDataSource pool;
+    private volatile Database db;
 
     /** Whether the lease table exists: when the database was unreachable at start, not yet. */
     private volatile boolean tableReady;
@@ -113,51 +103,22 @@ public final class JdbcArbiter implements Arbiter {
 
     @Override
     public String start() throws ArbiterSetupException {
-        HikariConfig c = new HikariConfig();
-        c.setPoolName("hotbackup-arbiter");
-        c.setJdbcUrl(url);
-        if (!username.isEmpty()) {
-            c.setUsername(username);
-        }
-        if (!password.isEmpty()) {
-            c.setPassword(password);
-        }
-        c.setMaximumPoolSize(2);
-        c.setMinimumIdle(1);
-        c.setConnectionTimeout(timeoutMillis);
-        c.setValidationTimeout(Math.max(250, Math.min(timeoutMillis - 1, 1000)));
-        // an unreachable database at start is a state, not an error
-        c.setInitializationFailTimeout(-1);
-        c.setAutoCommit(false);
-        c.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
-        if (url.startsWith("jdbc:postgresql:")) {
-            int seconds = (int) Math.max(1, TimeUnit.MILLISECONDS.toSeconds(timeoutMillis + 999));
-            if (!url.contains("socketTimeout")) {
-                c.addDataSourceProperty("socketTimeout", seconds);
-            }
-            if (!url.contains("connectTimeout")) {
-                c.addDataSourceProperty("connectTimeout", seconds);
-            }
-            if (!url.contains("loginTimeout")) {
-                c.addDataSourceProperty("loginTimeout", seconds);
-            }
-            c.addDataSourceProperty("ApplicationName", "camel-hot-backup");
-        }
         try {
-            pool = new HikariDataSource(c);
-        } catch (RuntimeException e) {
-            throw new ArbiterSetupException(URL_KEY, "'" + url + "': " + rootMessage(e));
+            db = new Database("hotbackup-arbiter", url, username, password, timeoutMillis);
+        } catch (IllegalArgumentException e) {
+            throw new ArbiterSetupException(URL_KEY, "'" + url + "': " + e.getMessage());
         }
         try {
             call(conn -> null); // creates the table
             return null;
         } catch (SQLException e) {
-            String refused = refusal(e);
+            String refused = Database.refusal(e);
             if (refused != null) {
                 close();
-                throw new ArbiterSetupException(refusedKey(e), refused);
+                throw new ArbiterSetupException(
+                        Database.credentialsRefused(e) ? USER_KEY : URL_KEY, refused);
             }
-            return rootMessage(e);
+            return Database.rootMessage(e);
         }
     }
 
@@ -198,43 +159,6 @@ public final class JdbcArbiter implements Arbiter {
         }
     }
 
-    /** A failure that no retry will cure, as one line; {@code null} for "cannot reach it now". */
-    static String refusal(SQLException e) {
-        SQLException s = innermost(e);
-        String state = s.getSQLState() == null ? "" : s.getSQLState();
-        String msg = rootMessage(e);
-        if (state.startsWith("28")) {
-            return "the database refused the credentials: " + msg;
-        }
-        if (state.equals("3D000") || state.equals("90146")) {
-            return "no such database: " + msg;
-        }
-        if (msg.contains("No suitable driver") || state.equals("90046")) {
-            return "no JDBC driver understands this URL (the jar has PostgreSQL and H2): " + msg;
-        }
-        if (state.equals("42501")) {
-            return "not allowed to create or use the lease table: " + msg;
-        }
-        return null;
-    }
-
-    private static String refusedKey(SQLException e) {
-        String state = innermost(e).getSQLState();
-        return state != null && state.startsWith("28") ? USER_KEY : URL_KEY;
-    }
-
-    private static SQLException innermost(SQLException e) {
-        SQLException s = e;
-        Throwable t = e;
-        while (t != null) {
-            if (t instanceof SQLException q && q.getSQLState() != null) {
-                s = q;
-            }
-            t = t.getCause() == t ? null : t.getCause();
-        }
-        return s;
-    }
-
     @Override
     public Attempt acquire(String key, Holder me, long leaseMillis) {
         for (int round = 0; round < 2; round++) {
@@ -244,41 +168,24 @@ public final class JdbcArbiter implements Arbiter {
                 if ("23505".equals(e.getSQLState()) && round == 0) {
                     continue; // another instance inserted the row first: read it
                 }
-                return new Attempt.Unreachable(rootMessage(e));
+                return new Attempt.Unreachable(Database.rootMessage(e));
             }
         }
         return new Attempt.Unreachable("the lease row changed twice while asked for");
     }
 
-    /** One transaction's work on a connection. */
-    private interface Work<T> {
-        T run(Connection conn) throws SQLException;
-    }
-
-    /**
-     * Runs {@code work} in one transaction. A connection that failed is evicted from the pool, not
-     * reused: after a database restart it would fail every call (H2: "Database is already closed"),
-     * and the pool only checks connections idle for more than half a second.
-     */
-    private <T> T call(Work<T> work) throws SQLException {
-        Connection conn = connection();
-        try {
-            if (!tableReady) {
-                createTable(conn);
-            }
-            T result = work.run(conn);
-            conn.commit();
-            conn.close();
-            return result;
-        } catch (SQLException | RuntimeException e) {
-            try {
-                conn.rollback();
-            } catch (SQLException ignored) {
-                // evicted below
-            }
-            pool.evictConnection(conn);
-            throw e;
+    /** One transaction on the lease table, which is created first when it is not there yet. */
+    private <T> T call(Database.Work<T> work) throws SQLException {
+        if (db == null) {
+            throw new SQLException("not started", "08003");
         }
+        return db.call(
+                conn -> {
+                    if (!tableReady) {
+                        createTable(conn);
+                    }
+                    return work.run(conn);
+                });
     }
 
     private Attempt acquire(Connection conn, String key, Holder me, long leaseMillis)
@@ -345,7 +252,7 @@ public final class JdbcArbiter implements Arbiter {
         try {
             out.putAll(call(conn -> renew(conn, keys, held, me, leaseMillis)));
         } catch (SQLException e) {
-            Attempt u = new Attempt.Unreachable(rootMessage(e));
+            Attempt u = new Attempt.Unreachable(Database.rootMessage(e));
             keys.forEach(k -> out.put(k, u));
         }
         return out;
@@ -533,48 +440,18 @@ public final class JdbcArbiter implements Arbiter {
     }
 
     private long now(Connection conn) throws SQLException {
-        try (PreparedStatement ps = conn.prepareStatement(NOW)) {
-            ps.setQueryTimeout(queryTimeoutSeconds());
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
-    }
-
-    private Connection connection() throws SQLException {
-        if (pool == null) {
-            throw new SQLException("not started", "08003");
-        }
-        Connection c = pool.getConnection();
-        try {
-            c.setNetworkTimeout(direct, (int) timeoutMillis);
-        } catch (SQLFeatureNotSupportedException | AbstractMethodError e) {
-            // H2 has no socket timeout; the keeper's deadline still fences on time
-        }
-        return c;
+        return db.now(conn);
     }
 
     private int queryTimeoutSeconds() {
-        return (int) Math.max(1, TimeUnit.MILLISECONDS.toSeconds(timeoutMillis + 999));
+        return db.queryTimeoutSeconds();
     }
 
     @Override
     public void close() {
-        if (pool != null) {
-            pool.close();
-            pool = null;
+        if (db != null) {
+            db.close();
+            db = null;
         }
-    }
-
-    static String rootMessage(Throwable t) {
-        String msg = null;
-        while (t != null) {
-            if (t.getMessage() != null) {
-                msg = t.getMessage();
-            }
-            t = t.getCause() == t ? null : t.getCause();
-        }
-        return msg == null ? "failed" : msg.lines().findFirst().orElse(msg);
     }
 }

@@ -1,0 +1,185 @@
+package dev.hotbackup.arbiter.jdbc;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The shared database as the arbiter's lease table and the heartbeat table use it: a small pool
+ * whose every call is one transaction with a bounded wait, time read from the database's own clock,
+ * and failures told apart into "no retry will cure this" (wrong credentials, no such database, no
+ * driver, not allowed) and "cannot reach it now".
+ */
+public final class Database implements AutoCloseable {
+
+    /** One transaction's work on a connection. */
+    public interface Work<T> {
+        T run(Connection conn) throws SQLException;
+    }
+
+    /** Milliseconds since 1970 by the database's clock, at the start of the transaction. */
+    public static final String NOW_MILLIS =
+            "CAST(EXTRACT(EPOCH FROM CURRENT_TIMESTAMP) * 1000 AS BIGINT)";
+
+    private final long timeoutMillis;
+    private final Executor direct = Runnable::run;
+    private final HikariDataSource pool;
+
+    /**
+     * Opens the pool without connecting: an unreachable database at start is a state, not an error.
+     *
+     * @param timeoutMillis how long one call may wait for a connection or an answer
+     * @throws IllegalArgumentException when the pool cannot even be set up (a bad URL)
+     */
+    public Database(
+            String poolName, String url, String username, String password, long timeoutMillis) {
+        this.timeoutMillis = Math.max(250, timeoutMillis);
+        HikariConfig c = new HikariConfig();
+        c.setPoolName(poolName);
+        c.setJdbcUrl(url);
+        if (!username.isEmpty()) {
+            c.setUsername(username);
+        }
+        if (!password.isEmpty()) {
+            c.setPassword(password);
+        }
+        c.setMaximumPoolSize(2);
+        c.setMinimumIdle(1);
+        c.setConnectionTimeout(this.timeoutMillis);
+        c.setValidationTimeout(Math.max(250, Math.min(this.timeoutMillis - 1, 1000)));
+        c.setInitializationFailTimeout(-1);
+        c.setAutoCommit(false);
+        c.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
+        if (url.startsWith("jdbc:postgresql:")) {
+            int seconds = queryTimeoutSeconds();
+            if (!url.contains("socketTimeout")) {
+                c.addDataSourceProperty("socketTimeout", seconds);
+            }
+            if (!url.contains("connectTimeout")) {
+                c.addDataSourceProperty("connectTimeout", seconds);
+            }
+            if (!url.contains("loginTimeout")) {
+                c.addDataSourceProperty("loginTimeout", seconds);
+            }
+            c.addDataSourceProperty("ApplicationName", "camel-hot-backup");
+        }
+        try {
+            pool = new HikariDataSource(c);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(rootMessage(e), e);
+        }
+    }
+
+    /**
+     * Runs {@code work} in one transaction. A connection that failed is evicted from the pool, not
+     * reused: after a database restart it would fail every call (H2: "Database is already closed"),
+     * and the pool only checks connections idle for more than half a second.
+     */
+    public <T> T call(Work<T> work) throws SQLException {
+        if (pool.isClosed()) {
+            throw new SQLException("closed", "08003");
+        }
+        Connection conn = pool.getConnection();
+        try {
+            try {
+                conn.setNetworkTimeout(direct, (int) timeoutMillis);
+            } catch (SQLFeatureNotSupportedException | AbstractMethodError e) {
+                // H2 has no socket timeout; callers' deadlines still hold on time
+            }
+            T result = work.run(conn);
+            conn.commit();
+            conn.close();
+            return result;
+        } catch (SQLException | RuntimeException e) {
+            try {
+                conn.rollback();
+            } catch (SQLException ignored) {
+                // evicted below
+            }
+            pool.evictConnection(conn);
+            throw e;
+        }
+    }
+
+    /** The statement timeout of every call, in whole seconds (at least one). */
+    public int queryTimeoutSeconds() {
+        return (int) Math.max(1, TimeUnit.MILLISECONDS.toSeconds(timeoutMillis + 999));
+    }
+
+    /** A statement with the call's timeout. */
+    public PreparedStatement prepare(Connection conn, String sql) throws SQLException {
+        PreparedStatement ps = conn.prepareStatement(sql);
+        ps.setQueryTimeout(queryTimeoutSeconds());
+        return ps;
+    }
+
+    /** Now by the database's clock, in milliseconds since 1970. */
+    public long now(Connection conn) throws SQLException {
+        try (PreparedStatement ps = prepare(conn, "SELECT " + NOW_MILLIS);
+                ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+
+    /** A failure that no retry will cure, as one line; {@code null} for "cannot reach it now". */
+    public static String refusal(SQLException e) {
+        SQLException s = innermost(e);
+        String state = s.getSQLState() == null ? "" : s.getSQLState();
+        String msg = rootMessage(e);
+        if (state.startsWith("28")) {
+            return "the database refused the credentials: " + msg;
+        }
+        if (state.equals("3D000") || state.equals("90146")) {
+            return "no such database: " + msg;
+        }
+        if (msg.contains("No suitable driver") || state.equals("90046")) {
+            return "no JDBC driver understands this URL (the jar has PostgreSQL and H2): " + msg;
+        }
+        if (state.equals("42501")) {
+            return "not allowed to create or use the table: " + msg;
+        }
+        return null;
+    }
+
+    /** Whether the refusal is about the user name or password. */
+    public static boolean credentialsRefused(SQLException e) {
+        String state = innermost(e).getSQLState();
+        return state != null && state.startsWith("28");
+    }
+
+    private static SQLException innermost(SQLException e) {
+        SQLException s = e;
+        Throwable t = e;
+        while (t != null) {
+            if (t instanceof SQLException q && q.getSQLState() != null) {
+                s = q;
+            }
+            t = t.getCause() == t ? null : t.getCause();
+        }
+        return s;
+    }
+
+    /** The innermost message, first line only. */
+    public static String rootMessage(Throwable t) {
+        String msg = null;
+        while (t != null) {
+            if (t.getMessage() != null) {
+                msg = t.getMessage();
+            }
+            t = t.getCause() == t ? null : t.getCause();
+        }
+        return msg == null ? "failed" : msg.lines().findFirst().orElse(msg);
+    }
+}
