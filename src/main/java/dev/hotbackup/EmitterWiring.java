@@ -5,6 +5,7 @@ import dev.hotbackup.emitter.BootCounter;
 import dev.hotbackup.emitter.HeartbeatEmitter;
 import dev.hotbackup.link.TlsClientInitializer;
 import dev.hotbackup.probe.ProbeResponder;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.camel.CamelContext;
 import org.apache.camel.support.LifecycleStrategySupport;
@@ -24,6 +25,21 @@ final class EmitterWiring {
             return null;
         }
         long boot = BootCounter.next(s.stateDir);
+        if (link.table() != null) {
+            // over the database link: the table is the one target, and no probe is answered
+            HeartbeatEmitter emitter =
+                    new HeartbeatEmitter(
+                            s.host,
+                            s.config,
+                            boot,
+                            link.codec(),
+                            Map.of(
+                                    link.table().describe(),
+                                    "bean:" + LinkWiring.TABLE_BEAN + "?method=write"),
+                            () -> 0,
+                            camelContext);
+            return bind(camelContext, s, emitter);
+        }
         AtomicReference<HeartbeatEmitter> self = new AtomicReference<>();
         ProbeResponder responder =
                 new ProbeResponder(
@@ -55,6 +71,12 @@ final class EmitterWiring {
                         camelContext);
         self.set(emitter);
         camelContext.addService(responder);
+        return bind(camelContext, s, emitter);
+    }
+
+    /** Binds the emitter for its route, and has it send CLOSE before Camel stops. */
+    private static HeartbeatEmitter bind(
+            CamelContext camelContext, HotBackupSettings s, HeartbeatEmitter emitter) {
         camelContext.getRegistry().bind("heartbeatEmitter", emitter);
         long closeWait = closeWaitMillis(s);
         camelContext.addLifecycleStrategy(
@@ -69,6 +91,6 @@ final class EmitterWiring {
 
     /** How long a stopping emitter waits for its CLOSE frame to be written. */
     static long closeWaitMillis(HotBackupSettings s) {
-        return Math.max(1000, Math.min(5000, s.heartbeatInterval.toMillis() * 3));
+        return Math.max(1000, Math.min(5000, s.effectiveHeartbeatInterval().toMillis() * 3));
     }
 }

@@ -32,7 +32,7 @@ public final class HotBackupConfiguration implements CamelConfiguration {
         }
         LOG.info("Hot backup: {}", s);
         s.warnings.forEach(w -> LOG.warn("{}", w));
-        if (s.secret.isEmpty()) {
+        if (s.secret.isEmpty() && !s.databaseLink()) {
             LOG.warn(
                     "hotbackup.secret is not set: heartbeats are not authenticated ({})",
                     s.allowUnsigned ? "hotbackup.allow-unsigned=true" : "loopback only");

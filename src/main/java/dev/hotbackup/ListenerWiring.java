@@ -69,7 +69,15 @@ final class ListenerWiring {
                         host -> s.group != null && s.group.isMember(host) ? s.group.name() : null);
         FrameDecoders.Backlog backlog = new FrameDecoders.Backlog(s.maxBacklog);
         ReconfirmProbe probe =
-                new ReconfirmProbe(s.probeTimeout.toMillis(), link.signer(), link.tls());
+                new ReconfirmProbe(
+                        s.probeTimeout.toMillis(),
+                        link.signer(),
+                        link.tls(),
+                        s.databaseLink()
+                                ? "none over the database link; the counter did not move in "
+                                        + s.linkRetryCount
+                                        + " reads"
+                                : "no address known to probe");
         camelContext.addService(probe);
         registry.bind("reconfirmProbe", probe);
         MonitorRegistry monitors =
@@ -92,6 +100,10 @@ final class ListenerWiring {
                         probe::probe);
         camelContext.addService(monitors);
         registry.bind("monitorRegistry", monitors);
+        if (link.table() != null) {
+            // the database link: the route heartbeat-reader reads the table into the monitor
+            link.table().watchInto(monitors::heard);
+        }
         // what the listener's routes call
         registry.bind("monitors", monitors.bean());
         registry.bind("silenceTimer", monitors.timer());

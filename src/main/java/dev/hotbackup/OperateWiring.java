@@ -4,6 +4,7 @@ import dev.hotbackup.activity.ActivityLog;
 import dev.hotbackup.config.HotBackupSettings;
 import dev.hotbackup.emitter.HeartbeatEmitter;
 import dev.hotbackup.group.GroupMember;
+import dev.hotbackup.link.jdbc.HeartbeatTable;
 import dev.hotbackup.operate.ArbiterMetrics;
 import dev.hotbackup.operate.GroupMetrics;
 import dev.hotbackup.operate.HotBackupHealthCheck;
@@ -62,6 +63,10 @@ final class OperateWiring {
                         arbitration == null ? null : arbitration.keeper());
         camelContext.getRegistry().bind("hotbackupStatus", status);
         status.group(group);
+        status.link(
+                camelContext
+                        .getRegistry()
+                        .lookupByNameAndType(LinkWiring.TABLE_BEAN, HeartbeatTable.class));
         Operator operator = null;
         if (l != null) {
             operator =

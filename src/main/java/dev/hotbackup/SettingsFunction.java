@@ -1,5 +1,6 @@
 package dev.hotbackup;
 
+import dev.hotbackup.config.Durations;
 import dev.hotbackup.config.HotBackupSettings;
 import dev.hotbackup.config.SettingsLoader;
 import dev.hotbackup.routes.PackRoute;
@@ -18,6 +19,7 @@ import org.apache.camel.spi.PropertiesFunction;
  *   <li>{@code route:<id>}: whether this instance needs the pack's route {@code id} (the route's
  *       {@code precondition});
  *   <li>{@code listener-address}: {@code bind-address:port} of the Backup listener;
+ *   <li>{@code heartbeat-interval}: time between heartbeats on the link in use;
  *   <li>{@code mail-uri}: the SMTP endpoint from {@code hotbackup.mail.*}, with credentials only
  *       when a user name is set; {@code mail-enabled}: whether signals are mailed;
  *   <li>{@code takeover-on-close}: {@code true} or {@code false}, in lower case for XPath;
@@ -63,6 +65,7 @@ public final class SettingsFunction implements PropertiesFunction, CamelContextA
         }
         return switch (remainder) {
             case "listener-address" -> s.listenerBindAddress + ":" + s.listenerPort;
+            case "heartbeat-interval" -> Durations.format(s.effectiveHeartbeatInterval());
             case "mail-uri" -> mailUri(s);
             case "mail-enabled" -> Boolean.toString(s.mailEnabled());
             case "takeover-on-close" -> Boolean.toString(s.takeoverOnClose);
@@ -97,7 +100,9 @@ public final class SettingsFunction implements PropertiesFunction, CamelContextA
     static boolean needs(HotBackupSettings s, PackRoute route) {
         return switch (route) {
             case HEARTBEAT_EMITTER -> s.emitterEnabled();
-            case BACKUP_LISTENER, SILENCE_TIMER, RECONFIRM, SIGNAL_ROUTER -> s.listenerEnabled();
+            case BACKUP_LISTENER -> s.listenerEnabled() && !s.databaseLink();
+            case HEARTBEAT_READER -> s.listenerEnabled() && s.databaseLink();
+            case SILENCE_TIMER, RECONFIRM, SIGNAL_ROUTER -> s.listenerEnabled();
             case SIGNAL_MAIL -> (s.listenerEnabled() || s.guardsLeases()) && s.mailEnabled();
             case STATUS_API, STATUS_PAGE -> s.httpEnabled;
             case OPERATOR_API -> s.httpEnabled && s.listenerEnabled();

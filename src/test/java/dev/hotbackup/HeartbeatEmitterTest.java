@@ -87,7 +87,8 @@ class HeartbeatEmitterTest {
         assertEquals(1, BACKUP_1.connections(), "one kept-open connection per backup");
 
         // the port the frames announce answers the reconfirm probe
-        ReconfirmProbe probe = new ReconfirmProbe(1000, Signer.of("test-secret-0123456789"), null);
+        ReconfirmProbe probe =
+                new ReconfirmProbe(1000, Signer.of("test-secret-0123456789"), null, "no address");
         probe.start();
         try {
             CompletableFuture<ProbeResult> answer = new CompletableFuture<>();

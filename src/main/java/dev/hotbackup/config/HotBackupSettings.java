@@ -4,6 +4,7 @@ import dev.hotbackup.arbiter.jdbc.JdbcArbiter;
 import dev.hotbackup.config.Keys.ArbiterKind;
 import dev.hotbackup.config.Keys.ClientAuth;
 import dev.hotbackup.config.Keys.Dsl;
+import dev.hotbackup.config.Keys.LinkKind;
 import dev.hotbackup.config.Keys.TakeoverMode;
 import dev.hotbackup.config.Keys.UnknownKeys;
 import dev.hotbackup.group.GroupSpec;
@@ -78,6 +79,14 @@ public final class HotBackupSettings {
     public final Map<String, List<String>> takeoverRoutesFor;
 
     public final ArbiterKind arbiter;
+
+    /** How heartbeats travel; with {@code jdbc}, the table and its timing. */
+    public final LinkKind link;
+
+    public final String linkTable;
+    public final Duration linkHeartbeatInterval;
+    public final Duration linkCheckInterval;
+    public final int linkRetryCount;
     public final Duration lease;
     public final Duration renewInterval;
     public final Duration renewDeadline;
@@ -165,6 +174,11 @@ public final class HotBackupSettings {
             backupLocation = r.get(Keys.BACKUP_LOCATION);
         }
         heartbeatInterval = r.get(Keys.HEARTBEAT_INTERVAL);
+        link = r.get(Keys.LINK);
+        linkTable = r.get(Keys.LINK_JDBC_TABLE);
+        linkHeartbeatInterval = r.get(Keys.LINK_JDBC_HEARTBEAT_INTERVAL);
+        linkCheckInterval = r.get(Keys.LINK_JDBC_CHECK_INTERVAL);
+        linkRetryCount = r.get(Keys.LINK_JDBC_RETRY_COUNT);
         secret = r.get(Keys.SECRET);
         allowUnsigned = r.get(Keys.ALLOW_UNSIGNED);
         stateDir = Path.of(r.get(Keys.STATE_DIR));
@@ -189,7 +203,12 @@ public final class HotBackupSettings {
             listenerPort = r.get(Keys.LISTENER_PORT);
         }
         listenerBindAddress = orAll(r.get(Keys.LISTENER_BIND_ADDRESS));
-        threshold = r.get(Keys.THRESHOLD);
+        // over the database link a host is DEAD after retry-count reads without a change
+        Duration tcpThreshold = r.get(Keys.THRESHOLD);
+        threshold =
+                link == LinkKind.JDBC
+                        ? linkCheckInterval.multipliedBy(linkRetryCount)
+                        : tcpThreshold;
         // derived from a threshold that was refused, these would only repeat that problem
         checkInterval =
                 r.get(
@@ -279,6 +298,9 @@ public final class HotBackupSettings {
         gatewayResumeAfter = r.get(Keys.GATEWAY_RESUME_AFTER);
         gatewayTimeout = r.get(Keys.GATEWAY_TIMEOUT);
         arbitration(r);
+        if (link == LinkKind.JDBC) {
+            databaseLink(r);
+        }
 
         tls = r.get(Keys.TLS_ENABLED);
         tlsKeystore = r.get(Keys.TLS_KEYSTORE);
@@ -309,7 +331,7 @@ public final class HotBackupSettings {
         mailSubject = r.templates(Keys.MAIL_SUBJECT, Keys.MAIL_SUBJECT_FOR, MailTemplate.SUBJECT);
         mailBody = r.templates(Keys.MAIL_BODY, Keys.MAIL_BODY_FOR, MailTemplate.BODY);
 
-        httpEnabled = r.get(Keys.HTTP_ENABLED, listenerPort != 0);
+        httpEnabled = r.get(Keys.HTTP_ENABLED, listenerEnabled());
         httpPort = r.get(Keys.HTTP_PORT);
         httpBindAddress = orAll(r.get(Keys.HTTP_BIND_ADDRESS));
         httpToken = r.get(Keys.HTTP_TOKEN);
@@ -395,6 +417,66 @@ public final class HotBackupSettings {
         }
     }
 
+    /** The database link: what it needs, and the keys it replaces. */
+    private void databaseLink(Reader r) {
+        if (arbiter != ArbiterKind.JDBC) {
+            r.problem(
+                    Keys.LINK,
+                    "jdbc needs hotbackup.arbiter=jdbc: the heartbeat table lives in the arbiter's"
+                            + " database, and only its leases stop a backup that lost sight of the"
+                            + " table from starting routes that a live host still runs");
+        }
+        if (group != null) {
+            r.problem(
+                    Keys.LINK,
+                    "jdbc is for a live host and its backup; the members of group "
+                            + group.name()
+                            + " heartbeat to each other over TCP: remove hotbackup.link");
+        }
+        if (r.isSet(Keys.LISTENER_PORT)) {
+            r.problem(
+                    Keys.LISTENER_PORT,
+                    "is not used with hotbackup.link=jdbc: the backup reads the heartbeat table"
+                            + " instead of listening; remove it");
+        }
+        if (r.isSet(Keys.BACKUP_LOCATION)) {
+            r.problem(
+                    Keys.BACKUP_LOCATION,
+                    "is not used with hotbackup.link=jdbc: the live host writes its heartbeat to"
+                            + " the table instead; remove it");
+        }
+        String t = JdbcArbiter.tableProblem(linkTable);
+        if (t != null) {
+            r.problem(Keys.LINK_JDBC_TABLE, t);
+        } else if (linkTable.equalsIgnoreCase(jdbcTable)
+                || linkTable.equalsIgnoreCase(jdbcTable + "_note")) {
+            r.problem(
+                    Keys.LINK_JDBC_TABLE,
+                    "'" + linkTable + "' is the arbiter's own table: name another one");
+        }
+        if (r.isSet(Keys.THRESHOLD)) {
+            r.warn(
+                    Keys.THRESHOLD.name()
+                            + " is not used with hotbackup.link=jdbc: a host is DEAD after"
+                            + " hotbackup.link.jdbc.retry-count reads without a change, every"
+                            + " check-interval ("
+                            + format(threshold)
+                            + " here)");
+        }
+        if (r.isValid(Keys.LINK_JDBC_CHECK_INTERVAL)
+                && r.isValid(Keys.LINK_JDBC_HEARTBEAT_INTERVAL)
+                && linkCheckInterval.compareTo(linkHeartbeatInterval) <= 0) {
+            r.warn(
+                    Keys.LINK_JDBC_CHECK_INTERVAL.name()
+                            + " ("
+                            + format(linkCheckInterval)
+                            + ") is not longer than hotbackup.link.jdbc.heartbeat-interval ("
+                            + format(linkHeartbeatInterval)
+                            + "): one late update would look like a missed one; the reference"
+                            + " advises a longer check interval");
+        }
+    }
+
     /** What a group member cannot also be. */
     private void grouped(Reader r) {
         String g = "hotbackup.group." + group.name();
@@ -474,7 +556,7 @@ public final class HotBackupSettings {
                             + ": set the SMTP server in hotbackup.mail.host");
         }
         boolean anyRoutes = !takeoverRoutes.isEmpty() || !takeoverRoutesFor.isEmpty();
-        if (listenerPort == 0) {
+        if (!listenerEnabled()) {
             if (backup) {
                 r.problem(
                         Keys.BACKUP,
@@ -513,7 +595,7 @@ public final class HotBackupSettings {
         boolean groupKeys =
                 r.configured.keySet().stream().anyMatch(n -> n.startsWith("hotbackup.group."));
         if (arbiter != ArbiterKind.NONE
-                && listenerPort == 0
+                && !listenerEnabled()
                 && arbiterRoutes.isEmpty()
                 && !groupKeys) {
             r.problem(
@@ -525,7 +607,7 @@ public final class HotBackupSettings {
         }
         if (!gateway.isEmpty()
                 && arbiter == ArbiterKind.NONE
-                && listenerPort != 0
+                && listenerEnabled()
                 && gatewayFenceAfter.compareTo(threshold) >= 0) {
             r.problem(
                     Keys.GATEWAY_FENCE_AFTER,
@@ -592,14 +674,39 @@ public final class HotBackupSettings {
         return all;
     }
 
-    /** Whether this instance runs a Backup listener. */
+    /**
+     * Whether this instance runs a Backup listener: on a port, or over the database link where it
+     * has something to do when a host dies (takeover routes, full backup, signals for the user's
+     * routes, hosts it expects).
+     */
     public boolean listenerEnabled() {
-        return listenerPort != 0;
+        return listenerPort != 0
+                || (databaseLink()
+                        && (backup
+                                || !takeoverRoutes.isEmpty()
+                                || !takeoverRoutesFor.isEmpty()
+                                || !signalsTo.isEmpty()
+                                || !expect.isEmpty()));
     }
 
-    /** Whether this instance emits heartbeats (possibly only after a takeover, in backup mode). */
+    /**
+     * Whether this instance emits heartbeats (possibly only after a takeover, in backup mode): to
+     * its backups, or over the database link where it runs routes of its own under its lease or is
+     * a full backup.
+     */
     public boolean emitterEnabled() {
-        return !backupLocation.isEmpty();
+        return !backupLocation.isEmpty()
+                || (databaseLink() && (backup || !arbiterRoutes.isEmpty()));
+    }
+
+    /** Whether heartbeats go through the heartbeat table ({@code hotbackup.link=jdbc}). */
+    public boolean databaseLink() {
+        return link == LinkKind.JDBC;
+    }
+
+    /** Time between heartbeats on the link in use. */
+    public Duration effectiveHeartbeatInterval() {
+        return databaseLink() ? linkHeartbeatInterval : heartbeatInterval;
     }
 
     /** Whether signals are mailed. */
@@ -621,6 +728,7 @@ public final class HotBackupSettings {
             case ZOOKEEPER -> arbiter == ArbiterKind.ZOOKEEPER;
             case FILE -> arbiter == ArbiterKind.FILE;
             case GATEWAY -> !gateway.isEmpty();
+            case DATABASE_LINK -> databaseLink();
         };
     }
 
@@ -645,14 +753,20 @@ public final class HotBackupSettings {
                             + ")");
         }
         if (emitterEnabled()) {
-            parts.add("heartbeat to " + backupLocation + " every " + format(heartbeatInterval));
+            parts.add(
+                    "heartbeat to "
+                            + (databaseLink() ? "table " + linkTable : backupLocation)
+                            + " every "
+                            + format(effectiveHeartbeatInterval()));
         }
         if (listenerEnabled()) {
             parts.add(
-                    "listener="
-                            + listenerBindAddress
-                            + ":"
-                            + listenerPort
+                    (databaseLink()
+                                    ? "listener=table "
+                                            + linkTable
+                                            + " read every "
+                                            + format(linkCheckInterval)
+                                    : "listener=" + listenerBindAddress + ":" + listenerPort)
                             + ", threshold="
                             + format(threshold));
             if (group == null) {

@@ -25,6 +25,7 @@ public final class Key<T> {
         TAKEOVER("Takeover"),
         ARBITER("Never two actives: arbiter, leases, gateway"),
         GROUP("Groups of up to five members"),
+        LINK("Database link: heartbeats through a shared database"),
         SECURITY("Security"),
         STATE("State"),
         MAIL("E-mail"),
@@ -55,7 +56,8 @@ public final class Key<T> {
         JDBC("the arbiter is not jdbc"),
         ZOOKEEPER("the arbiter is not zookeeper"),
         FILE("the arbiter is not file"),
-        GATEWAY("no gateway is checked (hotbackup.gateway is empty)");
+        GATEWAY("no gateway is checked (hotbackup.gateway is empty)"),
+        DATABASE_LINK("heartbeats go over TCP (hotbackup.link=tcp)");
 
         /** Why a key of this part does nothing when the part is off. */
         public final String whenOff;

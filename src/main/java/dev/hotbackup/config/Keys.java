@@ -60,6 +60,23 @@ public final class Keys {
         }
     }
 
+    /** How heartbeats travel from a live host to its backup. */
+    public enum LinkKind implements Key.Aliased {
+        TCP("netty", "socket", "network"),
+        JDBC("database", "db", "sql", "table", "postgres", "postgresql", "h2");
+
+        private final List<String> aliases;
+
+        LinkKind(String... aliases) {
+            this.aliases = List.of(aliases);
+        }
+
+        @Override
+        public List<String> aliases() {
+            return aliases;
+        }
+    }
+
     /** What a fenced route that does not stop in time leads to. */
     public enum OnStuck {
         HALT,
@@ -674,6 +691,72 @@ public final class Keys {
                                     + " live member once it has been LIVE for"
                                     + " hotbackup.takeover.failback-delay.")
                     .example("hotbackup.group.hub.preempt=true");
+
+    // ---- database link --------------------------------------------------------------------------
+
+    public static final Key<LinkKind> LINK =
+            declare(Key.choice("hotbackup.link", "tcp", LinkKind.class), Section.LINK)
+                    .doc(
+                            "How heartbeats travel: tcp (the live host sends signed frames to"
+                                    + " hotbackup.backup-location, the backup listens on"
+                                    + " hotbackup.listener.port) or jdbc (each host bumps a counter"
+                                    + " in a table of the arbiter's database, the backup reads it:"
+                                    + " for sites where the hosts reach the same database but not"
+                                    + " each other). jdbc needs hotbackup.arbiter=jdbc, and replaces"
+                                    + " backup-location, listener.port and the reconfirm probe. See"
+                                    + " docs/database-link.md.")
+                    .ref("BEFailOver table");
+
+    public static final Key<String> LINK_JDBC_TABLE =
+            declare(Key.text("hotbackup.link.jdbc.table", "hotbackup_heartbeat"), Section.LINK)
+                    .of(Feature.DATABASE_LINK)
+                    .doc(
+                            "The heartbeat table in the arbiter's database, created when missing:"
+                                    + " one row per live host (host, config, counter, state, time"
+                                    + " by the database's clock). A backup watches every row but"
+                                    + " its own, as a listener hears every host that sends to its"
+                                    + " port: give each pair its own table, or use"
+                                    + " hotbackup.listener.allow.");
+
+    public static final Key<Duration> LINK_JDBC_HEARTBEAT_INTERVAL =
+            declare(
+                            Key.duration(
+                                    "hotbackup.link.jdbc.heartbeat-interval",
+                                    "1s",
+                                    Duration.ofMillis(100),
+                                    Duration.ofMinutes(10)),
+                            Section.LINK)
+                    .of(Feature.DATABASE_LINK)
+                    .doc(
+                            "How often a live host adds one to its counter (one UPDATE; the"
+                                    + " database stamps it with its own clock).")
+                    .ref("HEART_BEAT_INTERVAL");
+
+    public static final Key<Duration> LINK_JDBC_CHECK_INTERVAL =
+            declare(
+                            Key.duration(
+                                    "hotbackup.link.jdbc.check-interval",
+                                    "2s",
+                                    Duration.ofMillis(100),
+                                    Duration.ofMinutes(10)),
+                            Section.LINK)
+                    .of(Feature.DATABASE_LINK)
+                    .doc(
+                            "How often a backup reads the counters (one SELECT for the whole"
+                                    + " table). Keep it longer than the heartbeat interval: a"
+                                    + " shorter or equal one is warned about at start, since one"
+                                    + " late update would look like a missed one.")
+                    .ref("FAIL_OVER_INTERVAL");
+
+    public static final Key<Integer> LINK_JDBC_RETRY_COUNT =
+            declare(Key.count("hotbackup.link.jdbc.retry-count", 3, 1), Section.LINK)
+                    .of(Feature.DATABASE_LINK)
+                    .doc(
+                            "Reads in a row that find a host's counter unchanged before it is"
+                                    + " DEAD: the threshold is check-interval x retry-count (6s by"
+                                    + " default; the reference's defaults took 60 to 120 s), and"
+                                    + " replaces hotbackup.listener.threshold.")
+                    .ref("RETRY_COUNT");
 
     // ---- security -------------------------------------------------------------------------------
 

@@ -6,6 +6,7 @@ import dev.hotbackup.link.HeartbeatCodec;
 import dev.hotbackup.link.HeartbeatFrame;
 import dev.hotbackup.routes.Headers;
 import dev.hotbackup.routes.PackRoute;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
@@ -15,6 +16,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntSupplier;
+import java.util.stream.Collectors;
 import org.apache.camel.AggregationStrategy;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Endpoint;
@@ -33,6 +35,9 @@ public final class HeartbeatEmitter implements AggregationStrategy {
 
     private static final Logger LOG = LoggerFactory.getLogger(HeartbeatEmitter.class);
 
+    /** The exchange property that holds the frame being sent. */
+    public static final String FRAME = "HotBackupFrame";
+
     private final String host;
     private final String config;
     private final long boot;
@@ -44,6 +49,7 @@ public final class HeartbeatEmitter implements AggregationStrategy {
     private final Map<String, Target> reach = new ConcurrentHashMap<>();
 
     private volatile List<Endpoint> endpoints;
+    private volatile Map<String, Target> byEndpoint = Map.of();
     private volatile boolean closing;
     private volatile boolean closed;
     private volatile CountDownLatch closeSent = new CountDownLatch(1);
@@ -64,17 +70,42 @@ public final class HeartbeatEmitter implements AggregationStrategy {
             String tlsOptions,
             IntSupplier probePort,
             CamelContext camelContext) {
+        this(
+                host,
+                config,
+                boot,
+                codec,
+                backups.stream()
+                        .collect(
+                                Collectors.toMap(
+                                        HostPort::toString,
+                                        b -> uri(b, connectTimeoutMillis) + tlsOptions,
+                                        (a, b) -> a,
+                                        LinkedHashMap::new)),
+                probePort,
+                camelContext);
+    }
+
+    /**
+     * @param targets where heartbeats go: a name for people (a backup's {@code host:port}, the
+     *     heartbeat table) and the endpoint URI the frame is sent to
+     */
+    public HeartbeatEmitter(
+            String host,
+            String config,
+            long boot,
+            HeartbeatCodec codec,
+            Map<String, String> targets,
+            IntSupplier probePort,
+            CamelContext camelContext) {
         this.host = host;
         this.config = config;
         this.boot = boot;
         this.codec = codec;
         this.probePort = probePort;
         this.camelContext = camelContext;
-        this.targets =
-                backups.stream().map(b -> uri(b, connectTimeoutMillis) + tlsOptions).toList();
-        for (HostPort b : backups) {
-            reach.put(b.toString(), new Target(b.toString()));
-        }
+        this.targets = List.copyOf(targets.values());
+        targets.forEach((name, uri) -> reach.put(uri, new Target(name)));
     }
 
     /**
@@ -102,9 +133,22 @@ public final class HeartbeatEmitter implements AggregationStrategy {
         List<Endpoint> e = endpoints;
         if (e == null) {
             e = targets.stream().map(camelContext::getEndpoint).toList();
+            Map<String, Target> by = new ConcurrentHashMap<>();
+            for (int i = 0; i < e.size(); i++) {
+                by.put(e.get(i).getEndpointUri(), reach.get(targets.get(i)));
+            }
+            byEndpoint = by;
             endpoints = e;
         }
         return e;
+    }
+
+    /** Each target by the URI of its resolved endpoint, as the recipient list reports it. */
+    private Map<String, Target> byEndpoint() {
+        if (byEndpoint.isEmpty()) {
+            targets();
+        }
+        return byEndpoint;
     }
 
     /**
@@ -126,6 +170,8 @@ public final class HeartbeatEmitter implements AggregationStrategy {
                         host, config, state, boot, seq.incrementAndGet(), probePort.getAsInt());
         exchange.getIn().setBody(codec.encode(frame));
         exchange.getIn().setHeader(Headers.FRAME_STATE, state.name());
+        // the heartbeat table writes the frame's fields, not its line
+        exchange.setProperty(FRAME, frame);
     }
 
     /** Called after a frame went to every backup; releases a waiting {@link #closeAndWait}. */
@@ -143,12 +189,9 @@ public final class HeartbeatEmitter implements AggregationStrategy {
     @Override
     public Exchange aggregate(Exchange oldExchange, Exchange newExchange) {
         String uri = newExchange.getProperty(Exchange.TO_ENDPOINT, String.class);
-        if (uri != null) {
-            for (Target t : reach.values()) {
-                if (uri.contains("//" + t.name + "?") || uri.endsWith("//" + t.name)) {
-                    t.record(newExchange.getException());
-                }
-            }
+        Target t = uri == null ? null : byEndpoint().get(uri);
+        if (t != null) {
+            t.record(newExchange.getException());
         }
         newExchange.setException(null);
         return oldExchange == null ? newExchange : oldExchange;
@@ -227,7 +270,7 @@ public final class HeartbeatEmitter implements AggregationStrategy {
             }
             if (error == null) {
                 if (failingSince != 0) {
-                    LOG.info("Heartbeats reach the backup at {} again", name);
+                    LOG.info("Heartbeats reach {} again", name);
                 }
                 failingSince = 0;
                 lastError = null;
@@ -239,7 +282,7 @@ public final class HeartbeatEmitter implements AggregationStrategy {
                             : error.getMessage();
             if (failingSince == 0) {
                 failingSince = System.nanoTime() | 1;
-                LOG.warn("Cannot reach the backup at {}: {}", name, message);
+                LOG.warn("Heartbeats cannot reach {}: {}", name, message);
             }
             lastError = message;
         }

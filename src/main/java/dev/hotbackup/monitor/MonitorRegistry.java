@@ -2,6 +2,7 @@ package dev.hotbackup.monitor;
 
 import dev.hotbackup.activity.ActivityLog;
 import dev.hotbackup.link.FrameDecoders;
+import dev.hotbackup.link.HeartbeatFrame;
 import dev.hotbackup.link.Rejections;
 import dev.hotbackup.signal.Signal;
 import dev.hotbackup.signal.SignalPublisher;
@@ -113,6 +114,17 @@ public final class MonitorRegistry extends ServiceSupport {
     /** What the {@code silence-timer} route ticks (bound as {@code silenceTimer}). */
     public SilenceTimer timer() {
         return timer;
+    }
+
+    /**
+     * A heartbeat that came by another way than the listener's port (the database link): taken as
+     * an accepted frame, with the same rules (allow-list, newer than the last, LIVE and CLOSE). It
+     * has no sender address, so no reconfirm probe goes to it.
+     *
+     * @param source where it came from, for the activity log ({@code jdbc:hotbackup_heartbeat})
+     */
+    public void heard(HeartbeatFrame frame, String source) {
+        intake.accept(frame, source, null);
     }
 
     /**

@@ -4,6 +4,7 @@ import dev.hotbackup.arbiter.LeaseKeeper;
 import dev.hotbackup.arbiter.LeaseState;
 import dev.hotbackup.emitter.HeartbeatEmitter;
 import dev.hotbackup.group.GroupMember;
+import dev.hotbackup.link.jdbc.HeartbeatTable;
 import dev.hotbackup.monitor.MonitorKey;
 import dev.hotbackup.monitor.MonitorRegistry;
 import dev.hotbackup.monitor.MonitorView;
@@ -90,6 +91,14 @@ public final class HotBackupHealthCheck extends AbstractHealthCheck {
                     degraded.add("heartbeats do not reach every backup");
                     builder.detail("backup.unreachable", unreachable.toString());
                 }
+            }
+        }
+        HeartbeatTable table = status.link();
+        if (table != null && status.monitors() != null) {
+            String error = table.readError();
+            builder.detail("link.readable", error == null);
+            if (error != null) {
+                degraded.add("the heartbeat table cannot be read: " + error);
             }
         }
         LeaseKeeper leases = status.leases();

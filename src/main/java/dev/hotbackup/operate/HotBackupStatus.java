@@ -8,6 +8,7 @@ import dev.hotbackup.config.HotBackupSettings;
 import dev.hotbackup.emitter.HeartbeatEmitter;
 import dev.hotbackup.group.GroupMember;
 import dev.hotbackup.link.Rejections;
+import dev.hotbackup.link.jdbc.HeartbeatTable;
 import dev.hotbackup.mail.MailDeadLetters;
 import dev.hotbackup.monitor.MonitorKey;
 import dev.hotbackup.monitor.MonitorRegistry;
@@ -52,6 +53,7 @@ public final class HotBackupStatus {
     private final LeaseKeeper leases;
     private volatile String page;
     private volatile GroupMember group;
+    private volatile HeartbeatTable table;
 
     public HotBackupStatus(
             HotBackupSettings settings,
@@ -81,6 +83,15 @@ public final class HotBackupStatus {
 
     public GroupMember group() {
         return group;
+    }
+
+    /** The heartbeat table, when heartbeats go through the database. */
+    public void link(HeartbeatTable table) {
+        this.table = table;
+    }
+
+    public HeartbeatTable link() {
+        return table;
     }
 
     /** The group view: members with their state, the master, the processing map; or null. */
@@ -312,19 +323,31 @@ public final class HotBackupStatus {
                         : Json.object(
                                 "port", settings.listenerPort,
                                 "thresholdMs", settings.threshold.toMillis(),
-                                "route", routeStatus(PackRoute.BACKUP_LISTENER.id())));
+                                "route",
+                                        routeStatus(
+                                                (settings.databaseLink()
+                                                                ? PackRoute.HEARTBEAT_READER
+                                                                : PackRoute.BACKUP_LISTENER)
+                                                        .id())));
+        HeartbeatTable t = table;
+        instance.put("link", t == null ? Json.object("kind", "tcp") : new JsonObject(t.view()));
         instance.put(
                 "emitter",
                 emitter == null
                         ? null
                         : Json.object(
-                                "emitting", emitter.isEmitting(),
-                                "route", routeStatus(PackRoute.HEARTBEAT_EMITTER.id()),
+                                "emitting",
+                                emitter.isEmitting(),
+                                "route",
+                                routeStatus(PackRoute.HEARTBEAT_EMITTER.id()),
                                 "backups",
-                                        settings.backupLocation.stream()
+                                t != null
+                                        ? List.of(t.describe())
+                                        : settings.backupLocation.stream()
                                                 .map(Object::toString)
                                                 .toList(),
-                                "unreachable", new JsonObject(emitter.unreachable())));
+                                "unreachable",
+                                new JsonObject(emitter.unreachable())));
         JsonArray hosts = new JsonArray();
         if (monitors != null) {
             // the recent activity, split by host once rather than scanned for each

@@ -39,15 +39,19 @@ public final class ReconfirmProbe extends AsyncProcessorSupport {
     private final long timeoutMillis;
     private final Signer signer;
     private final Tls tls;
+    private final String noAddress;
     private EventLoopGroup group;
 
     /**
      * @param tls TLS for probe connections, or {@code null}
+     * @param noAddress why a host has no address to probe (heard through the database, never on a
+     *     connection)
      */
-    public ReconfirmProbe(long timeoutMillis, Signer signer, Tls tls) {
+    public ReconfirmProbe(long timeoutMillis, Signer signer, Tls tls, String noAddress) {
         this.timeoutMillis = timeoutMillis;
         this.signer = signer;
         this.tls = tls;
+        this.noAddress = noAddress;
     }
 
     @Override
@@ -61,9 +65,7 @@ public final class ReconfirmProbe extends AsyncProcessorSupport {
                     .setHeader(
                             Headers.PROBE_RESULT,
                             ProbeResult.unreachable(
-                                    address == null
-                                            ? "no address known to probe"
-                                            : "no probe port announced"));
+                                    address == null ? noAddress : "no probe port announced"));
             callback.done(true);
             return true;
         }

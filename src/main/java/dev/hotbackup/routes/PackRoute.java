@@ -11,6 +11,7 @@ import java.util.stream.Collectors;
  */
 public enum PackRoute {
     BACKUP_LISTENER("backup-listener"),
+    HEARTBEAT_READER("heartbeat-reader"),
     SILENCE_TIMER("silence-timer"),
     RECONFIRM("reconfirm"),
     SIGNAL_ROUTER("signal-router"),

@@ -12,7 +12,8 @@ import java.util.concurrent.TimeUnit;
  * A live host ({@code live}) and its backup ({@code backup}) as processes of the packaged jar, both
  * with the route {@code ledger} ({@link Ledger}): the live host runs it under its own lease, the
  * backup takes it over. On loopback, or on hosts of a {@link Netns} (the backup's listener on
- * 7800). Used by the partition tests and the benchmark.
+ * 7800), or over the database link. Used by the partition tests, the database link's and the
+ * benchmark.
  */
 public final class LedgerPair implements AutoCloseable {
 
@@ -34,27 +35,76 @@ public final class LedgerPair implements AutoCloseable {
             Duration lease,
             Duration threshold)
             throws Exception {
+        this(work, net, arbiter, dsl, lease, tcp(net, threshold));
+    }
+
+    /**
+     * Over the database link: heartbeats through the heartbeat table of the arbiter's database
+     * (which must be jdbc), the backup DEAD after {@code retries} reads every {@code check} without
+     * a change.
+     */
+    public static LedgerPair overDatabase(
+            Path work,
+            Map<String, String> arbiter,
+            Duration lease,
+            Duration heartbeat,
+            Duration check,
+            int retries)
+            throws Exception {
+        Map<String, String> link =
+                Map.of(
+                        "hotbackup.link",
+                        "jdbc",
+                        "hotbackup.link.jdbc.heartbeat-interval",
+                        heartbeat.toMillis() + "ms",
+                        "hotbackup.link.jdbc.check-interval",
+                        check.toMillis() + "ms",
+                        "hotbackup.link.jdbc.retry-count",
+                        Integer.toString(retries));
+        return new LedgerPair(work, null, arbiter, "yaml", lease, List.of(link, link));
+    }
+
+    /** The TCP link's keys of the live host and of the backup. */
+    private static List<Map<String, String>> tcp(Netns net, Duration threshold) {
         int port =
                 net == null ? org.apache.camel.test.AvailablePortFinder.getNextAvailable() : 7800;
         String backupAddress = net == null ? "127.0.0.1" : net.host("backup").address();
+        Map<String, String> live = new java.util.HashMap<>();
+        live.put("hotbackup.backup-location", backupAddress + ":" + port);
+        live.put("hotbackup.secret", SECRET);
+        Map<String, String> backup = new java.util.HashMap<>();
+        backup.put("hotbackup.listener.port", Integer.toString(port));
+        backup.put("hotbackup.listener.threshold", threshold.toMillis() + "ms");
+        backup.put("hotbackup.listener.probe-timeout", "200ms");
+        backup.put("hotbackup.secret", SECRET);
+        if (net != null) {
+            live.put("hotbackup.probe.port", "7801");
+        } else {
+            backup.put("hotbackup.listener.bind-address", "127.0.0.1");
+        }
+        return List.of(live, backup);
+    }
+
+    private LedgerPair(
+            Path work,
+            Netns net,
+            Map<String, String> arbiter,
+            String dsl,
+            Duration lease,
+            List<Map<String, String>> link)
+            throws Exception {
         live =
                 new HotBackupProcess("live", work.resolve("live"), HotBackupProcess.packagedJar())
-                        .set("hotbackup.backup-location", backupAddress + ":" + port)
-                        .set("hotbackup.secret", SECRET)
                         .set("hotbackup.arbiter.routes", "ledger");
         backup =
                 new HotBackupProcess(
                                 "backup", work.resolve("backup"), HotBackupProcess.packagedJar())
-                        .set("hotbackup.listener.port", port)
-                        .set("hotbackup.listener.threshold", threshold.toMillis() + "ms")
-                        .set("hotbackup.listener.probe-timeout", "200ms")
-                        .set("hotbackup.takeover.routes", "ledger")
-                        .set("hotbackup.secret", SECRET);
+                        .set("hotbackup.takeover.routes", "ledger");
+        link.get(0).forEach(live::set);
+        link.get(1).forEach(backup::set);
         if (net != null) {
-            live.inNamespace(net.host("live")).set("hotbackup.probe.port", "7801");
+            live.inNamespace(net.host("live"));
             backup.inNamespace(net.host("backup"));
-        } else {
-            backup.set("hotbackup.listener.bind-address", "127.0.0.1");
         }
         for (HotBackupProcess h : List.of(live, backup)) {
             h.set("hotbackup.arbiter.lease", lease.toMillis() + "ms").set("hotbackup.dsl", dsl);
