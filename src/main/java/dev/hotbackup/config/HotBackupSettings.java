@@ -621,7 +621,8 @@ public final class HotBackupSettings {
         if (listenerPort != 0 && probePort != 0 && listenerPort == probePort) {
             r.problem(Keys.PROBE_PORT, "must differ from hotbackup.listener.port");
         }
-        if (secret.isEmpty() && !allowUnsigned) {
+        // over the database link its credentials authenticate; the TCP keys are refused then
+        if (secret.isEmpty() && !allowUnsigned && !databaseLink()) {
             if (listenerPort != 0 && !isLoopback(listenerBindAddress)) {
                 r.problem(
                         Keys.SECRET,

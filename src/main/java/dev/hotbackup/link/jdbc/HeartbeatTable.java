@@ -110,6 +110,11 @@ public final class HeartbeatTable implements AutoCloseable {
         if (f == null) {
             throw new IllegalArgumentException("no heartbeat frame on the exchange");
         }
+        write(f);
+    }
+
+    /** Writes one heartbeat into its host's row: one UPDATE, an INSERT the first time. */
+    public void write(HeartbeatFrame f) throws SQLException {
         call(
                 conn -> {
                     try (PreparedStatement up =
