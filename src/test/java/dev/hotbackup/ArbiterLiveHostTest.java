@@ -9,6 +9,7 @@ import com.icegreen.greenmail.util.ServerSetup;
 import dev.hotbackup.activity.ActivityLog;
 import dev.hotbackup.routes.Headers;
 import dev.hotbackup.testing.ActivityLines;
+import dev.hotbackup.testing.FreePorts;
 import dev.hotbackup.testing.TestProperties;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +25,6 @@ import org.apache.camel.EndpointInject;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.mock.MockEndpoint;
 import org.apache.camel.main.MainConfigurationProperties;
-import org.apache.camel.test.AvailablePortFinder;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.apache.camel.test.main.junit5.Configure;
 import org.h2.tools.Server;
@@ -53,8 +53,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
         propertyPlaceholderLocations = "classpath:hotbackup/camel.properties")
 class ArbiterLiveHostTest {
 
-    static final int SMTP = AvailablePortFinder.getNextAvailable();
-    static final int H2_PORT = AvailablePortFinder.getNextAvailable();
+    static final int SMTP = FreePorts.next();
+    static final int H2_PORT = FreePorts.next();
     static final Path H2_DIR = tempDir();
     static Server h2 = h2();
 

@@ -12,6 +12,7 @@ import dev.hotbackup.link.RejectReason;
 import dev.hotbackup.monitor.MonitorRegistry;
 import dev.hotbackup.monitor.MonitorState;
 import dev.hotbackup.testing.FakeLiveHost;
+import dev.hotbackup.testing.FreePorts;
 import dev.hotbackup.testing.Http;
 import dev.hotbackup.testing.LogCapture;
 import jakarta.mail.internet.MimeMessage;
@@ -23,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.apache.camel.ServiceStatus;
-import org.apache.camel.test.AvailablePortFinder;
 import org.junit.jupiter.api.Test;
 import org.w3c.dom.Element;
 
@@ -105,7 +105,7 @@ abstract class BackupListenerBehaviour extends ListenerTestSupport {
     @Test
     void aProbePortThatNeverAnsweredDoesNotFailOverOnDisconnect() throws Exception {
         FakeLiveHost a = liveHost("serverA");
-        a.announceProbePort(AvailablePortFinder.getNextAvailable());
+        a.announceProbePort(FreePorts.next());
         a.startHeartbeats(100);
         awaitState("serverA", MonitorState.LIVE);
         long up = System.nanoTime();

@@ -9,6 +9,7 @@ import dev.hotbackup.monitor.MonitorState;
 import dev.hotbackup.routes.Headers;
 import dev.hotbackup.testing.ActivityLines;
 import dev.hotbackup.testing.FakeLiveHost;
+import dev.hotbackup.testing.FreePorts;
 import dev.hotbackup.testing.TestProperties;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -27,7 +28,6 @@ import org.apache.camel.Exchange;
 import org.apache.camel.ServiceStatus;
 import org.apache.camel.component.mock.MockEndpoint;
 import org.apache.camel.main.MainConfigurationProperties;
-import org.apache.camel.test.AvailablePortFinder;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.apache.camel.test.main.junit5.Configure;
 import org.junit.jupiter.api.AfterEach;
@@ -58,12 +58,12 @@ public abstract class ListenerTestSupport {
 
     protected static final String SECRET = "test-secret-0123456789";
     protected static final Duration THRESHOLD = Duration.ofSeconds(1);
-    protected static final int LISTENER_PORT = AvailablePortFinder.getNextAvailable();
-    protected static final int SMTP_PORT = AvailablePortFinder.getNextAvailable();
-    protected static final int HTTP_PORT = AvailablePortFinder.getNextAvailable();
-    protected static final int OBSERVE_PORT = AvailablePortFinder.getNextAvailable();
-    protected static final int SECOND_PORT = AvailablePortFinder.getNextAvailable();
-    protected static final int THIRD_PORT = AvailablePortFinder.getNextAvailable();
+    protected static final int LISTENER_PORT = FreePorts.next();
+    protected static final int SMTP_PORT = FreePorts.next();
+    protected static final int HTTP_PORT = FreePorts.next();
+    protected static final int OBSERVE_PORT = FreePorts.next();
+    protected static final int SECOND_PORT = FreePorts.next();
+    protected static final int THIRD_PORT = FreePorts.next();
     protected static final String TOKEN = "test-operator-token-0123456789";
     private static final ServerSocket BUSY = busyPort();
 

@@ -6,16 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.hotbackup.link.FrameState;
 import dev.hotbackup.monitor.MonitorState;
 import dev.hotbackup.testing.FakeLiveHost;
+import dev.hotbackup.testing.FreePorts;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import org.apache.camel.test.AvailablePortFinder;
 import org.junit.jupiter.api.Test;
 
 /** A mail server that refuses connections neither blocks nor undoes route control. */
 class MailServerDownTest extends ListenerTestSupport {
 
-    private static final int NOBODY = AvailablePortFinder.getNextAvailable();
+    private static final int NOBODY = FreePorts.next();
 
     @Override
     protected int mailPort() {

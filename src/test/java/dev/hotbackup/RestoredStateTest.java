@@ -11,13 +11,13 @@ import dev.hotbackup.link.RejectReason;
 import dev.hotbackup.link.Signer;
 import dev.hotbackup.monitor.MonitorState;
 import dev.hotbackup.testing.FakeLiveHost;
+import dev.hotbackup.testing.FreePorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.apache.camel.test.AvailablePortFinder;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
  */
 class RestoredStateTest extends ListenerTestSupport {
 
-    private static final int NOBODY = AvailablePortFinder.getNextAvailable();
+    private static final int NOBODY = FreePorts.next();
     private static final long BOOT = 1_700_000_000_000L;
 
     @Override

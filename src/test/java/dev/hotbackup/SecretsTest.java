@@ -8,11 +8,11 @@ import dev.hotbackup.link.FrameState;
 import dev.hotbackup.link.RejectReason;
 import dev.hotbackup.monitor.MonitorState;
 import dev.hotbackup.testing.FakeLiveHost;
+import dev.hotbackup.testing.FreePorts;
 import dev.hotbackup.testing.LogCapture;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import org.apache.camel.test.AvailablePortFinder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
@@ -25,7 +25,7 @@ class SecretsTest extends ListenerTestSupport {
 
     private static final LogCapture LOG = LogCapture.install();
     private static final String MAIL_PASSWORD = "pw-Zx9-do-not-show";
-    private static final int NOBODY = AvailablePortFinder.getNextAvailable();
+    private static final int NOBODY = FreePorts.next();
     private static final Path DEAD_LETTERS = Path.of("target/test-mail/SecretsTest.txt");
 
     @Override

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.hotbackup.arbiter.file.FileArbiter;
 import dev.hotbackup.arbiter.jdbc.JdbcArbiter;
 import dev.hotbackup.arbiter.zookeeper.ZooKeeperArbiter;
+import dev.hotbackup.testing.FreePorts;
 import dev.hotbackup.testing.Postgres;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +19,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
-import org.apache.camel.test.AvailablePortFinder;
 import org.apache.curator.test.TestingServer;
 import org.h2.tools.Server;
 import org.junit.jupiter.api.AfterAll;
@@ -49,16 +49,16 @@ class ArbiterContractTest {
 
     @BeforeAll
     void servers() throws Exception {
-        pg = Postgres.start(AvailablePortFinder.getNextAvailable());
+        pg = Postgres.start(FreePorts.next());
         h2 =
                 Server.createTcpServer(
                                 "-tcpPort",
-                                Integer.toString(AvailablePortFinder.getNextAvailable()),
+                                Integer.toString(FreePorts.next()),
                                 "-baseDir",
                                 Files.createTempDirectory("h2").toString(),
                                 "-ifNotExists")
                         .start();
-        zk = new TestingServer(AvailablePortFinder.getNextAvailable(), true);
+        zk = new TestingServer(FreePorts.next(), true);
     }
 
     @AfterAll
@@ -261,7 +261,7 @@ class ArbiterContractTest {
 
     @Test
     void anUnreachableDatabaseIsAStateNotAnError() throws Exception {
-        int closed = AvailablePortFinder.getNextAvailable();
+        int closed = FreePorts.next();
         try (Arbiter a =
                 new JdbcArbiter(
                         "jdbc:postgresql://127.0.0.1:" + closed + "/hotbackup",
@@ -276,7 +276,7 @@ class ArbiterContractTest {
 
     @Test
     void aDatabaseThatComesUpAfterTheStartGetsItsLeaseTable() throws Exception {
-        int later = AvailablePortFinder.getNextAvailable();
+        int later = FreePorts.next();
         try (Arbiter a =
                 new JdbcArbiter(
                         "jdbc:h2:tcp://localhost:" + later + "/./late",
@@ -306,7 +306,7 @@ class ArbiterContractTest {
 
     @Test
     void anUnreachableEnsembleIsAStateNotAnError() throws Exception {
-        int closed = AvailablePortFinder.getNextAvailable();
+        int closed = FreePorts.next();
         try (Arbiter a = new ZooKeeperArbiter("127.0.0.1:" + closed, "/hb", 4000, 500)) {
             String why = a.start();
             assertNotNull(why, "why it cannot be reached");

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.hotbackup.arbiter.file.FileArbiter;
 import dev.hotbackup.arbiter.jdbc.JdbcArbiter;
 import dev.hotbackup.arbiter.zookeeper.ZooKeeperArbiter;
+import dev.hotbackup.testing.FreePorts;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -19,7 +20,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import org.apache.camel.test.AvailablePortFinder;
 import org.apache.curator.test.InstanceSpec;
 import org.apache.curator.test.TestingCluster;
 import org.h2.tools.Server;
@@ -117,7 +117,7 @@ class LeaseKeeperTest {
 
     @Test
     void aHolderCutOffFromTheDatabaseFencesBeforeTheLeaseCanMoveOn() throws Exception {
-        int port = AvailablePortFinder.getNextAvailable();
+        int port = FreePorts.next();
         Path base = Files.createDirectories(tmp.resolve("h2"));
         Server h2 = h2(port, base);
         String url = "jdbc:h2:tcp://127.0.0.1:" + port + "/./arb";

@@ -10,6 +10,7 @@ import dev.hotbackup.arbiter.file.FileArbiter;
 import dev.hotbackup.arbiter.jdbc.JdbcArbiter;
 import dev.hotbackup.arbiter.zookeeper.ZooKeeperArbiter;
 import dev.hotbackup.monitor.MonitorRegistry;
+import dev.hotbackup.testing.FreePorts;
 import dev.hotbackup.testing.FreezableStorage;
 import dev.hotbackup.testing.JvmProcess;
 import dev.hotbackup.testing.Ledger;
@@ -29,7 +30,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import org.apache.camel.test.AvailablePortFinder;
 
 /**
  * The benchmark's "never two actives" section: SIGKILL to the first exchange of the takeover route
@@ -436,7 +436,7 @@ final class ArbiterBench {
             super("jdbc");
             pg =
                     host == null
-                            ? Postgres.start(AvailablePortFinder.getNextAvailable())
+                            ? Postgres.start(FreePorts.next())
                             : Postgres.start(host.address(), 5432, host.exec());
         }
 
@@ -480,11 +480,7 @@ final class ArbiterBench {
 
         ZooKeeperEnv(Path dir, Netns.Host host) throws Exception {
             super("zookeeper");
-            server =
-                    ZooKeeperServer.start(
-                            dir,
-                            host,
-                            host == null ? AvailablePortFinder.getNextAvailable() : 2181);
+            server = ZooKeeperServer.start(dir, host, host == null ? FreePorts.next() : 2181);
         }
 
         @Override

@@ -2,6 +2,7 @@ package dev.hotbackup.bench;
 
 import dev.hotbackup.monitor.MonitorRegistry;
 import dev.hotbackup.testing.ActivityLines;
+import dev.hotbackup.testing.FreePorts;
 import dev.hotbackup.testing.HotBackupProcess;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -22,7 +23,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.apache.camel.test.AvailablePortFinder;
 
 /**
  * The benchmark: real processes on this machine, camel-hot-backup and Camel's own failover side by
@@ -260,7 +260,7 @@ public final class Benchmark {
                             .formatted(i, i));
         }
         Files.writeString(burn.resolve("burn.camel.yaml"), routes);
-        int port = AvailablePortFinder.getNextAvailable();
+        int port = FreePorts.next();
         try (GapRecorder gaps = new GapRecorder();
                 HotBackupProcess backup =
                         new HotBackupProcess(
@@ -350,7 +350,7 @@ public final class Benchmark {
         int[] sizes = quick ? new int[] {100, 1000} : new int[] {100, 1000, 10_000};
         Duration threshold = Duration.ofSeconds(5);
         for (int n : sizes) {
-            int port = AvailablePortFinder.getNextAvailable();
+            int port = FreePorts.next();
             try (HotBackupProcess listener =
                     new HotBackupProcess(
                                     "backupB", dir("scale-" + n), HotBackupProcess.packagedJar())
@@ -437,7 +437,7 @@ public final class Benchmark {
     // -------------------------------------------------------------------------------
 
     private void startup() throws Exception {
-        int port = AvailablePortFinder.getNextAvailable();
+        int port = FreePorts.next();
         try (HotBackupProcess backup =
                         new HotBackupProcess(
                                         "backupB",

@@ -2,11 +2,11 @@ package dev.hotbackup.bench;
 
 import dev.hotbackup.monitor.MonitorRegistry;
 import dev.hotbackup.testing.ActivityLines;
+import dev.hotbackup.testing.FreePorts;
 import dev.hotbackup.testing.HotBackupProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.apache.camel.test.AvailablePortFinder;
 
 /** camel-hot-backup: a live host and a full backup (-b) holding the takeover route. */
 final class OurPair extends FailoverSubject {
@@ -44,7 +44,7 @@ final class OurPair extends FailoverSubject {
                               tempPrefix: ".tmp-"
                 """
                         .formatted(STAMP));
-        int port = AvailablePortFinder.getNextAvailable();
+        int port = FreePorts.next();
         backup =
                 new HotBackupProcess(
                                 "backupB", dir.resolve("backup"), HotBackupProcess.packagedJar())

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hotbackup.testing.ActivityLines;
+import dev.hotbackup.testing.FreePorts;
 import dev.hotbackup.testing.HotBackupProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,7 +13,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.stream.Stream;
-import org.apache.camel.test.AvailablePortFinder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -77,7 +77,7 @@ class ClockJumpIT {
         Path lib = libfaketime();
         Path backupClock = work.resolve("backup-clock");
         Path liveClock = work.resolve("live-clock");
-        int port = AvailablePortFinder.getNextAvailable();
+        int port = FreePorts.next();
         backup =
                 fakeClock(
                                 new HotBackupProcess(

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.hotbackup.testing.FreePorts;
 import dev.hotbackup.testing.Ledger;
 import dev.hotbackup.testing.LedgerPair;
 import java.nio.file.Files;
@@ -43,7 +44,7 @@ class DatabaseLinkIT {
 
     @BeforeEach
     void database() throws Exception {
-        h2Port = org.apache.camel.test.AvailablePortFinder.getNextAvailable();
+        h2Port = FreePorts.next();
         startDatabase();
     }
 

@@ -8,13 +8,13 @@ import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.util.ServerSetup;
 import dev.hotbackup.testing.ActivityLines;
 import dev.hotbackup.testing.FileUseCasePair;
+import dev.hotbackup.testing.FreePorts;
 import dev.hotbackup.testing.HotBackupProcess;
 import jakarta.mail.internet.MimeMessage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.apache.camel.test.AvailablePortFinder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 class FailoverIT {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
-    private static final int SMTP = AvailablePortFinder.getNextAvailable();
+    private static final int SMTP = FreePorts.next();
 
     @RegisterExtension
     static final GreenMailExtension MAIL =

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hotbackup.testing.Chromium;
+import dev.hotbackup.testing.FreePorts;
 import dev.hotbackup.testing.Http;
 import dev.hotbackup.testing.LedgerGroup;
 import java.net.http.HttpResponse;
@@ -42,9 +43,7 @@ class GroupIT {
         h2 =
                 Server.createTcpServer(
                                 "-tcpPort",
-                                Integer.toString(
-                                        org.apache.camel.test.AvailablePortFinder
-                                                .getNextAvailable()),
+                                Integer.toString(FreePorts.next()),
                                 "-baseDir",
                                 Files.createDirectories(work.resolve("h2")).toString(),
                                 "-ifNotExists")

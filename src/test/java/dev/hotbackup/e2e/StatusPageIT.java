@@ -6,13 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hotbackup.testing.Chromium;
 import dev.hotbackup.testing.FileUseCasePair;
+import dev.hotbackup.testing.FreePorts;
 import dev.hotbackup.testing.HotBackupProcess;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import javax.imageio.ImageIO;
-import org.apache.camel.test.AvailablePortFinder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,7 +34,7 @@ class StatusPageIT {
 
     @Test
     void pageShowsLiveThenDeadAfterAKill() throws Exception {
-        int http = AvailablePortFinder.getNextAvailable();
+        int http = FreePorts.next();
         try (FileUseCasePair pair = new FileUseCasePair(work);
                 Chromium browser = Chromium.start(1000, 700)) {
             pair.backup
@@ -42,7 +42,7 @@ class StatusPageIT {
                     .set("hotbackup.http.enabled", "true")
                     .set("hotbackup.http.port", http)
                     .set("hotbackup.http.bind-address", "127.0.0.1")
-                    .set("hotbackup.http.observe-port", AvailablePortFinder.getNextAvailable())
+                    .set("hotbackup.http.observe-port", FreePorts.next())
                     .set("files.auto-startup", "false");
             pair.start(WAIT);
             HotBackupProcess live = pair.live;
@@ -82,7 +82,7 @@ class StatusPageIT {
 
     @Test
     void pageShowsTheLeasesAndTheRoleWithAnArbiter() throws Exception {
-        int http = AvailablePortFinder.getNextAvailable();
+        int http = FreePorts.next();
         Path locks = work.resolve("locks");
         try (FileUseCasePair pair = new FileUseCasePair(work);
                 Chromium browser = Chromium.start(1000, 900)) {
@@ -95,7 +95,7 @@ class StatusPageIT {
                     .set("hotbackup.http.enabled", "true")
                     .set("hotbackup.http.port", http)
                     .set("hotbackup.http.bind-address", "127.0.0.1")
-                    .set("hotbackup.http.observe-port", AvailablePortFinder.getNextAvailable());
+                    .set("hotbackup.http.observe-port", FreePorts.next());
             pair.start(WAIT);
             browser.open("http://127.0.0.1:" + http + "/hotbackup/");
             await("the page to show the backup standing by")

@@ -3,11 +3,11 @@ package dev.hotbackup.e2e;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.hotbackup.testing.FreePorts;
 import dev.hotbackup.testing.HotBackupProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.apache.camel.test.AvailablePortFinder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,8 +30,8 @@ class SymmetricPairIT {
 
     @Test
     void eachHostTakesOverTheOthersWork() throws Exception {
-        int portA = AvailablePortFinder.getNextAvailable();
-        int portB = AvailablePortFinder.getNextAvailable();
+        int portA = FreePorts.next();
+        int portB = FreePorts.next();
         Path files = work.resolve("shared");
         a =
                 host("hostA", "host-a", files)

@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.stream.Stream;
-import org.apache.camel.test.AvailablePortFinder;
 
 /**
  * The end-to-end tests' pair: a live host {@code serverA} and its backup {@code backupB}, two
@@ -22,7 +21,7 @@ public final class FileUseCasePair implements AutoCloseable {
     private static final Path ROUTES = Path.of("samples/file-use-case/routes");
 
     /** The backup's listener port on 127.0.0.1. */
-    public final int port = AvailablePortFinder.getNextAvailable();
+    public final int port = FreePorts.next();
 
     /** The folder both hosts read and write: inbox/, xml/, out/, rejected/. */
     public final Path files;

@@ -10,7 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.apache.camel.test.AvailablePortFinder;
 
 /**
  * A group of members as processes of the packaged jar on loopback, all with the same group keys and
@@ -46,7 +45,7 @@ public final class LedgerGroup implements AutoCloseable {
         for (String h : hosts) {
             list.add(
                     net == null
-                            ? h + "@127.0.0.1:" + AvailablePortFinder.getNextAvailable()
+                            ? h + "@127.0.0.1:" + FreePorts.next()
                             : h + "@" + net.host(h).address() + ":7101");
         }
         StringBuilder routes = new StringBuilder();
@@ -55,7 +54,7 @@ public final class LedgerGroup implements AutoCloseable {
         }
         routes.append(Ledger.routeYaml(MASTER_ROUTE));
         for (String h : hosts) {
-            int http = AvailablePortFinder.getNextAvailable();
+            int http = FreePorts.next();
             httpPorts.put(h, http);
             HotBackupProcess p =
                     new HotBackupProcess(h, work.resolve(h), HotBackupProcess.packagedJar())
@@ -71,9 +70,7 @@ public final class LedgerGroup implements AutoCloseable {
                             .set("hotbackup.http.enabled", "true")
                             .set("hotbackup.http.port", http)
                             .set("hotbackup.http.bind-address", "127.0.0.1")
-                            .set(
-                                    "hotbackup.http.observe-port",
-                                    AvailablePortFinder.getNextAvailable())
+                            .set("hotbackup.http.observe-port", FreePorts.next())
                             .set("hotbackup.http.token", TOKEN);
             for (String m : hosts) {
                 p.set("hotbackup.group.hub.routes." + m, "work-" + m);

@@ -66,8 +66,7 @@ public final class LedgerPair implements AutoCloseable {
 
     /** The TCP link's keys of the live host and of the backup. */
     private static List<Map<String, String>> tcp(Netns net, Duration threshold) {
-        int port =
-                net == null ? org.apache.camel.test.AvailablePortFinder.getNextAvailable() : 7800;
+        int port = net == null ? FreePorts.next() : 7800;
         String backupAddress = net == null ? "127.0.0.1" : net.host("backup").address();
         Map<String, String> live = new java.util.HashMap<>();
         live.put("hotbackup.backup-location", backupAddress + ":" + port);

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hotbackup.link.FrameState;
 import dev.hotbackup.link.HeartbeatFrame;
+import dev.hotbackup.testing.FreePorts;
 import dev.hotbackup.testing.Postgres;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Stream;
-import org.apache.camel.test.AvailablePortFinder;
 import org.h2.tools.Server;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -42,8 +42,8 @@ class HeartbeatTableTest {
 
     @BeforeAll
     void servers() throws Exception {
-        pg = Postgres.start(AvailablePortFinder.getNextAvailable());
-        h2 = h2(AvailablePortFinder.getNextAvailable(), Files.createTempDirectory("h2"));
+        pg = Postgres.start(FreePorts.next());
+        h2 = h2(FreePorts.next(), Files.createTempDirectory("h2"));
     }
 
     static Server h2(int port, Path dir) throws Exception {
@@ -154,7 +154,7 @@ class HeartbeatTableTest {
 
     @Test
     void aDatabaseThatGoesAwayIsAStateOfTheReaderAndAnErrorOfTheWriter() throws Exception {
-        int port = AvailablePortFinder.getNextAvailable();
+        int port = FreePorts.next();
         Path dir = Files.createTempDirectory("h2");
         Server own = h2(port, dir);
         String url = "jdbc:h2:tcp://localhost:" + port + "/./away";
