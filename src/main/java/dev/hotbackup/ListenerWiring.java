@@ -13,6 +13,7 @@ import dev.hotbackup.monitor.MonitorRegistry;
 import dev.hotbackup.probe.ReconfirmProbe;
 import dev.hotbackup.routes.PackRoute;
 import dev.hotbackup.signal.SignalPublisher;
+import dev.hotbackup.takeover.FailoverNotices;
 import dev.hotbackup.takeover.RouteControl;
 import dev.hotbackup.takeover.TakeoverLeases;
 import dev.hotbackup.takeover.TakeoverPlan;
@@ -132,6 +133,9 @@ final class ListenerWiring {
         RouteControl routeControl =
                 new RouteControl(camelContext, emitter, EmitterWiring.closeWaitMillis(s));
         registry.bind("routeControl", routeControl);
+        FailoverNotices notices = new FailoverNotices(s.notifyTo, camelContext);
+        camelContext.addService(notices);
+        registry.bind("failoverNotices", notices);
         if (s.backup) {
             fullBackup(camelContext, plan);
         }

@@ -75,6 +75,9 @@ public final class HotBackupSettings {
     public final Duration failbackDelay;
     public final TakeoverMode takeoverMode;
 
+    /** Where PRE and POST failover notices go, or empty. */
+    public final String notifyTo;
+
     /** Takeover routes of monitored hosts that have their own list, by {@code host/config}. */
     public final Map<String, List<String>> takeoverRoutesFor;
 
@@ -277,6 +280,12 @@ public final class HotBackupSettings {
         takeoverOnClose = r.get(Keys.TAKEOVER_ON_CLOSE);
         failbackDelay = r.get(Keys.FAILBACK_DELAY);
         takeoverMode = r.get(Keys.TAKEOVER_MODE);
+        notifyTo = r.get(Keys.TAKEOVER_NOTIFY_TO);
+        if (notifyTo.startsWith("seda:hotbackup-")) {
+            r.problem(
+                    Keys.TAKEOVER_NOTIFY_TO,
+                    "is one of the pack's own queues: use another endpoint (seda:failover)");
+        }
 
         arbiter = r.get(Keys.ARBITER);
         lease = r.get(Keys.ARBITER_LEASE);

@@ -382,6 +382,20 @@ public final class Keys {
                                     + " JMX). LIVE always stops them: the live host runs them"
                                     + " again.");
 
+    public static final Key<String> TAKEOVER_NOTIFY_TO =
+            declare(Key.text("hotbackup.takeover.notify-to", ""), Section.TAKEOVER)
+                    .of(Feature.LISTENER)
+                    .doc(
+                            "An endpoint of your own routes told of every takeover twice: PRE once"
+                                    + " it is decided, before the takeover routes start, and POST"
+                                    + " once they were started (header HotBackupFailoverComplete:"
+                                    + " whether all of them run). The signal XML with the"
+                                    + " HotBackup* headers and HotBackupFailover=PRE|POST, sent"
+                                    + " one-way, in order; a failure in your route is logged and"
+                                    + " never stops the takeover. Use seda: so your route does not"
+                                    + " delay it. Example: seda:failover.")
+                    .ref("preBEFailOverNotification / postBEFailOverNotification");
+
     // ---- never two actives ----------------------------------------------------------------------
 
     public static final Key<ArbiterKind> ARBITER =
