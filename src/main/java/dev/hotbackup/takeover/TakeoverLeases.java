@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -38,6 +39,7 @@ public final class TakeoverLeases extends ServiceSupport implements LeaseListene
     private final CamelContext camelContext;
     private final Map<String, Pending> pending = new ConcurrentHashMap<>();
     private final Map<String, Pending> active = new ConcurrentHashMap<>();
+    private final Set<String> asking = ConcurrentHashMap.newKeySet();
     private volatile TakeoverPlan plan;
     private ProducerTemplate template;
 
@@ -86,6 +88,9 @@ public final class TakeoverLeases extends ServiceSupport implements LeaseListene
         if (epoch < 0) {
             pending.put(k, p);
             Attempt a;
+            // a grant while this call waits for it is this call's: the keeper's callback must not
+            // hand the same signal back a second time (a second takeover entry, a second mail)
+            asking.add(k);
             try {
                 a = keeper.want(k, this).get(firstAnswerMillis, TimeUnit.MILLISECONDS);
             } catch (TimeoutException e) {
@@ -94,8 +99,11 @@ public final class TakeoverLeases extends ServiceSupport implements LeaseListene
                                 "the arbiter has not answered within " + firstAnswerMillis + " ms");
             } catch (Exception e) {
                 a = new Attempt.Unreachable(e.toString());
+            } finally {
+                asking.remove(k);
             }
-            epoch = a instanceof Attempt.Granted ? keeper.validEpoch(k) : -1;
+            // granted by the answer, or meanwhile (its callback then left it to this call)
+            epoch = keeper.validEpoch(k);
             if (epoch < 0) {
                 why[0] =
                         "not taken over: "
@@ -145,6 +153,9 @@ public final class TakeoverLeases extends ServiceSupport implements LeaseListene
 
     @Override
     public void granted(String key, long epoch) {
+        if (asking.contains(key)) {
+            return; // forTakeover is waiting for this very grant and goes on by itself
+        }
         Pending p = pending.get(key);
         if (p == null) {
             if (!active.containsKey(key)) {
