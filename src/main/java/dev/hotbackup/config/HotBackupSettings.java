@@ -565,7 +565,9 @@ public final class HotBackupSettings {
                             + ": set the SMTP server in hotbackup.mail.host");
         }
         boolean anyRoutes = !takeoverRoutes.isEmpty() || !takeoverRoutesFor.isEmpty();
-        if (!listenerEnabled()) {
+        // a refused hotbackup.link says it all: what runs here depends on it
+        boolean linkKnown = r.isValid(Keys.LINK);
+        if (linkKnown && !listenerEnabled()) {
             if (backup) {
                 r.problem(
                         Keys.BACKUP,
@@ -581,7 +583,7 @@ public final class HotBackupSettings {
                                 + " (hotbackup.listener.port is empty), so nothing would ever"
                                 + " start them: set hotbackup.listener.port");
             }
-        } else if (!anyRoutes && signalsTo.isEmpty() && group == null) {
+        } else if (linkKnown && !anyRoutes && signalsTo.isEmpty() && group == null) {
             if (backup) {
                 r.problem(
                         Keys.TAKEOVER_ROUTES,
@@ -603,7 +605,8 @@ public final class HotBackupSettings {
         }
         boolean groupKeys =
                 r.configured.keySet().stream().anyMatch(n -> n.startsWith("hotbackup.group."));
-        if (arbiter != ArbiterKind.NONE
+        if (linkKnown
+                && arbiter != ArbiterKind.NONE
                 && !listenerEnabled()
                 && arbiterRoutes.isEmpty()
                 && !groupKeys) {

@@ -168,6 +168,7 @@ class DatabaseLinkSettingsTest {
     @Test
     void aWrongValueOrATypoIsNamedWithWhatWasMeant() {
         List<String> p = problems(backup("hotbackup.link", "jdcb"));
+        assertEquals(1, p.size(), "nothing that only follows from it: " + p);
         assertTrue(p.get(0).startsWith("hotbackup.link: 'jdcb'"), p.get(0));
         assertTrue(p.get(0).contains("tcp") && p.get(0).contains("jdbc"), p.get(0));
         assertTrue(
