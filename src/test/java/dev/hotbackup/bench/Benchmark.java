@@ -28,7 +28,7 @@ import java.util.stream.Stream;
  * The benchmark: real processes on this machine, camel-hot-backup and Camel's own failover side by
  * side, then docs/benchmarks.md and its plots. {@code ./mvnw -Pbench verify} runs it; {@code
  * -Dbench.quick=true} runs a few trials of each for a quick look; {@code
- * -Dbench.sections=failover,alarms,scale,emitter,startup,arbiter,group} picks sections.
+ * -Dbench.sections=failover,alarms,scale,emitter,startup,arbiter,group,link} picks sections.
  */
 public final class Benchmark {
 
@@ -40,7 +40,7 @@ public final class Benchmark {
             Set.of(
                     System.getProperty(
                                     "bench.sections",
-                                    "failover,alarms,scale,emitter,startup,arbiter,group")
+                                    "failover,alarms,scale,emitter,startup,arbiter,group,link")
                             .split(","));
     private final int trials = quick ? 5 : 20;
     private final Path work = Path.of("target/bench").toAbsolutePath();
@@ -86,6 +86,9 @@ public final class Benchmark {
         }
         if (sections.contains("group")) {
             new GroupBench(results, work, quick, this::say).run();
+        }
+        if (sections.contains("link")) {
+            new LinkBench(results, work, quick, this::say).run();
         }
         results.minutes = (System.nanoTime() - start) / 60e9;
         Report.write(results, Path.of("docs"));
@@ -554,5 +557,10 @@ public final class Benchmark {
         final Map<String, List<Long>> groupKill = new LinkedHashMap<>();
 
         GroupBench.Mesh groupMesh;
+
+        /** SIGKILL to the first exchange on the backup, by link (tcp, jdbc). */
+        final Map<String, List<Long>> linkKill = new LinkedHashMap<>();
+
+        LinkBench.Load linkLoad;
     }
 }

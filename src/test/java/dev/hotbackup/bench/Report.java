@@ -42,6 +42,7 @@ final class Report {
         emitter(r, md);
         arbiter(r, md);
         groups(r, md);
+        link(r, md);
         if (r.startup != null) {
             md.append(
                             "## Start-up\n\nProcess start of the live host to the backup's first LIVE signal, ")
@@ -352,6 +353,61 @@ final class Report {
                             m.cpuPercent(),
                             m.bytesOutPerSecond(),
                             m.packetsOutPerSecond()));
+        }
+    }
+
+    private static void link(Benchmark.Results r, StringBuilder md) {
+        if (r.linkKill.isEmpty() && r.linkLoad == null) {
+            return;
+        }
+        md.append("## Database link\n\n");
+        if (!r.linkKill.isEmpty()) {
+            md.append(
+                            String.format(
+                                    Locale.ROOT,
+                                    "### SIGKILL: database link against TCP\n\nA live host and its backup"
+                                            + " on loopback, PostgreSQL as the arbiter (lease %d s), a"
+                                            + " heartbeat every %d s and a threshold of %d s on both links"
+                                            + " (jdbc: a read every %d s, DEAD after %d reads without a"
+                                            + " change). From the SIGKILL to the first exchange of the"
+                                            + " ledger route on the backup. Over TCP the backup's probe"
+                                            + " finds the killed process at once and the lease decides;"
+                                            + " over the database nothing is probed, the counter must stay"
+                                            + " still for the whole threshold.\n\n",
+                                    LinkBench.LEASE.toSeconds(),
+                                    LinkBench.HEARTBEAT.toSeconds(),
+                                    LinkBench.CHECK.multipliedBy(LinkBench.RETRIES).toSeconds(),
+                                    LinkBench.CHECK.toSeconds(),
+                                    LinkBench.RETRIES))
+                    .append("| link | p50 | p95 | p99 | max | trials |\n")
+                    .append("|---|---|---|---|---|---|\n");
+            for (Map.Entry<String, List<Long>> e : r.linkKill.entrySet()) {
+                md.append("| ")
+                        .append(e.getKey())
+                        .append(" | ")
+                        .append(Stats.of(e.getValue()).row())
+                        .append(" |\n");
+            }
+            md.append('\n');
+        }
+        if (r.linkLoad != null) {
+            LinkBench.Load l = r.linkLoad;
+            md.append(
+                    String.format(
+                            Locale.ROOT,
+                            "### What the database carries\n\n%d live hosts updating their rows"
+                                    + " every %d s and one backup reading the table every %d s, on"
+                                    + " PostgreSQL: **%.1f statements/s** (%.1f transactions/s"
+                                    + " committed in the database, by pg_stat_database), the"
+                                    + " PostgreSQL server at **%.2f %% of one core**; %d writes"
+                                    + " failed.\n\n",
+                            l.hosts(),
+                            LinkBench.HEARTBEAT.toSeconds(),
+                            LinkBench.CHECK.toSeconds(),
+                            l.statementsPerSecond(),
+                            l.transactionsPerSecond(),
+                            l.postgresCpuPercent(),
+                            l.writeFailures()));
         }
     }
 
