@@ -11,6 +11,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
@@ -230,7 +231,7 @@ public final class HeartbeatTable implements AutoCloseable {
 
     /** What the status shows: the rows of the last read, and whether reading fails now. */
     public Map<String, Object> view() {
-        Map<String, Object> v = new java.util.LinkedHashMap<>();
+        Map<String, Object> v = new LinkedHashMap<>();
         v.put("kind", "jdbc");
         v.put("table", table);
         v.put("reads", reads);
@@ -239,7 +240,7 @@ public final class HeartbeatTable implements AutoCloseable {
         v.put("error", readError);
         List<Map<String, Object>> rows = new ArrayList<>();
         for (Row r : lastRows) {
-            Map<String, Object> m = new java.util.LinkedHashMap<>();
+            Map<String, Object> m = new LinkedHashMap<>();
             m.put("host", r.host());
             m.put("config", r.config());
             m.put("boot", r.boot());
