@@ -138,6 +138,17 @@ class ArbiterTakeoverTest extends ListenerTestSupport {
         } finally {
             returning.stop();
         }
+        // the lease was free at DEAD: granted while the router waited, it was that takeover's and
+        // the DEAD signal went through the router once (one takeover, one DEAD mail)
+        assertEquals(
+                1, log().matching(field("event", "takeover")).size(), log().lines().toString());
+        assertTrue(
+                log().matching("lease granted once no takeover was due").isEmpty(),
+                log().lines().toString());
+        assertEquals(
+                1,
+                log().matching(field("event", "mail-sent"), field("state", "DEAD")).size(),
+                log().lines().toString());
         t.stop();
     }
 

@@ -120,6 +120,12 @@ class DatabaseLinkIT {
                 first - stopped < 3000,
                 "taken over " + (first - stopped) + " ms after the clean stop, before DEAD");
         assertNull(Ledger.problem(Ledger.segments(pair.lines())), pair.tails());
+        // each DEAD and CLOSE went through the signal router once, also when its lease was
+        // granted while the router waited for it
+        assertTrue(
+                pair.backup.activity().matching("lease granted once no takeover was due").isEmpty(),
+                pair.backup.activity().lines().toString());
+        assertEquals(2, pair.backup.activity().matching("\"event\":\"takeover\"").size());
     }
 
     @Test
