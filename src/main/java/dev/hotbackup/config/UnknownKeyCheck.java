@@ -1,9 +1,12 @@
 package dev.hotbackup.config;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -104,12 +107,35 @@ public final class UnknownKeyCheck {
         for (Key<?> k : Keys.ALL) {
             if (!k.isPattern() && k.name().endsWith("." + last)) {
                 if (only != null) {
+                    return sameWordsAndOneMore(lower);
+                }
+                only = k.name();
+            }
+        }
+        return only != null ? only : sameWordsAndOneMore(lower);
+    }
+
+    /**
+     * The one key that has every word of {@code name} and one more, whatever the dots and dashes
+     * between them: {@code hotbackup.observe.port} is {@code hotbackup.http.observe-port}.
+     */
+    private static String sameWordsAndOneMore(String name) {
+        Set<String> words = words(name);
+        String only = null;
+        for (Key<?> k : Keys.ALL) {
+            Set<String> known = words(k.name());
+            if (!k.isPattern() && known.size() == words.size() + 1 && known.containsAll(words)) {
+                if (only != null) {
                     return null;
                 }
                 only = k.name();
             }
         }
         return only;
+    }
+
+    private static Set<String> words(String name) {
+        return new HashSet<>(Arrays.asList(name.toLowerCase(Locale.ROOT).split("[.\\-_]+")));
     }
 
     private static String closestEnvironment(String env) {

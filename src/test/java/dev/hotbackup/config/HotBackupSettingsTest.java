@@ -267,7 +267,8 @@ class HotBackupSettingsTest {
         "hotbackup.Listener.Port, hotbackup.listener.port",
         "hotbackup.arbiter.leese, hotbackup.arbiter.lease",
         "hotbackup.arbiter.jdbc.uri, hotbackup.arbiter.jdbc.url",
-        "hotbackup.gateway.fence-afer, hotbackup.gateway.fence-after"
+        "hotbackup.gateway.fence-afer, hotbackup.gateway.fence-after",
+        "hotbackup.observe.port, hotbackup.http.observe-port"
     })
     void anUnknownKeyIsRefusedWithTheClosestKnownKey(String typo, String meant) {
         List<String> p = problems(backup(typo, "1"));
