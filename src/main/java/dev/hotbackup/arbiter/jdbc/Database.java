@@ -7,14 +7,17 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
+import java.sql.Statement;
+import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The shared database as the arbiter's lease table and the heartbeat table use it: a small pool
- * whose every call is one transaction with a bounded wait, time read from the database's own clock,
- * and failures told apart into "no retry will cure this" (wrong credentials, no such database, no
- * driver, not allowed) and "cannot reach it now".
+ * whose every call is one transaction with a bounded wait, the caller's tables created by the first
+ * call that reaches the database, time read from the database's own clock, and failures told apart
+ * into "no retry will cure this" (wrong credentials, no such database, no driver, not allowed) and
+ * "cannot reach it now".
  */
 public final class Database implements AutoCloseable {
 
@@ -27,18 +30,48 @@ public final class Database implements AutoCloseable {
     public static final String NOW_MILLIS =
             "CAST(EXTRACT(EPOCH FROM CURRENT_TIMESTAMP) * 1000 AS BIGINT)";
 
+    /** No retry will cure it: the credentials, the database, the driver or a right is wrong. */
+    public static final class Refused extends Exception {
+        private final boolean credentials;
+
+        Refused(String message, boolean credentials, SQLException cause) {
+            super(message, cause);
+            this.credentials = credentials;
+        }
+
+        /** Whether the user name or password was refused. */
+        public boolean credentials() {
+            return credentials;
+        }
+    }
+
     private final long timeoutMillis;
     private final Executor direct = Runnable::run;
     private final HikariDataSource pool;
+    private final String table;
+    private final List<String> create;
+    private volatile boolean tablesReady;
 
     /**
      * Opens the pool without connecting: an unreachable database at start is a state, not an error.
      *
      * @param timeoutMillis how long one call may wait for a connection or an answer
+     * @param table the caller's main table: when creating it fails, another instance may have
+     *     created it at the same moment, which is fine if it is there now
+     * @param create the statements that create the caller's tables when missing ({@code CREATE
+     *     TABLE IF NOT EXISTS ...})
      * @throws IllegalArgumentException when the pool cannot even be set up (a bad URL)
      */
     public Database(
-            String poolName, String url, String username, String password, long timeoutMillis) {
+            String poolName,
+            String url,
+            String username,
+            String password,
+            long timeoutMillis,
+            String table,
+            String... create) {
+        this.table = table;
+        this.create = List.of(create);
         this.timeoutMillis = Math.max(250, timeoutMillis);
         HikariConfig c = new HikariConfig();
         c.setPoolName(poolName);
@@ -92,6 +125,9 @@ public final class Database implements AutoCloseable {
             } catch (SQLFeatureNotSupportedException | AbstractMethodError e) {
                 // H2 has no socket timeout; callers' deadlines still hold on time
             }
+            if (!tablesReady) {
+                createTables(conn);
+            }
             T result = work.run(conn);
             conn.commit();
             conn.close();
@@ -105,6 +141,47 @@ public final class Database implements AutoCloseable {
             pool.evictConnection(conn);
             throw e;
         }
+    }
+
+    /**
+     * Creates the tables now if the database answers.
+     *
+     * @return {@code null} when done, or why the database cannot be reached now (the next call
+     *     tries again)
+     * @throws Refused when no retry will help; the pool is closed then
+     */
+    public String prepare() throws Refused {
+        try {
+            call(conn -> null);
+            return null;
+        } catch (SQLException e) {
+            String refused = refusal(e);
+            if (refused != null) {
+                close();
+                throw new Refused(refused, credentialsRefused(e), e);
+            }
+            return rootMessage(e);
+        }
+    }
+
+    private void createTables(Connection conn) throws SQLException {
+        try (Statement st = conn.createStatement()) {
+            st.setQueryTimeout(queryTimeoutSeconds());
+            for (String sql : create) {
+                st.execute(sql);
+            }
+            conn.commit();
+        } catch (SQLException e) {
+            conn.rollback();
+            // two instances creating it at once: the other one won
+            try (Statement st = conn.createStatement()) {
+                st.executeQuery("SELECT COUNT(*) FROM " + table).close();
+                conn.commit();
+            } catch (SQLException notThere) {
+                throw e;
+            }
+        }
+        tablesReady = true;
     }
 
     /** The statement timeout of every call, in whole seconds (at least one). */
@@ -134,7 +211,7 @@ public final class Database implements AutoCloseable {
     }
 
     /** A failure that no retry will cure, as one line; {@code null} for "cannot reach it now". */
-    public static String refusal(SQLException e) {
+    private static String refusal(SQLException e) {
         SQLException s = innermost(e);
         String state = s.getSQLState() == null ? "" : s.getSQLState();
         String msg = rootMessage(e);
@@ -154,7 +231,7 @@ public final class Database implements AutoCloseable {
     }
 
     /** Whether the refusal is about the user name or password. */
-    public static boolean credentialsRefused(SQLException e) {
+    private static boolean credentialsRefused(SQLException e) {
         String state = innermost(e).getSQLState();
         return state != null && state.startsWith("28");
     }

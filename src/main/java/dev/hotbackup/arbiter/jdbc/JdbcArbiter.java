@@ -9,7 +9,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -43,9 +42,6 @@ public final class JdbcArbiter implements Arbiter {
     private final String table;
     private final long timeoutMillis;
     private volatile Database db;
-
-    /** Whether the lease table exists: when the database was unreachable at start, not yet. */
-    private volatile boolean tableReady;
 
     /**
      * @param timeoutMillis how long one call may wait for a connection or an answer
@@ -104,58 +100,33 @@ public final class JdbcArbiter implements Arbiter {
     @Override
     public String start() throws ArbiterSetupException {
         try {
-            db = new Database("hotbackup-arbiter", url, username, password, timeoutMillis);
+            db =
+                    new Database(
+                            "hotbackup-arbiter",
+                            url,
+                            username,
+                            password,
+                            timeoutMillis,
+                            table,
+                            "CREATE TABLE IF NOT EXISTS "
+                                    + table
+                                    + " (lease_key VARCHAR(512) NOT NULL PRIMARY KEY,"
+                                    + " holder VARCHAR(255) NOT NULL,"
+                                    + " instance VARCHAR(64) NOT NULL,"
+                                    + " epoch BIGINT NOT NULL,"
+                                    + " expires_ms BIGINT NOT NULL)",
+                            "CREATE TABLE IF NOT EXISTS "
+                                    + table
+                                    + "_note (name VARCHAR(512) NOT NULL PRIMARY KEY,"
+                                    + " note VARCHAR(2000) NOT NULL)");
         } catch (IllegalArgumentException e) {
             throw new ArbiterSetupException(URL_KEY, "'" + url + "': " + e.getMessage());
         }
         try {
-            call(conn -> null); // creates the table
-            return null;
-        } catch (SQLException e) {
-            String refused = Database.refusal(e);
-            if (refused != null) {
-                close();
-                throw new ArbiterSetupException(
-                        Database.credentialsRefused(e) ? USER_KEY : URL_KEY, refused);
-            }
-            return Database.rootMessage(e);
-        }
-    }
-
-    private void createTable(Connection conn) throws SQLException {
-        try (Statement st = conn.createStatement()) {
-            st.setQueryTimeout(queryTimeoutSeconds());
-            st.execute(
-                    "CREATE TABLE IF NOT EXISTS "
-                            + table
-                            + " (lease_key VARCHAR(512) NOT NULL PRIMARY KEY,"
-                            + " holder VARCHAR(255) NOT NULL,"
-                            + " instance VARCHAR(64) NOT NULL,"
-                            + " epoch BIGINT NOT NULL,"
-                            + " expires_ms BIGINT NOT NULL)");
-            st.execute(
-                    "CREATE TABLE IF NOT EXISTS "
-                            + table
-                            + "_note (name VARCHAR(512) NOT NULL PRIMARY KEY,"
-                            + " note VARCHAR(2000) NOT NULL)");
-            conn.commit();
-        } catch (SQLException e) {
-            conn.rollback();
-            // two instances creating it at once: the other one won
-            if (!tableExists(conn)) {
-                throw e;
-            }
-        }
-        tableReady = true;
-    }
-
-    private boolean tableExists(Connection conn) {
-        try (Statement st = conn.createStatement()) {
-            st.executeQuery("SELECT COUNT(*) FROM " + table).close();
-            conn.commit();
-            return true;
-        } catch (SQLException e) {
-            return false;
+            return db.prepare();
+        } catch (Database.Refused e) {
+            db = null;
+            throw new ArbiterSetupException(e.credentials() ? USER_KEY : URL_KEY, e.getMessage());
         }
     }
 
@@ -174,18 +145,13 @@ public final class JdbcArbiter implements Arbiter {
         return new Attempt.Unreachable("the lease row changed twice while asked for");
     }
 
-    /** One transaction on the lease table, which is created first when it is not there yet. */
+    /** One transaction on the lease table (created by the first call that reaches it). */
     private <T> T call(Database.Work<T> work) throws SQLException {
-        if (db == null) {
+        Database d = db;
+        if (d == null) {
             throw new SQLException("not started", "08003");
         }
-        return db.call(
-                conn -> {
-                    if (!tableReady) {
-                        createTable(conn);
-                    }
-                    return work.run(conn);
-                });
+        return d.call(work);
     }
 
     private Attempt acquire(Connection conn, String key, Holder me, long leaseMillis)

@@ -8,7 +8,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -59,7 +58,6 @@ public final class HeartbeatTable implements AutoCloseable {
     private volatile BiConsumer<HeartbeatFrame, String> heard = (frame, source) -> {};
     private final Map<String, long[]> seen = new HashMap<>();
     private volatile Database db;
-    private volatile boolean tableReady;
     private volatile List<Row> lastRows = List.of();
     private volatile long lastReadNanos;
     private volatile String readError;
@@ -263,37 +261,7 @@ public final class HeartbeatTable implements AutoCloseable {
         if (d == null) {
             throw new SQLException("not started", "08003");
         }
-        return d.call(
-                conn -> {
-                    if (!tableReady) {
-                        createTable(conn);
-                    }
-                    return work.run(conn);
-                });
-    }
-
-    private void createTable(Connection conn) throws SQLException {
-        try (Statement st = conn.createStatement()) {
-            st.setQueryTimeout(db.queryTimeoutSeconds());
-            st.execute(
-                    "CREATE TABLE IF NOT EXISTS "
-                            + table
-                            + " (host VARCHAR(255) NOT NULL, config VARCHAR(255) NOT NULL,"
-                            + " instance VARCHAR(64) NOT NULL, boot BIGINT NOT NULL,"
-                            + " lastcount BIGINT NOT NULL, state VARCHAR(8) NOT NULL,"
-                            + " updated_ms BIGINT NOT NULL, PRIMARY KEY (host, config))");
-            conn.commit();
-        } catch (SQLException e) {
-            conn.rollback();
-            try (Statement st = conn.createStatement()) {
-                // two instances creating it at once: the other one won
-                st.executeQuery("SELECT COUNT(*) FROM " + table).close();
-                conn.commit();
-            } catch (SQLException notThere) {
-                throw e;
-            }
-        }
-        tableReady = true;
+        return d.call(work);
     }
 
     /**
@@ -304,22 +272,35 @@ public final class HeartbeatTable implements AutoCloseable {
      */
     public void open() {
         try {
-            db = new Database("hotbackup-link", url, username, password, timeoutMillis);
+            db =
+                    new Database(
+                            "hotbackup-link",
+                            url,
+                            username,
+                            password,
+                            timeoutMillis,
+                            table,
+                            "CREATE TABLE IF NOT EXISTS "
+                                    + table
+                                    + " (host VARCHAR(255) NOT NULL, config VARCHAR(255) NOT NULL,"
+                                    + " instance VARCHAR(64) NOT NULL, boot BIGINT NOT NULL,"
+                                    + " lastcount BIGINT NOT NULL, state VARCHAR(8) NOT NULL,"
+                                    + " updated_ms BIGINT NOT NULL, PRIMARY KEY (host, config))");
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException(e.getMessage(), e);
         }
+        String unreachable;
         try {
-            call(conn -> null);
-        } catch (SQLException e) {
-            String refused = Database.refusal(e);
-            if (refused != null) {
-                db.close();
-                throw new IllegalStateException(refused, e);
-            }
+            unreachable = db.prepare();
+        } catch (Database.Refused e) {
+            db = null;
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+        if (unreachable != null) {
             LOG.warn(
                     "The heartbeat {} cannot be reached now ({}): trying again",
                     table,
-                    Database.rootMessage(e));
+                    unreachable);
         }
     }
 
