@@ -175,16 +175,9 @@ final class Report {
                         "## Failover time\n\nFrom the moment the live process is killed, hung or stopped to the first file ")
                 .append(
                         "processed by the takeover route on the other process (a file route polling every 20 ms, the same ")
-                .append("route on both sides; the trial file is dropped right after the kill).\n\n")
                 .append(
-                        "| scenario | p50 | p95 | p99 | max | trials |\n|---|---|---|---|---|---|\n");
-        for (Map.Entry<String, List<Long>> e : r.failover.entrySet()) {
-            md.append("| ")
-                    .append(e.getKey())
-                    .append(" | ")
-                    .append(Stats.of(e.getValue()).row())
-                    .append(" |\n");
-        }
+                        "route on both sides; the trial file is dropped right after the kill).\n\n");
+        times(md, "scenario", r.failover);
         md.append("\n![failover time distribution](failover-time.png)\n\n");
         md.append(
                         "### Against Camel's own failover\n\nOur p50 and p99 over theirs, per scenario (lower is better; ")
@@ -325,16 +318,8 @@ final class Report {
                     .append(ArbiterBench.LEASE.toSeconds())
                     .append(
                             " s. Lock files: the operating system frees a dead member's lock at once;"
-                                    + " jdbc (PostgreSQL): the survivor waits for the lease to lapse.\n\n")
-                    .append("| arbiter, group, killed | p50 | p95 | p99 | max | trials |\n")
-                    .append("|---|---|---|---|---|---|\n");
-            for (Map.Entry<String, List<Long>> e : r.groupKill.entrySet()) {
-                md.append("| ")
-                        .append(e.getKey())
-                        .append(" | ")
-                        .append(Stats.of(e.getValue()).row())
-                        .append(" |\n");
-            }
+                                    + " jdbc (PostgreSQL): the survivor waits for the lease to lapse.\n\n");
+            times(md, "arbiter, group, killed", r.groupKill);
             md.append('\n');
         }
         if (r.groupMesh != null) {
@@ -356,6 +341,20 @@ final class Report {
         }
     }
 
+    /** A table of times per row: percentiles, maximum and trials. */
+    private static void times(StringBuilder md, String first, Map<String, List<Long>> rows) {
+        md.append("| ")
+                .append(first)
+                .append(" | p50 | p95 | p99 | max | trials |\n|---|---|---|---|---|---|\n");
+        for (Map.Entry<String, List<Long>> e : rows.entrySet()) {
+            md.append("| ")
+                    .append(e.getKey())
+                    .append(" | ")
+                    .append(Stats.of(e.getValue()).row())
+                    .append(" |\n");
+        }
+    }
+
     private static void link(Benchmark.Results r, StringBuilder md) {
         if (r.linkKill.isEmpty() && r.linkLoad == null) {
             return;
@@ -363,31 +362,23 @@ final class Report {
         md.append("## Database link\n\n");
         if (!r.linkKill.isEmpty()) {
             md.append(
-                            String.format(
-                                    Locale.ROOT,
-                                    "### SIGKILL: database link against TCP\n\nA live host and its backup"
-                                            + " on loopback, PostgreSQL as the arbiter (lease %d s), a"
-                                            + " heartbeat every %d s and a threshold of %d s on both links"
-                                            + " (jdbc: a read every %d s, DEAD after %d reads without a"
-                                            + " change). From the SIGKILL to the first exchange of the"
-                                            + " ledger route on the backup. Over TCP the backup's probe"
-                                            + " finds the killed process at once and the lease decides;"
-                                            + " over the database nothing is probed, the counter must stay"
-                                            + " still for the whole threshold.\n\n",
-                                    LinkBench.LEASE.toSeconds(),
-                                    LinkBench.HEARTBEAT.toSeconds(),
-                                    LinkBench.CHECK.multipliedBy(LinkBench.RETRIES).toSeconds(),
-                                    LinkBench.CHECK.toSeconds(),
-                                    LinkBench.RETRIES))
-                    .append("| link | p50 | p95 | p99 | max | trials |\n")
-                    .append("|---|---|---|---|---|---|\n");
-            for (Map.Entry<String, List<Long>> e : r.linkKill.entrySet()) {
-                md.append("| ")
-                        .append(e.getKey())
-                        .append(" | ")
-                        .append(Stats.of(e.getValue()).row())
-                        .append(" |\n");
-            }
+                    String.format(
+                            Locale.ROOT,
+                            "### SIGKILL: database link against TCP\n\nA live host and its backup"
+                                    + " on loopback, PostgreSQL as the arbiter (lease %d s), a"
+                                    + " heartbeat every %d s and a threshold of %d s on both links"
+                                    + " (jdbc: a read every %d s, DEAD after %d reads without a"
+                                    + " change). From the SIGKILL to the first exchange of the"
+                                    + " ledger route on the backup. Over TCP the backup's probe"
+                                    + " finds the killed process at once and the lease decides;"
+                                    + " over the database nothing is probed, the counter must stay"
+                                    + " still for the whole threshold.\n\n",
+                            LinkBench.LEASE.toSeconds(),
+                            LinkBench.HEARTBEAT.toSeconds(),
+                            LinkBench.CHECK.multipliedBy(LinkBench.RETRIES).toSeconds(),
+                            LinkBench.CHECK.toSeconds(),
+                            LinkBench.RETRIES));
+            times(md, "link", r.linkKill);
             md.append('\n');
         }
         if (r.linkLoad != null) {
@@ -424,16 +415,8 @@ final class Report {
                     .append(ArbiterBench.LEASE.toSeconds())
                     .append(
                             " s). With jdbc and zookeeper the backup must wait for the dead holder's lease to lapse; ")
-                    .append("the operating system frees a dead holder's lock file at once.\n\n")
-                    .append(
-                            "| arbiter | p50 | p95 | p99 | max | trials |\n|---|---|---|---|---|---|\n");
-            for (Map.Entry<String, List<Long>> e : r.arbiterKill.entrySet()) {
-                md.append("| ")
-                        .append(e.getKey())
-                        .append(" | ")
-                        .append(Stats.of(e.getValue()).row())
-                        .append(" |\n");
-            }
+                    .append("the operating system frees a dead holder's lock file at once.\n\n");
+            times(md, "arbiter", r.arbiterKill);
             md.append('\n');
         }
         if (!r.splitBrain.isEmpty()) {
