@@ -8,16 +8,9 @@ source "$(dirname "$0")/../lib/loopback.sh"
 HERE="$ROOT/samples/database-pair"
 WORK="$ROOT/target/samples/database-pair"
 build_jar
-rm -rf "$WORK"; mkdir -p "$WORK/db"
+rm -rf "$WORK"
 DB_PORT=9094
-(exec java -cp "$JAR" org.h2.tools.Server -tcp -tcpPort "$DB_PORT" -baseDir "$WORK/db" -ifNotExists \
-  >> "$WORK/h2.log" 2>&1) &
-PIDS+=($!)
-for i in $(seq 1 50); do
-  java -cp "$JAR" org.h2.tools.Shell -url "jdbc:h2:tcp://127.0.0.1:$DB_PORT/./pair" -user sa \
-    -password "" -sql "SELECT 1" >/dev/null 2>&1 && break
-  sleep 0.2
-done
+h2_server "$DB_PORT"
 say "H2 server on 127.0.0.1:$DB_PORT: the heartbeat table and the leases"
 A=$(host_dir hostA "$HERE/live.properties" "$HERE/routes")
 B=$(host_dir hostB "$HERE/backup.properties" "$HERE/routes")

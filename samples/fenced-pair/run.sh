@@ -10,11 +10,8 @@ build_jar
 rm -rf "$WORK"; mkdir -p "$WORK/db"
 DB_PORT=9093
 # the arbiter and the business database: an H2 server (the jar carries H2)
-(exec java -cp "$JAR" org.h2.tools.Server -tcp -tcpPort "$DB_PORT" -baseDir "$WORK/db" -ifNotExists \
-  >> "$WORK/h2.log" 2>&1) &
-PIDS+=($!)
+h2_server "$DB_PORT"
 sql() { java -cp "$JAR" org.h2.tools.Shell -url "jdbc:h2:tcp://127.0.0.1:$DB_PORT/./business" -user sa -password "" -sql "$1"; }
-for i in $(seq 1 50); do sql "SELECT 1" >/dev/null 2>&1 && break; sleep 0.2; done
 sql "CREATE TABLE IF NOT EXISTS orders_state(id INT PRIMARY KEY, epoch BIGINT, last_by VARCHAR(255), n BIGINT); MERGE INTO orders_state KEY(id) VALUES (1, 0, 'nobody', 0)" >/dev/null
 say "H2 server on 127.0.0.1:$DB_PORT: the leases and the orders table"
 A=$(host_dir hostA "$HERE/live.properties" "$HERE/routes")

@@ -11,9 +11,7 @@ build_jar
 rm -rf "$WORK"; mkdir -p "$WORK/db" "$WORK/shared/import" "$WORK/shared/imported"
 DB_PORT=9094
 TOKEN=change-me-operator-token
-(exec java -cp "$JAR" org.h2.tools.Server -tcp -tcpPort "$DB_PORT" -baseDir "$WORK/db" -ifNotExists \
-  >> "$WORK/h2.log" 2>&1) &
-PIDS+=($!)
+h2_server "$DB_PORT"
 say "H2 server on 127.0.0.1:$DB_PORT: the group's leases and its processing map"
 
 # every member: the group file, then its name and what loopback needs (ports of its own)

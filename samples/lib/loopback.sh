@@ -51,6 +51,23 @@ start() {
 
 pid_of() { eval "echo \$PID_$1"; }
 
+# h2_server PORT: an H2 server (the jar carries H2) on 127.0.0.1:PORT with its files in
+# $WORK/db, stopped on exit; returns once it accepts connections
+h2_server() {
+  local port="$1"
+  mkdir -p "$WORK/db"
+  (exec java -cp "$JAR" org.h2.tools.Server -tcp -tcpPort "$port" -baseDir "$WORK/db" -ifNotExists \
+    >> "$WORK/h2.log" 2>&1) &
+  PIDS+=($!)
+  for i in $(seq 1 50); do
+    java -cp "$JAR" org.h2.tools.Shell -url "jdbc:h2:tcp://127.0.0.1:$port/./ready" -user sa \
+      -password "" -sql "SELECT 1" >/dev/null 2>&1 && return 0
+    sleep 0.2
+  done
+  say "FAILED: the H2 server on 127.0.0.1:$port does not answer (see $WORK/h2.log)"
+  return 1
+}
+
 # wait_status URL JQ_FILTER EXPECTED [SECONDS]: polls a status JSON until the filter gives EXPECTED
 wait_status() {
   local url="$1" filter="$2" expected="$3" limit="${4:-60}"
