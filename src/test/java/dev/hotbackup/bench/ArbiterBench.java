@@ -37,7 +37,7 @@ import java.util.function.Consumer;
  * {@code master:} on FileLockClusterService and on ZooKeeperClusterService, in network namespaces;
  * the arbiter's cost for 1,000 leases.
  */
-final class ArbiterBench {
+final class ArbiterBench extends BenchSection {
 
     static final Duration LEASE = Duration.ofSeconds(10);
 
@@ -52,22 +52,14 @@ final class ArbiterBench {
     /** The arbiter's cost for many leases held by one instance. */
     record Cost(String arbiter, int leases, double renewalsPerSecond, double arbiterCores) {}
 
-    private final Benchmark.Results results;
-    private final Path work;
-    private final boolean quick;
-    private final Consumer<String> say;
-
     ArbiterBench(Benchmark.Results results, Path work, boolean quick, Consumer<String> say) {
-        this.results = results;
-        this.work = work;
-        this.quick = quick;
-        this.say = say;
+        super(results, work, quick, say);
     }
 
     /** The parts to run: {@code -Dbench.arbiter.parts=sigkill,split,cost} (all by default). */
+    @Override
     void run() throws Exception {
-        List<String> parts =
-                List.of(System.getProperty("bench.arbiter.parts", "sigkill,split,cost").split(","));
+        List<String> parts = parts("arbiter", "sigkill,split,cost");
         if (parts.contains("sigkill")) {
             sigkill();
         }

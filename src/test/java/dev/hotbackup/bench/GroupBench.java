@@ -24,28 +24,20 @@ import java.util.function.Consumer;
  * lease); and what the mesh costs: CPU and bytes on the wire per member of a group of 5
  * heartbeating at the default interval, each member on a host of its own (network namespaces).
  */
-final class GroupBench {
+final class GroupBench extends BenchSection {
 
     /** The mesh's cost, per member of a group of {@code members}. */
     record Mesh(
             int members, double cpuPercent, double bytesOutPerSecond, double packetsOutPerSecond) {}
 
-    private final Benchmark.Results results;
-    private final Path work;
-    private final boolean quick;
-    private final Consumer<String> say;
-
     GroupBench(Benchmark.Results results, Path work, boolean quick, Consumer<String> say) {
-        this.results = results;
-        this.work = work;
-        this.quick = quick;
-        this.say = say;
+        super(results, work, quick, say);
     }
 
     /** The parts to run: {@code -Dbench.group.parts=kill,mesh} (both by default). */
+    @Override
     void run() throws Exception {
-        List<String> parts =
-                List.of(System.getProperty("bench.group.parts", "kill,mesh").split(","));
+        List<String> parts = parts("group", "kill,mesh");
         if (parts.contains("kill")) {
             kill("file", quick ? 3 : 10);
             kill("jdbc", quick ? 2 : 5);

@@ -28,7 +28,7 @@ import java.util.function.Consumer;
  * PostgreSQL as the arbiter), and what the database link costs the database for 100 monitored live
  * hosts: statements and transactions per second, and the PostgreSQL server's CPU.
  */
-final class LinkBench {
+final class LinkBench extends BenchSection {
 
     /** The database's load: 100 writers and one reader at the link's defaults. */
     record Load(
@@ -45,22 +45,14 @@ final class LinkBench {
     static final int RETRIES = 3;
     static final Duration LEASE = Duration.ofSeconds(4);
 
-    private final Benchmark.Results results;
-    private final Path work;
-    private final boolean quick;
-    private final Consumer<String> say;
-
     LinkBench(Benchmark.Results results, Path work, boolean quick, Consumer<String> say) {
-        this.results = results;
-        this.work = work;
-        this.quick = quick;
-        this.say = say;
+        super(results, work, quick, say);
     }
 
     /** The parts to run: {@code -Dbench.link.parts=kill,load} (both by default). */
+    @Override
     void run() throws Exception {
-        List<String> parts =
-                List.of(System.getProperty("bench.link.parts", "kill,load").split(","));
+        List<String> parts = parts("link", "kill,load");
         try (Postgres pg = Postgres.start(FreePorts.next())) {
             if (parts.contains("kill")) {
                 kill(pg, "tcp");
