@@ -81,6 +81,9 @@ public final class Headers {
     /** Set on a signal re-sent once the lease it waited for is granted: the epoch of the grant. */
     public static final String LEASE_GRANTED = "HotBackupLeaseGranted";
 
+    /** Exchange property: the signal XML as the signal router received it. */
+    public static final String SIGNAL = "HotBackupSignal";
+
     /** Exchange property: monotonic time the signal router planned its action. */
     public static final String PLANNED_AT = "HotBackupPlannedAt";
 

@@ -73,7 +73,7 @@ public final class FailoverNotices extends ServiceSupport {
     private void send(Exchange exchange, String phase, Boolean complete) {
         Exchange copy = ExchangeHelper.createCopy(exchange, true);
         copy.setPattern(ExchangePattern.InOnly);
-        Object signal = exchange.getProperty("HotBackupSignal");
+        Object signal = exchange.getProperty(Headers.SIGNAL);
         if (signal != null) {
             copy.getIn().setBody(signal);
         }

@@ -198,7 +198,7 @@ public final class TakeoverLeases extends ServiceSupport implements LeaseListene
                 headers.put(h, v);
             }
         }
-        Object body = signal.getProperty("HotBackupSignal");
+        Object body = signal.getProperty(Headers.SIGNAL);
         return new Pending(body != null ? body : signal.getIn().getBody(), headers);
     }
 
