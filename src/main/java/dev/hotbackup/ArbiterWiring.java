@@ -18,6 +18,7 @@ import dev.hotbackup.config.HotBackupSettings;
 import dev.hotbackup.config.InvalidConfigurationException;
 import dev.hotbackup.config.Keys.ArbiterKind;
 import dev.hotbackup.emitter.HeartbeatEmitter;
+import dev.hotbackup.link.jdbc.PairRole;
 import dev.hotbackup.monitor.MonitorKey;
 import dev.hotbackup.routes.Endpoints;
 import dev.hotbackup.routes.Headers;
@@ -55,7 +56,8 @@ final class ArbiterWiring {
             CamelContext camelContext,
             HotBackupSettings s,
             ActivityLog activity,
-            HeartbeatEmitter emitter)
+            HeartbeatEmitter emitter,
+            PairRole pair)
             throws Exception {
         if (!s.guardsLeases()) {
             return null;
@@ -157,7 +159,9 @@ final class ArbiterWiring {
                     arbiter.describe(),
                     unreachable);
         }
-        if (!s.arbiterRoutes.isEmpty()) {
+        if (pair != null && pair.registeredAs() == PairRole.Role.PRIMARY) {
+            primary(camelContext, s, keeper, guarded, pair);
+        } else if (!s.arbiterRoutes.isEmpty()) {
             String own = new MonitorKey(s.host, s.config).toString();
             List<String> routes = List.copyOf(s.arbiterRoutes);
             LeaseListener ownLease =
@@ -179,6 +183,38 @@ final class ArbiterWiring {
                 keeper,
                 guarded,
                 Math.max(200, Math.min(2000, TimeUnit.NANOSECONDS.toMillis(timing.renewNanos()))));
+    }
+
+    /**
+     * The registered primary of a pair: runs the pair's routes under the pair's lease. Once it
+     * loses the lease it is the standby: it stops asking, and the takeover plan (which watches the
+     * other instance's row) is what brings the routes back here.
+     */
+    private static void primary(
+            CamelContext camelContext,
+            HotBackupSettings s,
+            LeaseKeeper keeper,
+            GuardedRoutes guarded,
+            PairRole pair)
+            throws Exception {
+        List<String> routes = List.copyOf(s.takeoverRoutes);
+        LeaseListener lease =
+                new LeaseListener() {
+                    @Override
+                    public void granted(String key, long epoch) {
+                        guarded.startUnder(key, epoch, routes);
+                        pair.primary("holds the lease " + key + " (epoch " + epoch + ")");
+                    }
+
+                    @Override
+                    public void lost(String key, long epoch, String why) {
+                        guarded.fence(key, epoch, why);
+                        keeper.giveUp(key);
+                        pair.standby("lost the lease " + key + ": " + why);
+                    }
+                };
+        HotBackupConfiguration.whenFullyStarted(
+                camelContext, () -> keeper.want(pair.leaseKey(), lease));
     }
 
     private static Arbiter arbiter(HotBackupSettings s) {

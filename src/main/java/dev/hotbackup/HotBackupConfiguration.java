@@ -42,10 +42,15 @@ public final class HotBackupConfiguration implements CamelConfiguration {
         ActivityLog activity = new ActivityLog(s.activityLog, s.activityLogFile);
         camelContext.addService(activity);
         camelContext.getRegistry().bind("activityLog", activity);
-        LinkWiring.Link link = LinkWiring.wire(camelContext, s);
+        LinkWiring.Link link = LinkWiring.wire(camelContext, s, activity);
         HeartbeatEmitter emitter = EmitterWiring.wire(camelContext, s, link);
         ArbiterWiring.Arbitration arbitration =
-                ArbiterWiring.wire(camelContext, s, activity, emitter);
+                ArbiterWiring.wire(
+                        camelContext,
+                        s,
+                        activity,
+                        emitter,
+                        link.table() == null ? null : link.table().pair());
         MailDeadLetters deadLetters =
                 s.listenerEnabled() || arbitration != null
                         ? MailWiring.wire(camelContext, s, activity)

@@ -1,5 +1,6 @@
 package dev.hotbackup;
 
+import dev.hotbackup.activity.ActivityLog;
 import dev.hotbackup.config.HotBackupSettings;
 import dev.hotbackup.config.InvalidConfigurationException;
 import dev.hotbackup.config.Keys;
@@ -7,15 +8,20 @@ import dev.hotbackup.link.HeartbeatCodec;
 import dev.hotbackup.link.Signer;
 import dev.hotbackup.link.Tls;
 import dev.hotbackup.link.jdbc.HeartbeatTable;
+import dev.hotbackup.link.jdbc.PairRole;
 import dev.hotbackup.support.Causes;
 import java.util.List;
 import java.util.UUID;
 import org.apache.camel.CamelContext;
 import org.apache.camel.support.jsse.SSLContextParameters;
 import org.apache.camel.support.service.ServiceSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The heartbeat link, shared by the emitter and the listener: signature, codec and TLS. */
 final class LinkWiring {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LinkWiring.class);
 
     /**
      * What the emitter and the listener are built on; {@code table} is the heartbeat table of the
@@ -28,7 +34,7 @@ final class LinkWiring {
 
     private LinkWiring() {}
 
-    static Link wire(CamelContext camelContext, HotBackupSettings s) {
+    static Link wire(CamelContext camelContext, HotBackupSettings s, ActivityLog activity) {
         Signer signer = Signer.of(s.secret);
         HeartbeatCodec codec = new HeartbeatCodec(signer);
         camelContext.getRegistry().bind("heartbeatCodec", codec);
@@ -37,7 +43,7 @@ final class LinkWiring {
         camelContext
                 .getRegistry()
                 .bind("hotbackupTls", tls == null ? new SSLContextParameters() : tls.parameters());
-        return new Link(signer, codec, tls, table(camelContext, s));
+        return new Link(signer, codec, tls, table(camelContext, s, activity));
     }
 
     /**
@@ -45,7 +51,8 @@ final class LinkWiring {
      * to create the table) stops the start with one line naming the key; the arbiter has already
      * checked the URL and the credentials it shares.
      */
-    private static HeartbeatTable table(CamelContext camelContext, HotBackupSettings s) {
+    private static HeartbeatTable table(
+            CamelContext camelContext, HotBackupSettings s, ActivityLog activity) {
         if (!s.databaseLink() || !(s.emitterEnabled() || s.listenerEnabled())) {
             return null;
         }
@@ -59,11 +66,16 @@ final class LinkWiring {
                         s.host,
                         s.config,
                         UUID.randomUUID().toString());
+        table.threshold(s.threshold.toMillis(), s.linkRetryCount);
+        table.eventsTo((state, detail) -> activity.record("pair", s.host, s.config, state, detail));
         try {
             table.open();
         } catch (RuntimeException e) {
             throw new InvalidConfigurationException(
                     List.of(Keys.LINK_JDBC_TABLE.name() + ": " + e.getMessage()));
+        }
+        if (s.roleAuto()) {
+            register(camelContext, s, activity, table);
         }
         try {
             // closed when Camel stops, after the routes (the emitter's CLOSE is written by then)
@@ -79,6 +91,59 @@ final class LinkWiring {
         }
         camelContext.getRegistry().bind(TABLE_BEAN, table);
         return table;
+    }
+
+    /**
+     * Registers this instance as the primary or the standby of its pair, before anything else
+     * starts: what it runs depends on it. No room (a primary and a standby are live) stops the
+     * start with one line naming them; so does finding later, at run time, that the room was given
+     * to another standby.
+     */
+    private static void register(
+            CamelContext camelContext,
+            HotBackupSettings s,
+            ActivityLog activity,
+            HeartbeatTable table) {
+        PairRole pair;
+        try {
+            pair = table.register(s.backup, s.linkCheckInterval.toMillis());
+        } catch (HeartbeatTable.NoRoom e) {
+            table.close();
+            throw new InvalidConfigurationException(List.of(e.getMessage()));
+        }
+        String registered = "registered as the " + pair + (s.backup ? " (-b)" : "");
+        try {
+            // the activity log is written once Camel has started
+            HotBackupConfiguration.whenFullyStarted(
+                    camelContext,
+                    () ->
+                            activity.record(
+                                    "pair",
+                                    s.host,
+                                    s.config,
+                                    pair.registeredAs().name(),
+                                    registered));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        pair.onChange((role, why) -> activity.record("pair", s.host, s.config, role.name(), why));
+        table.whenRefused(
+                why -> {
+                    LOG.error("No room in the pair any more, stopping: {}", why);
+                    activity.record("pair", s.host, s.config, "REFUSED", why);
+                    Thread stop =
+                            new Thread(
+                                    () -> {
+                                        try {
+                                            camelContext.stop();
+                                        } catch (RuntimeException e) {
+                                            LOG.warn("Cannot stop: {}", e.getMessage());
+                                        }
+                                    },
+                                    "hotbackup-refused-stop");
+                    stop.setDaemon(true);
+                    stop.start();
+                });
     }
 
     private static Tls tls(CamelContext camelContext, HotBackupSettings s) {

@@ -126,7 +126,8 @@ final class ListenerWiring {
                             arbitration.guarded(),
                             s.failbackKeep,
                             arbitration.firstAnswerMillis(),
-                            camelContext);
+                            camelContext,
+                            link.table() == null ? null : link.table().pair());
             camelContext.addService(leases);
         }
         TakeoverPlan plan = plan(camelContext, s, monitors, emitter, leases);
@@ -136,7 +137,7 @@ final class ListenerWiring {
         FailoverNotices notices = new FailoverNotices(s.notifyTo, camelContext);
         camelContext.addService(notices);
         registry.bind("failoverNotices", notices);
-        if (s.backup) {
+        if (s.fullBackup()) {
             fullBackup(camelContext, plan);
         }
         return new Listener(monitors, plan, rejections, routeControl, deadLetters);
@@ -153,7 +154,7 @@ final class ListenerWiring {
         Map<MonitorKey, List<String>> perHost = new LinkedHashMap<>();
         s.takeoverRoutesFor.forEach(
                 (hostConfig, routes) -> perHost.put(key(hostConfig), new ArrayList<>(routes)));
-        if (s.backup && emitter != null) {
+        if (s.fullBackup() && emitter != null) {
             // a full backup that goes live heartbeats to its own backup
             controlled.add(PackRoute.HEARTBEAT_EMITTER.id());
             perHost.values().forEach(r -> r.add(PackRoute.HEARTBEAT_EMITTER.id()));

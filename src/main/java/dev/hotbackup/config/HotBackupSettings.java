@@ -90,6 +90,16 @@ public final class HotBackupSettings {
     public final Duration linkHeartbeatInterval;
     public final Duration linkCheckInterval;
     public final int linkRetryCount;
+
+    /** {@code hotbackup.role=auto}: primary or standby as the heartbeat table decides at start. */
+    public final Keys.RoleMode role;
+
+    /** The primary's configuration copied to the standby (with {@code hotbackup.role=auto}). */
+    public final Duration configBackupInterval;
+
+    public final List<String> configBackupInclude;
+    public final List<String> configBackupExclude;
+    public final Path configBackupFolder;
     public final Duration lease;
     public final Duration renewInterval;
     public final Duration renewDeadline;
@@ -182,9 +192,19 @@ public final class HotBackupSettings {
         linkHeartbeatInterval = r.get(Keys.LINK_JDBC_HEARTBEAT_INTERVAL);
         linkCheckInterval = r.get(Keys.LINK_JDBC_CHECK_INTERVAL);
         linkRetryCount = r.get(Keys.LINK_JDBC_RETRY_COUNT);
+        role = r.get(Keys.ROLE);
         secret = r.get(Keys.SECRET);
         allowUnsigned = r.get(Keys.ALLOW_UNSIGNED);
         stateDir = Path.of(r.get(Keys.STATE_DIR));
+        configBackupInterval = r.get(Keys.CONFIG_BACKUP_INTERVAL);
+        configBackupInclude =
+                r.get(Keys.CONFIG_BACKUP_INCLUDE, List.of("routes/", "application.properties"));
+        configBackupExclude = r.get(Keys.CONFIG_BACKUP_EXCLUDE);
+        configBackupFolder =
+                Path.of(
+                        r.get(
+                                Keys.CONFIG_BACKUP_FOLDER,
+                                stateDir.resolve("config-backup").toString()));
         dsl = r.get(Keys.DSL);
 
         probePort = r.get(Keys.PROBE_PORT);
@@ -309,6 +329,9 @@ public final class HotBackupSettings {
         arbitration(r);
         if (link == LinkKind.JDBC) {
             databaseLink(r);
+        }
+        if (role == Keys.RoleMode.AUTO) {
+            roles(r);
         }
 
         tls = r.get(Keys.TLS_ENABLED);
@@ -484,6 +507,62 @@ public final class HotBackupSettings {
                             + "): one late update would look like a missed one; the reference"
                             + " advises a longer check interval");
         }
+    }
+
+    /** Roles from the table: what they need, and the keys that would say otherwise. */
+    private void roles(Reader r) {
+        if (r.isValid(Keys.LINK) && link != LinkKind.JDBC) {
+            r.problem(
+                    Keys.ROLE,
+                    "auto needs hotbackup.link=jdbc: the primary and the standby register in the"
+                            + " heartbeat table");
+        }
+        if (takeoverRoutes.isEmpty()) {
+            r.problem(
+                    Keys.TAKEOVER_ROUTES,
+                    "is empty: with hotbackup.role=auto list the pair's routes here, on both"
+                            + " hosts; the primary runs them and the standby takes them over");
+        }
+        if (!arbiterRoutes.isEmpty()) {
+            r.problem(
+                    Keys.ARBITER_ROUTES,
+                    "is not used with hotbackup.role=auto: the pair's routes are"
+                            + " hotbackup.takeover.routes on both hosts, run by whichever is the"
+                            + " primary; remove it");
+        }
+        if (!takeoverRoutesFor.isEmpty()) {
+            r.problem(
+                    Keys.TAKEOVER_ROUTES_FOR.prefix()
+                            + takeoverRoutesFor.keySet().iterator().next(),
+                    "is not used with hotbackup.role=auto: the pair has one list,"
+                            + " hotbackup.takeover.routes; remove it");
+        }
+        for (String path : configBackupInclude) {
+            String why = relativePathProblem(path);
+            if (why != null) {
+                r.problem(Keys.CONFIG_BACKUP_INCLUDE, "'" + path + "' " + why);
+            }
+        }
+        for (String path : configBackupExclude) {
+            String why = relativePathProblem(path);
+            if (why != null) {
+                r.problem(Keys.CONFIG_BACKUP_EXCLUDE, "'" + path + "' " + why);
+            }
+        }
+    }
+
+    /** Why a path of the configuration backup cannot be used, or {@code null}. */
+    private static String relativePathProblem(String path) {
+        Path p;
+        try {
+            p = Path.of(path);
+        } catch (RuntimeException e) {
+            return "is not a path";
+        }
+        if (p.isAbsolute() || p.normalize().startsWith("..")) {
+            return "is not inside the working directory: write it relative to it (routes/)";
+        }
+        return null;
     }
 
     /** What a group member cannot also be. */
@@ -709,7 +788,20 @@ public final class HotBackupSettings {
      */
     public boolean emitterEnabled() {
         return !backupLocation.isEmpty()
-                || (databaseLink() && (backup || !arbiterRoutes.isEmpty()));
+                || (databaseLink() && (backup || roleAuto() || !arbiterRoutes.isEmpty()));
+    }
+
+    /**
+     * Whether the heartbeat table decides at start whether this instance is the primary or the
+     * standby ({@code hotbackup.role=auto}).
+     */
+    public boolean roleAuto() {
+        return role == Keys.RoleMode.AUTO && databaseLink();
+    }
+
+    /** Whether this is a full backup (-b) in the sense of the fixed roles. */
+    public boolean fullBackup() {
+        return backup && !roleAuto();
     }
 
     /** Whether heartbeats go through the heartbeat table ({@code hotbackup.link=jdbc}). */
@@ -742,6 +834,7 @@ public final class HotBackupSettings {
             case FILE -> arbiter == ArbiterKind.FILE;
             case GATEWAY -> !gateway.isEmpty();
             case DATABASE_LINK -> databaseLink();
+            case ROLES -> roleAuto();
         };
     }
 
@@ -751,7 +844,11 @@ public final class HotBackupSettings {
         List<String> parts = new ArrayList<>();
         parts.add("host=" + host);
         parts.add("config=" + config);
-        parts.add("mode=" + (backup ? "full backup" : "distributed"));
+        parts.add(
+                "mode="
+                        + (roleAuto()
+                                ? "roles from the table" + (backup ? " (standby by -b)" : "")
+                                : backup ? "full backup" : "distributed"));
         if (group != null) {
             parts.add(
                     "group="

@@ -57,7 +57,8 @@ public final class Key<T> {
         ZOOKEEPER("the arbiter is not zookeeper"),
         FILE("the arbiter is not file"),
         GATEWAY("no gateway is checked (hotbackup.gateway is empty)"),
-        DATABASE_LINK("heartbeats go over TCP (hotbackup.link=tcp)");
+        DATABASE_LINK("heartbeats go over TCP (hotbackup.link=tcp)"),
+        ROLES("roles are not chosen from the heartbeat table (hotbackup.role is not auto)");
 
         /** Why a key of this part does nothing when the part is off. */
         public final String whenOff;

@@ -77,6 +77,23 @@ public final class Keys {
         }
     }
 
+    /** Who decides whether this instance is the primary or the standby. */
+    public enum RoleMode implements Key.Aliased {
+        CONFIGURED("fixed", "static", "manual", "none"),
+        AUTO("table", "database", "dynamic", "primary", "standby");
+
+        private final List<String> aliases;
+
+        RoleMode(String... aliases) {
+            this.aliases = List.of(aliases);
+        }
+
+        @Override
+        public List<String> aliases() {
+            return aliases;
+        }
+    }
+
     /** What a fenced route that does not stop in time leads to. */
     public enum OnStuck {
         HALT,
@@ -771,6 +788,67 @@ public final class Keys {
                                     + " default; the reference's defaults took 60 to 120 s), and"
                                     + " replaces hotbackup.listener.threshold.")
                     .ref("RETRY_COUNT");
+
+    public static final Key<RoleMode> ROLE =
+            declare(Key.choice("hotbackup.role", "configured", RoleMode.class), Section.LINK)
+                    .doc(
+                            "configured: the keys say what this instance is (the live host lists"
+                                    + " hotbackup.arbiter.routes, the backup"
+                                    + " hotbackup.takeover.routes). auto: both hosts run the same"
+                                    + " configuration with hotbackup.link=jdbc and list the pair's"
+                                    + " routes in hotbackup.takeover.routes; at start the heartbeat"
+                                    + " table decides: the first instance is the primary and runs"
+                                    + " them, the next registers as its standby, any further one"
+                                    + " is refused (exit 2). -b makes an instance the standby. The"
+                                    + " two share one lease, pair/<config>. See"
+                                    + " docs/database-link.md.")
+                    .ref("roles at start (BEFailOver table)");
+
+    public static final Key<Duration> CONFIG_BACKUP_INTERVAL =
+            declare(
+                            Key.duration(
+                                    "hotbackup.config-backup.interval",
+                                    "30s",
+                                    Duration.ofSeconds(1),
+                                    Duration.ofDays(1)),
+                            Section.LINK)
+                    .of(Feature.ROLES)
+                    .doc(
+                            "How often the primary copies its configuration (the files of"
+                                    + " hotbackup.config-backup.include) into the database, and"
+                                    + " how often the standby looks for a new copy. A copy is"
+                                    + " written only when a file changed.")
+                    .ref("BACKUP_INTERVAL");
+
+    public static final Key<List<String>> CONFIG_BACKUP_INCLUDE =
+            declare(Key.list("hotbackup.config-backup.include", s -> s), Section.LINK)
+                    .of(Feature.ROLES)
+                    .defaultDoc("routes/,application.properties")
+                    .doc(
+                            "Files and folders (a folder ends with /) relative to the working"
+                                    + " directory that the primary copies to the standby. Values"
+                                    + " of secret keys and of any key whose name contains"
+                                    + " password or secret are left out of the copy.")
+                    .ref("include list");
+
+    public static final Key<List<String>> CONFIG_BACKUP_EXCLUDE =
+            declare(Key.list("hotbackup.config-backup.exclude", s -> s), Section.LINK)
+                    .of(Feature.ROLES)
+                    .defaultDoc("none")
+                    .doc(
+                            "Files and folders left out of the copy, written as in"
+                                    + " hotbackup.config-backup.include (routes/local/ leaves out"
+                                    + " that folder).")
+                    .ref("exclude list");
+
+    public static final Key<String> CONFIG_BACKUP_FOLDER =
+            declare(Key.text("hotbackup.config-backup.folder", ""), Section.LINK)
+                    .of(Feature.ROLES)
+                    .defaultDoc("<hotbackup.state-dir>/config-backup")
+                    .doc(
+                            "Where the standby keeps the primary's copy: current/ always holds"
+                                    + " one whole copy (it is switched in one rename), never half"
+                                    + " of one. The standby's own files are never overwritten.");
 
     // ---- security -------------------------------------------------------------------------------
 

@@ -9,6 +9,7 @@ import dev.hotbackup.emitter.HeartbeatEmitter;
 import dev.hotbackup.group.GroupMember;
 import dev.hotbackup.link.Rejections;
 import dev.hotbackup.link.jdbc.HeartbeatTable;
+import dev.hotbackup.link.jdbc.PairRole;
 import dev.hotbackup.mail.MailDeadLetters;
 import dev.hotbackup.monitor.MonitorKey;
 import dev.hotbackup.monitor.MonitorRegistry;
@@ -247,6 +248,11 @@ public final class HotBackupStatus {
             return String.join("+", roles);
         }
         List<String> roles = new ArrayList<>();
+        PairRole pair = table == null ? null : table.pair();
+        if (pair != null) {
+            // roles from the heartbeat table: both instances heartbeat, the role says who runs
+            return pair.current().name().toLowerCase(Locale.ROOT);
+        }
         if (emitter != null && emitter.isEmitting()) {
             roles.add("live");
         }
@@ -310,7 +316,10 @@ public final class HotBackupStatus {
                 Json.object(
                         "host", settings.host,
                         "config", settings.config,
-                        "mode", settings.backup ? "full-backup" : "distributed",
+                        "mode",
+                                settings.roleAuto()
+                                        ? "role-auto"
+                                        : settings.backup ? "full-backup" : "distributed",
                         "role", role(),
                         "arbiterRole", arbiterRole(),
                         "takeoverMode", settings.takeoverMode.name().toLowerCase(Locale.ROOT),

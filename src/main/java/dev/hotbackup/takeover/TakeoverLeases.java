@@ -4,6 +4,7 @@ import dev.hotbackup.arbiter.Attempt;
 import dev.hotbackup.arbiter.GuardedRoutes;
 import dev.hotbackup.arbiter.LeaseKeeper;
 import dev.hotbackup.arbiter.LeaseListener;
+import dev.hotbackup.link.jdbc.PairRole;
 import dev.hotbackup.monitor.MonitorKey;
 import dev.hotbackup.routes.Endpoints;
 import dev.hotbackup.routes.Headers;
@@ -40,6 +41,8 @@ public final class TakeoverLeases extends ServiceSupport implements LeaseListene
     private final Map<String, Pending> pending = new ConcurrentHashMap<>();
     private final Map<String, Pending> active = new ConcurrentHashMap<>();
     private final Set<String> asking = ConcurrentHashMap.newKeySet();
+    private final Map<String, MonitorKey> hostOfLease = new ConcurrentHashMap<>();
+    private final PairRole pair;
     private volatile TakeoverPlan plan;
     private ProducerTemplate template;
 
@@ -47,13 +50,18 @@ public final class TakeoverLeases extends ServiceSupport implements LeaseListene
      * @param keepOnLive {@code hotbackup.arbiter.failback=keep}
      * @param firstAnswerMillis how long the signal router waits for the arbiter's first answer
      *     before it notes "waiting" and goes on with the next signal
+     * @param pair with roles from the heartbeat table, this instance's role: every takeover is then
+     *     under the pair's one lease, and holding it makes this instance the primary; {@code null}
+     *     otherwise (each host's takeover under that host's lease)
      */
     public TakeoverLeases(
             LeaseKeeper keeper,
             GuardedRoutes guarded,
             boolean keepOnLive,
             long firstAnswerMillis,
-            CamelContext camelContext) {
+            CamelContext camelContext,
+            PairRole pair) {
+        this.pair = pair;
         this.keeper = keeper;
         this.guarded = guarded;
         this.keepOnLive = keepOnLive;
@@ -82,7 +90,8 @@ public final class TakeoverLeases extends ServiceSupport implements LeaseListene
      *     and handed back once the lease is granted
      */
     long forTakeover(MonitorKey key, Exchange signal, List<String> routes, String[] why) {
-        String k = key.toString();
+        String k = leaseKey(key);
+        hostOfLease.put(k, key);
         Pending p = snapshot(signal);
         long epoch = keeper.validEpoch(k);
         if (epoch < 0) {
@@ -119,12 +128,21 @@ public final class TakeoverLeases extends ServiceSupport implements LeaseListene
         pending.remove(k);
         active.put(k, p);
         guarded.bind(k, routes);
+        if (pair != null) {
+            pair.primary("took over " + key + " under the lease " + k + " (epoch " + epoch + ")");
+        }
         return epoch;
+    }
+
+    /** The lease a takeover of {@code key} runs under: the host's own, or the pair's. */
+    private String leaseKey(MonitorKey key) {
+        return pair != null ? pair.leaseKey() : key.toString();
     }
 
     /** Whether a signal handed back after a grant still has a takeover waiting for it. */
     boolean stillWanted(MonitorKey key) {
-        return pending.containsKey(key.toString()) && keeper.validEpoch(key.toString()) >= 0;
+        String k = leaseKey(key);
+        return pending.containsKey(k) && keeper.validEpoch(k) >= 0;
     }
 
     /**
@@ -132,9 +150,10 @@ public final class TakeoverLeases extends ServiceSupport implements LeaseListene
      * whether it was only waiting (then nothing ran here).
      */
     boolean forget(MonitorKey key) {
-        String k = key.toString();
+        String k = leaseKey(key);
         boolean wasWaiting = pending.remove(k) != null;
-        if (!active.containsKey(k)) {
+        // the pair's lease may be held by this instance as the registered primary: not ours to drop
+        if (!active.containsKey(k) && (pair == null || wasWaiting)) {
             keeper.giveUp(k);
         }
         return wasWaiting;
@@ -142,12 +161,15 @@ public final class TakeoverLeases extends ServiceSupport implements LeaseListene
 
     /** After the routes of a released host stopped: gives its lease back. Returns a note. */
     String release(MonitorKey key) {
-        String k = key.toString();
+        String k = leaseKey(key);
         active.remove(k);
         pending.remove(k);
         long epoch = keeper.validEpoch(k);
         guarded.unbind(k);
         keeper.giveUp(k);
+        if (pair != null) {
+            pair.standby(key + " is LIVE again: its routes were given back");
+        }
         return epoch >= 0 ? "lease " + k + " given back (epoch " + epoch + ")" : null;
     }
 
@@ -173,9 +195,12 @@ public final class TakeoverLeases extends ServiceSupport implements LeaseListene
     public void lost(String key, long epoch, String why) {
         List<String> stopped = guarded.fence(key, epoch, why);
         Pending p = active.remove(key);
+        if (pair != null) {
+            pair.standby("lost the lease " + key + ": " + why);
+        }
         TakeoverPlan pl = plan;
         if (pl != null) {
-            pl.fenced(MonitorKey.parse(key), stopped);
+            pl.fenced(hostOfLease.getOrDefault(key, MonitorKey.parse(key)), stopped);
         }
         if (p != null) {
             // asked for again: when granted, the same takeover resumes under a new epoch

@@ -45,7 +45,21 @@ public final class HeartbeatTable implements AutoCloseable {
             long boot,
             long lastcount,
             FrameState state,
+            String role,
             long ageMillis) {}
+
+    /** The role written by an instance without roles ({@code hotbackup.role=configured}). */
+    static final String PLAIN = "LIVE";
+
+    /** The host of the row whose lock orders registrations of one config. */
+    static final String ANCHOR = "";
+
+    /** Thrown when the table refuses this instance a role: one line naming the pair. */
+    public static final class NoRoom extends Exception {
+        NoRoom(String message) {
+            super(message);
+        }
+    }
 
     private final String url;
     private final String username;
@@ -62,6 +76,12 @@ public final class HeartbeatTable implements AutoCloseable {
     private volatile long lastReadNanos;
     private volatile String readError;
     private volatile long reads;
+    private volatile long thresholdMillis = Long.MAX_VALUE;
+    private volatile int retryCount = Integer.MAX_VALUE;
+    private volatile PairRole pair;
+    private volatile BiConsumer<String, String> events = (state, detail) -> {};
+    private volatile java.util.function.Consumer<String> refused = why -> {};
+    private final Map<String, long[]> standbys = new HashMap<>();
 
     /**
      * @param ownHost this instance's host and config: its own row is not watched
@@ -93,6 +113,39 @@ public final class HeartbeatTable implements AutoCloseable {
         this.heard = heard;
     }
 
+    /**
+     * The threshold of the link: a row not updated for longer is no live instance (it is not heard
+     * on first sight, and it does not count when roles are registered); a standby row whose counter
+     * stood still for {@code retryCount} reads is deregistered by the primary.
+     */
+    public HeartbeatTable threshold(long thresholdMillis, int retryCount) {
+        this.thresholdMillis = thresholdMillis;
+        this.retryCount = retryCount;
+        return this;
+    }
+
+    /**
+     * Where the table's events go (deregistered standbys, the pair's role changes): state and
+     * detail, for the activity log.
+     */
+    public void eventsTo(BiConsumer<String, String> events) {
+        this.events = events;
+    }
+
+    /**
+     * What happens when this instance finds at run time that there is no room for it in the pair
+     * any more (deregistered while it could not write, and another standby registered since): the
+     * wiring stops it.
+     */
+    public void whenRefused(java.util.function.Consumer<String> refused) {
+        this.refused = refused;
+    }
+
+    /** This instance's role in the pair, or {@code null} without roles. */
+    public PairRole pair() {
+        return pair;
+    }
+
     /** The table's name, for people. */
     public String describe() {
         return "table " + table;
@@ -112,48 +165,298 @@ public final class HeartbeatTable implements AutoCloseable {
         write(f);
     }
 
-    /** Writes one heartbeat into its host's row: one UPDATE, an INSERT the first time. */
+    /**
+     * Writes one heartbeat into its host's row: one UPDATE, an INSERT the first time. With roles,
+     * the row is this instance's only while its {@code instance} column says so: a row that is gone
+     * (the primary deregistered this standby while it could not write) is registered again, and
+     * when there is no room for it any more, {@link #whenRefused} is told and nothing is written.
+     */
     public void write(HeartbeatFrame f) throws SQLException {
-        call(
-                conn -> {
-                    try (PreparedStatement up =
-                            db.prepare(
+        PairRole p = pair;
+        String refusal =
+                call(
+                        conn -> {
+                            String role = p == null ? PLAIN : p.current().name();
+                            if (update(
                                     conn,
-                                    "UPDATE "
-                                            + table
-                                            + " SET instance = ?, boot = ?, lastcount = ?,"
-                                            + " state = ?, updated_ms = "
-                                            + Database.NOW_MILLIS
-                                            + " WHERE host = ? AND config = ?")) {
-                        up.setString(1, instance);
-                        up.setLong(2, f.boot());
-                        up.setLong(3, f.seq());
-                        up.setString(4, f.state().name());
-                        up.setString(5, f.host());
-                        up.setString(6, f.config());
-                        if (up.executeUpdate() == 1) {
+                                    f.host(),
+                                    f.config(),
+                                    role,
+                                    f.boot(),
+                                    f.seq(),
+                                    f.state(),
+                                    p != null)) {
+                                return null;
+                            }
+                            if (p != null) {
+                                Decision d =
+                                        decide(
+                                                conn,
+                                                f.host(),
+                                                f.config(),
+                                                p.current() == PairRole.Role.STANDBY);
+                                if (d.refusal() != null) {
+                                    return d.refusal();
+                                }
+                                role = d.role().name();
+                                LOG.warn(
+                                        "This instance's row in the heartbeat {} was gone (deregistered"
+                                                + " while it could not write): registered again as {}",
+                                        table,
+                                        role);
+                            }
+                            insertOrUpdate(
+                                    conn, f.host(), f.config(), role, f.boot(), f.seq(), f.state());
                             return null;
+                        });
+        if (refusal != null) {
+            refused.accept(refusal);
+        }
+    }
+
+    /** Updates this host's row; with {@code mine}, only while this instance owns it. */
+    private boolean update(
+            Connection conn,
+            String host,
+            String config,
+            String role,
+            long boot,
+            long seq,
+            FrameState state,
+            boolean mine)
+            throws SQLException {
+        try (PreparedStatement up =
+                db.prepare(
+                        conn,
+                        "UPDATE "
+                                + table
+                                + " SET instance = ?, boot = ?, lastcount = ?, state = ?, role = ?,"
+                                + " updated_ms = "
+                                + Database.NOW_MILLIS
+                                + " WHERE host = ? AND config = ?"
+                                + (mine ? " AND instance = ?" : ""))) {
+            up.setString(1, instance);
+            up.setLong(2, boot);
+            up.setLong(3, seq);
+            up.setString(4, state.name());
+            up.setString(5, role);
+            up.setString(6, host);
+            up.setString(7, config);
+            if (mine) {
+                up.setString(8, instance);
+            }
+            return up.executeUpdate() == 1;
+        }
+    }
+
+    private void insertOrUpdate(
+            Connection conn,
+            String host,
+            String config,
+            String role,
+            long boot,
+            long seq,
+            FrameState state)
+            throws SQLException {
+        if (update(conn, host, config, role, boot, seq, state, false)) {
+            return;
+        }
+        try (PreparedStatement ins =
+                db.prepare(
+                        conn,
+                        "INSERT INTO "
+                                + table
+                                + " (host, config, instance, boot, lastcount, state, role,"
+                                + " updated_ms) VALUES (?, ?, ?, ?, ?, ?, ?, "
+                                + Database.NOW_MILLIS
+                                + ")")) {
+            ins.setString(1, host);
+            ins.setString(2, config);
+            ins.setString(3, instance);
+            ins.setLong(4, boot);
+            ins.setLong(5, seq);
+            ins.setString(6, state.name());
+            ins.setString(7, role);
+            ins.executeUpdate();
+        }
+    }
+
+    /** What the table says this instance may be: a role, or why there is no room. */
+    private record Decision(PairRole.Role role, String refusal, boolean sameHost) {}
+
+    /**
+     * Registers this instance in the pair of {@code config}, under the lock of the config's anchor
+     * row so that two instances starting at once are ordered: the first is the primary, the next
+     * the standby, and an instance that finds a live primary and a live standby (rows updated
+     * within the threshold by the database's clock) is refused, naming them. {@code standbyOnly}
+     * ({@code -b}) never makes a primary. A live row of this very host written by another instance
+     * is waited out for one threshold (a crashed run of this host), then refused (two instances
+     * with the same {@code hotbackup.host}).
+     *
+     * @throws NoRoom with one line naming the registered instances
+     */
+    public PairRole register(boolean standbyOnly, long checkMillis) throws NoRoom {
+        long deadline = System.nanoTime() + (thresholdMillis + checkMillis) * 1_000_000L;
+        String unreachable = null;
+        while (true) {
+            Decision d;
+            try {
+                d =
+                        call(
+                                conn -> {
+                                    Decision dec = decide(conn, ownHost, ownConfig, standbyOnly);
+                                    if (dec.role() != null) {
+                                        insertOrUpdate(
+                                                conn,
+                                                ownHost,
+                                                ownConfig,
+                                                dec.role().name(),
+                                                0,
+                                                0,
+                                                FrameState.LIVE);
+                                    }
+                                    return dec;
+                                });
+            } catch (SQLException | RuntimeException e) {
+                // an anchor row inserted by another instance at the same moment, a lock wait
+                // that timed out, or the database away: the role cannot be known without it
+                String why = Database.rootMessage(e);
+                if (unreachable == null) {
+                    LOG.warn(
+                            "Cannot register in the heartbeat {} yet ({}): trying again",
+                            table,
+                            why);
+                }
+                unreachable = why;
+                pause(checkMillis);
+                continue;
+            }
+            if (d.role() != null) {
+                pair = new PairRole(ownConfig, d.role());
+                LOG.info(
+                        "Registered in the heartbeat {} as the {} of pair {}",
+                        table,
+                        d.role().name().toLowerCase(),
+                        ownConfig);
+                return pair;
+            }
+            if (d.sameHost() && System.nanoTime() < deadline) {
+                pause(checkMillis);
+                continue;
+            }
+            throw new NoRoom(d.refusal());
+        }
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(Math.max(50, millis));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while registering", e);
+        }
+    }
+
+    private Decision decide(Connection conn, String host, String config, boolean standbyOnly)
+            throws SQLException {
+        lockAnchor(conn, config);
+        List<String> primaries = new ArrayList<>();
+        List<String> standbyRows = new ArrayList<>();
+        String sameHost = null;
+        try (PreparedStatement ps =
+                db.prepare(
+                        conn,
+                        "SELECT host, instance, role, state, "
+                                + Database.NOW_MILLIS
+                                + " - updated_ms FROM "
+                                + table
+                                + " WHERE config = ? AND host <> ?")) {
+            ps.setString(1, config);
+            ps.setString(2, ANCHOR);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    boolean live =
+                            "LIVE".equals(rs.getString(4)) && rs.getLong(5) <= thresholdMillis;
+                    if (!live) {
+                        continue;
+                    }
+                    String h = rs.getString(1);
+                    String who = h + " (updated " + rs.getLong(5) + " ms ago)";
+                    if (h.equals(host)) {
+                        if (!instance.equals(rs.getString(2))) {
+                            sameHost = who;
                         }
+                    } else if (PairRole.Role.PRIMARY.name().equals(rs.getString(3))) {
+                        primaries.add(who);
+                    } else if (PairRole.Role.STANDBY.name().equals(rs.getString(3))) {
+                        standbyRows.add(who);
                     }
-                    try (PreparedStatement ins =
-                            db.prepare(
-                                    conn,
-                                    "INSERT INTO "
-                                            + table
-                                            + " (host, config, instance, boot, lastcount, state,"
-                                            + " updated_ms) VALUES (?, ?, ?, ?, ?, ?, "
-                                            + Database.NOW_MILLIS
-                                            + ")")) {
-                        ins.setString(1, f.host());
-                        ins.setString(2, f.config());
-                        ins.setString(3, instance);
-                        ins.setLong(4, f.boot());
-                        ins.setLong(5, f.seq());
-                        ins.setString(6, f.state().name());
-                        ins.executeUpdate();
-                    }
-                    return null;
-                });
+                }
+            }
+        }
+        if (sameHost != null) {
+            return new Decision(
+                    null,
+                    "hotbackup.host: another running instance is registered as "
+                            + sameHost
+                            + " in the heartbeat "
+                            + table
+                            + " for config "
+                            + config
+                            + ": give each host its own hotbackup.host (the default is the"
+                            + " machine's name)",
+                    true);
+        }
+        if (primaries.size() + standbyRows.size() >= 2) {
+            return new Decision(
+                    null,
+                    "hotbackup.role: the pair of config "
+                            + config
+                            + " is complete in the heartbeat "
+                            + table
+                            + ": primary "
+                            + (primaries.isEmpty() ? "none" : String.join(", ", primaries))
+                            + ", standby "
+                            + (standbyRows.isEmpty() ? "none" : String.join(", ", standbyRows))
+                            + "; a third instance is refused (stop one of them, or give this one"
+                            + " another hotbackup.config)",
+                    false);
+        }
+        boolean standby = standbyOnly || !primaries.isEmpty() || !standbyRows.isEmpty();
+        return new Decision(standby ? PairRole.Role.STANDBY : PairRole.Role.PRIMARY, null, false);
+    }
+
+    /** Locks the config's anchor row for this transaction, inserting it the first time. */
+    private void lockAnchor(Connection conn, String config) throws SQLException {
+        try (PreparedStatement ps =
+                db.prepare(
+                        conn,
+                        "SELECT lastcount FROM "
+                                + table
+                                + " WHERE host = ? AND config = ? FOR UPDATE")) {
+            ps.setString(1, ANCHOR);
+            ps.setString(2, config);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    return;
+                }
+            }
+        }
+        // the first registration of this config: a second one at the same moment fails on the
+        // primary key, and its caller tries again, then finds the row and waits for its lock
+        try (PreparedStatement ins =
+                db.prepare(
+                        conn,
+                        "INSERT INTO "
+                                + table
+                                + " (host, config, instance, boot, lastcount, state, role,"
+                                + " updated_ms) VALUES (?, ?, '', 0, 0, 'CLOSE', 'ANCHOR', "
+                                + Database.NOW_MILLIS
+                                + ")")) {
+            ins.setString(1, ANCHOR);
+            ins.setString(2, config);
+            ins.executeUpdate();
+        }
     }
 
     /**
@@ -185,18 +488,91 @@ public final class HeartbeatTable implements AutoCloseable {
         lastReadNanos = System.nanoTime();
         reads++;
         String source = "jdbc:" + table;
+        PairRole p = pair;
         for (Row r : rows) {
             if (r.host().equals(ownHost) && r.config().equals(ownConfig)) {
                 continue;
             }
-            long[] before = seen.get(r.host() + '/' + r.config());
+            if (PairRole.Role.STANDBY.name().equals(r.role())) {
+                // a standby is no host to take over; the primary watches it to deregister it
+                if (p != null
+                        && p.current() == PairRole.Role.PRIMARY
+                        && r.config().equals(ownConfig)) {
+                    watchStandby(r);
+                }
+                continue;
+            }
+            String k = r.host() + '/' + r.config();
+            long[] before = seen.get(k);
             if (before != null && before[0] == r.boot() && before[1] == r.lastcount()) {
                 continue; // not moved: no heartbeat
             }
-            seen.put(r.host() + '/' + r.config(), new long[] {r.boot(), r.lastcount()});
+            seen.put(k, new long[] {r.boot(), r.lastcount()});
+            if (before == null && r.ageMillis() > thresholdMillis) {
+                continue; // not updated within the threshold: a host gone before this read
+            }
             heard.accept(
                     new HeartbeatFrame(r.host(), r.config(), r.state(), r.boot(), r.lastcount(), 0),
                     source);
+        }
+    }
+
+    /**
+     * The primary's watch on its standby: a standby row that stopped (CLOSE, or a counter that
+     * stood still for retry-count reads) is deleted, so that another standby may register, and this
+     * is said in the log and the activity log.
+     */
+    private void watchStandby(Row r) {
+        String k = r.host() + '/' + r.config();
+        long[] before = standbys.get(k);
+        long still;
+        if (before != null && before[0] == r.boot() && before[1] == r.lastcount()) {
+            still = before[2] + 1;
+        } else {
+            still = 0;
+        }
+        standbys.put(k, new long[] {r.boot(), r.lastcount(), still});
+        if (r.state() != FrameState.CLOSE && still < retryCount) {
+            return;
+        }
+        String why =
+                r.state() == FrameState.CLOSE
+                        ? "it stopped (CLOSE)"
+                        : "its counter stood at " + r.lastcount() + " for " + still + " reads";
+        int deleted;
+        try {
+            deleted =
+                    call(
+                            conn -> {
+                                try (PreparedStatement del =
+                                        db.prepare(
+                                                conn,
+                                                "DELETE FROM "
+                                                        + table
+                                                        + " WHERE host = ? AND config = ? AND boot"
+                                                        + " = ? AND lastcount = ? AND role = ?")) {
+                                    del.setString(1, r.host());
+                                    del.setString(2, r.config());
+                                    del.setLong(3, r.boot());
+                                    del.setLong(4, r.lastcount());
+                                    del.setString(5, PairRole.Role.STANDBY.name());
+                                    return del.executeUpdate();
+                                }
+                            });
+        } catch (SQLException | RuntimeException e) {
+            LOG.debug("Cannot deregister standby {}: {}", r.host(), Database.rootMessage(e));
+            return;
+        }
+        standbys.remove(k);
+        if (deleted == 1) {
+            String detail =
+                    "standby "
+                            + r.host()
+                            + " deregistered: "
+                            + why
+                            + "; another standby may register";
+            LOG.warn("Pair {}: {}", r.config(), detail);
+            events.accept("DEREGISTERED", detail);
         }
     }
 
@@ -205,11 +581,13 @@ public final class HeartbeatTable implements AutoCloseable {
         try (PreparedStatement ps =
                         db.prepare(
                                 conn,
-                                "SELECT host, config, boot, lastcount, state, "
+                                "SELECT host, config, boot, lastcount, state, role, "
                                         + Database.NOW_MILLIS
                                         + " - updated_ms FROM "
                                         + table
-                                        + " ORDER BY host, config");
+                                        + " WHERE host <> '"
+                                        + ANCHOR
+                                        + "' ORDER BY host, config");
                 ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 FrameState state =
@@ -221,7 +599,8 @@ public final class HeartbeatTable implements AutoCloseable {
                                 rs.getLong(3),
                                 rs.getLong(4),
                                 state,
-                                rs.getLong(6)));
+                                rs.getString(6),
+                                rs.getLong(7)));
             }
         }
         return rows;
@@ -236,6 +615,12 @@ public final class HeartbeatTable implements AutoCloseable {
         long last = lastReadNanos;
         v.put("lastReadMillisAgo", last == 0 ? null : (System.nanoTime() - last) / 1_000_000);
         v.put("error", readError);
+        PairRole p = pair;
+        if (p != null) {
+            v.put("role", p.current().name());
+            v.put("registeredAs", p.registeredAs().name());
+            v.put("lease", p.leaseKey());
+        }
         List<Map<String, Object>> rows = new ArrayList<>();
         for (Row r : lastRows) {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -244,6 +629,7 @@ public final class HeartbeatTable implements AutoCloseable {
             m.put("boot", r.boot());
             m.put("lastcount", r.lastcount());
             m.put("state", r.state().name());
+            m.put("role", r.role());
             m.put("updatedMillisAgo", r.ageMillis());
             rows.add(m);
         }
@@ -285,7 +671,8 @@ public final class HeartbeatTable implements AutoCloseable {
                                     + " (host VARCHAR(255) NOT NULL, config VARCHAR(255) NOT NULL,"
                                     + " instance VARCHAR(64) NOT NULL, boot BIGINT NOT NULL,"
                                     + " lastcount BIGINT NOT NULL, state VARCHAR(8) NOT NULL,"
-                                    + " updated_ms BIGINT NOT NULL, PRIMARY KEY (host, config))");
+                                    + " role VARCHAR(8) NOT NULL, updated_ms BIGINT NOT NULL,"
+                                    + " PRIMARY KEY (host, config))");
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException(e.getMessage(), e);
         }

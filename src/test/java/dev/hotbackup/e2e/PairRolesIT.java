@@ -1,0 +1,180 @@
+package dev.hotbackup.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.hotbackup.testing.FreePorts;
+import dev.hotbackup.testing.HotBackupProcess;
+import dev.hotbackup.testing.Ledger;
+import dev.hotbackup.testing.Postgres;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.h2.tools.Server;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Roles from the heartbeat table ({@code hotbackup.role=auto}) with three instances of the same
+ * configuration as processes, on a real H2 server and a real PostgreSQL server: the first is the
+ * primary and runs the route, the next registers as the standby, the third is refused naming both
+ * (exit 2). The primary is killed: the standby takes over under the pair's lease and becomes the
+ * primary; the old one comes back as the standby (no preemption). The standby's updates stop
+ * (SIGSTOP): the primary deregisters it and says so, the third instance now registers, and the old
+ * standby, resumed, finds no room and stops. The ledger shows the route never ran twice at once.
+ */
+class PairRolesIT {
+
+    @TempDir Path work;
+    Server h2;
+    Postgres pg;
+    final List<HotBackupProcess> hosts = new ArrayList<>();
+
+    @AfterEach
+    void stop() throws Exception {
+        for (HotBackupProcess h : hosts) {
+            h.close();
+        }
+        if (h2 != null) {
+            h2.stop();
+        }
+        if (pg != null) {
+            pg.close();
+        }
+    }
+
+    private Map<String, String> database(String backend) throws Exception {
+        if (backend.equals("h2")) {
+            h2 =
+                    Server.createTcpServer(
+                                    "-tcpPort",
+                                    Integer.toString(FreePorts.next()),
+                                    "-baseDir",
+                                    Files.createDirectories(work.resolve("h2")).toString(),
+                                    "-ifNotExists")
+                            .start();
+            return Map.of(
+                    "hotbackup.arbiter.jdbc.url",
+                    "jdbc:h2:tcp://localhost:" + h2.getPort() + "/./pair",
+                    "hotbackup.arbiter.jdbc.username",
+                    "sa");
+        }
+        pg = Postgres.start(FreePorts.next());
+        return Map.of(
+                "hotbackup.arbiter.jdbc.url", pg.url(),
+                "hotbackup.arbiter.jdbc.username", Postgres.USER,
+                "hotbackup.arbiter.jdbc.password", Postgres.PASSWORD);
+    }
+
+    /** One instance; every one has the same settings but its host name. */
+    private HotBackupProcess host(String name, Map<String, String> db) throws Exception {
+        HotBackupProcess h =
+                new HotBackupProcess(name, work.resolve(name), HotBackupProcess.packagedJar())
+                        .set("hotbackup.role", "auto")
+                        .set("hotbackup.link", "jdbc")
+                        .set("hotbackup.arbiter", "jdbc")
+                        .set("hotbackup.arbiter.lease", "3s")
+                        .set("hotbackup.takeover.routes", "ledger")
+                        .set("hotbackup.link.jdbc.heartbeat-interval", "250ms")
+                        .set("hotbackup.link.jdbc.check-interval", "500ms")
+                        .set("hotbackup.link.jdbc.retry-count", "4");
+        db.forEach(h::set);
+        Files.writeString(
+                h.dir().resolve("routes").resolve("ledger.camel.yaml"),
+                Ledger.ROUTE_YAML,
+                StandardCharsets.UTF_8);
+        hosts.add(h);
+        return h;
+    }
+
+    private List<Ledger.Line> lines() throws Exception {
+        return Ledger.read(hosts.stream().map(HotBackupProcess::dir).toArray(Path[]::new));
+    }
+
+    private void awaitOnly(String host, long since) throws Exception {
+        long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < end) {
+            if (Ledger.onlyBy(lines(), host, since, System.currentTimeMillis())) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError(
+                host + " is not the only one running the ledger: " + Ledger.segments(lines()));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"h2", "postgresql"})
+    void firstIsPrimaryNextStandbyThirdRefusedAndTheStandbyTakesOver(String backend)
+            throws Exception {
+        Map<String, String> db = database(backend);
+        HotBackupProcess a = host("hostA", db).start();
+        a.awaitStarted();
+        awaitOnly("hostA", 0);
+        HotBackupProcess b = host("hostB", db).start();
+        b.awaitStarted();
+        b.activity().await(1, "\"event\":\"pair\"", "registered as the standby of pair base");
+        a.activity().await(1, "\"event\":\"pair\"", "registered as the primary of pair base");
+
+        // a third instance with the same configuration: no room, one line naming both
+        HotBackupProcess c = host("hostC", db).start();
+        assertEquals(2, c.exitCode(Duration.ofSeconds(30)), c.output());
+        assertTrue(
+                c.output()
+                        .matches(
+                                "(?s).*hotbackup.role: the pair of config base is complete in the"
+                                        + " heartbeat hotbackup_heartbeat: primary hostA \\(updated"
+                                        + " \\d+ ms ago\\), standby hostB \\(updated \\d+ ms"
+                                        + " ago\\); a third instance is refused.*"),
+                c.output());
+
+        // the primary dies: the standby takes over under the pair's lease and is the primary
+        long killed = System.currentTimeMillis();
+        a.kill();
+        awaitOnly("hostB", killed);
+        b.activity().await(1, "\"event\":\"signal\"", "\"host\":\"hostA\"", "\"state\":\"DEAD\"");
+        b.activity()
+                .await(1, "\"event\":\"pair\"", "\"state\":\"PRIMARY\"", "took over hostA/base");
+
+        // it comes back as the standby: the route stays where it is
+        long back = System.currentTimeMillis();
+        a.start();
+        a.awaitStarted();
+        a.activity()
+                .awaitAtLeast(1, "\"event\":\"pair\"", "registered as the standby of pair base");
+        Thread.sleep(2000);
+        assertTrue(
+                Ledger.onlyBy(lines(), "hostB", back, System.currentTimeMillis()),
+                "" + Ledger.segments(lines()));
+
+        // the standby stops updating: the primary deregisters it, and the third one has room
+        a.pause();
+        b.activity()
+                .await(
+                        1,
+                        Duration.ofSeconds(15),
+                        "\"state\":\"DEREGISTERED\"",
+                        "standby hostA deregistered: its counter stood at");
+        c.start();
+        c.awaitStarted();
+        c.activity().await(1, "registered as the standby of pair base");
+
+        // the old standby resumes: its row is gone and there is no room for it: it stops
+        a.resume();
+        assertEquals(0, a.exitCode(Duration.ofSeconds(30)), a.output());
+        assertTrue(a.output().contains("No room in the pair any more, stopping"), a.output());
+
+        // the standby takes over when the primary stops cleanly
+        long stopped = System.currentTimeMillis();
+        b.stop();
+        awaitOnly("hostC", stopped);
+        assertNull(Ledger.problem(Ledger.segments(lines())), Ledger.segments(lines()).toString());
+    }
+}
