@@ -186,9 +186,11 @@ final class ArbiterWiring {
     }
 
     /**
-     * The registered primary of a pair: runs the pair's routes under the pair's lease. Once it
-     * loses the lease it is the standby: it stops asking, and the takeover plan (which watches the
-     * other instance's row) is what brings the routes back here.
+     * The registered primary of a pair: runs the pair's routes under the pair's lease. A lost lease
+     * (the database away for longer than the renew deadline) stops them and makes it the standby,
+     * and it goes on asking: granted again before the other instance took over (the database was
+     * back soon), it is the primary again; otherwise it gets the lease back only once the other one
+     * lets go of it.
      */
     private static void primary(
             CamelContext camelContext,
@@ -209,7 +211,6 @@ final class ArbiterWiring {
                     @Override
                     public void lost(String key, long epoch, String why) {
                         guarded.fence(key, epoch, why);
-                        keeper.giveUp(key);
                         pair.standby("lost the lease " + key + ": " + why);
                     }
                 };

@@ -220,4 +220,100 @@ class DatabaseLinkSettingsTest {
                                                 && w.contains("hotbackup.link=tcp")),
                 s.warnings.toString());
     }
+
+    /** One of a pair whose roles come from the table: the same on both hosts. */
+    static Map<String, String> pair(String... keyValues) {
+        Map<String, String> m = backup(keyValues);
+        m.putIfAbsent("hotbackup.role", "auto");
+        return m;
+    }
+
+    @Test
+    void rolesFromTheTableHeartbeatAndReadOnBothHostsAndCopyTheConfiguration() {
+        HotBackupSettings s = load(pair());
+        assertTrue(s.roleAuto());
+        assertTrue(s.emitterEnabled(), "primary and standby both write their row");
+        assertTrue(s.listenerEnabled(), "and both read the other's");
+        assertFalse(s.fullBackup());
+        assertTrue(s.toString().contains("mode=roles from the table"), s.toString());
+        assertEquals(List.of("routes/", "application.properties"), s.configBackupInclude);
+        assertEquals(Duration.ofSeconds(30), s.configBackupInterval);
+        assertTrue(s.configBackupFolder.endsWith(java.nio.file.Path.of("data", "config-backup")));
+        assertTrue(s.warnings.isEmpty(), s.warnings.toString());
+
+        HotBackupSettings standby = load(pair("hotbackup.backup", "true"));
+        assertTrue(standby.roleAuto());
+        assertFalse(standby.fullBackup(), "-b only makes it the standby");
+        assertTrue(standby.toString().contains("(standby by -b)"), standby.toString());
+    }
+
+    @Test
+    void rolesNeedTheDatabaseLinkAndOneListOfRoutes() {
+        Map<String, String> tcp = HotBackupSettingsTest.backup("hotbackup.role", "auto");
+        assertTrue(
+                problems(tcp)
+                        .contains(
+                                "hotbackup.role: auto needs hotbackup.link=jdbc: the primary and"
+                                        + " the standby register in the heartbeat table"),
+                problems(tcp).toString());
+        Map<String, String> none = pair();
+        none.remove("hotbackup.takeover.routes");
+        assertTrue(
+                problems(none)
+                        .get(0)
+                        .startsWith(
+                                "hotbackup.takeover.routes: is empty: with hotbackup.role=auto"
+                                        + " list the pair's routes here"),
+                problems(none).toString());
+        assertTrue(
+                problems(pair("hotbackup.arbiter.routes", "orders"))
+                        .get(0)
+                        .startsWith(
+                                "hotbackup.arbiter.routes: is not used with hotbackup.role=auto"),
+                problems(pair("hotbackup.arbiter.routes", "orders")).toString());
+        assertTrue(
+                problems(pair("hotbackup.takeover.routes.hostA/base", "orders"))
+                        .get(0)
+                        .startsWith("hotbackup.takeover.routes.hostA/base: is not used"));
+    }
+
+    @Test
+    void aWrongRoleOrCopyPathIsNamed() {
+        List<String> p = problems(pair("hotbackup.role", "primary"));
+        assertEquals(1, p.size(), p.toString());
+        assertTrue(
+                p.get(0)
+                        .startsWith(
+                                "hotbackup.role: 'primary' is not one of configured, auto;"
+                                        + " did you mean auto?"),
+                p.get(0));
+        assertTrue(
+                problems(pair("hotbackup.config-backup.include", "routes/,/etc/passwd"))
+                        .get(0)
+                        .startsWith(
+                                "hotbackup.config-backup.include: '/etc/passwd' is not inside the"
+                                        + " working directory"));
+        assertTrue(
+                problems(pair("hotbackup.config-backup.exclude", "../other"))
+                        .get(0)
+                        .startsWith("hotbackup.config-backup.exclude: '../other' is not inside"));
+        assertTrue(
+                problems(pair("hotbackup.config-backup.interval", "30S"))
+                        .get(0)
+                        .startsWith("hotbackup.config-backup.interval: '30S'"));
+        List<String> typo = problems(pair("hotbackup.config-backup.intervall", "1m"));
+        assertTrue(
+                typo.get(0).contains("did you mean hotbackup.config-backup.interval?"),
+                typo.toString());
+        HotBackupSettings fixed = load(backup("hotbackup.config-backup.interval", "1m"));
+        assertTrue(
+                fixed.warnings.stream()
+                        .anyMatch(
+                                w ->
+                                        w.startsWith(
+                                                        "hotbackup.config-backup.interval has no"
+                                                                + " effect")
+                                                && w.contains("hotbackup.role is not auto")),
+                fixed.warnings.toString());
+    }
 }

@@ -52,14 +52,8 @@ class PairRolesIT {
 
     private Map<String, String> database(String backend) throws Exception {
         if (backend.equals("h2")) {
-            h2 =
-                    Server.createTcpServer(
-                                    "-tcpPort",
-                                    Integer.toString(FreePorts.next()),
-                                    "-baseDir",
-                                    Files.createDirectories(work.resolve("h2")).toString(),
-                                    "-ifNotExists")
-                            .start();
+            h2Port = FreePorts.next();
+            startH2();
             return Map.of(
                     "hotbackup.arbiter.jdbc.url",
                     "jdbc:h2:tcp://localhost:" + h2.getPort() + "/./pair",
@@ -71,6 +65,19 @@ class PairRolesIT {
                 "hotbackup.arbiter.jdbc.url", pg.url(),
                 "hotbackup.arbiter.jdbc.username", Postgres.USER,
                 "hotbackup.arbiter.jdbc.password", Postgres.PASSWORD);
+    }
+
+    int h2Port;
+
+    private void startH2() throws Exception {
+        h2 =
+                Server.createTcpServer(
+                                "-tcpPort",
+                                Integer.toString(h2Port),
+                                "-baseDir",
+                                Files.createDirectories(work.resolve("h2")).toString(),
+                                "-ifNotExists")
+                        .start();
     }
 
     /** One instance; every one has the same settings but its host name. */
@@ -175,6 +182,63 @@ class PairRolesIT {
         long stopped = System.currentTimeMillis();
         b.stop();
         awaitOnly("hostC", stopped);
+        assertNull(Ledger.problem(Ledger.segments(lines())), Ledger.segments(lines()).toString());
+    }
+
+    @org.junit.jupiter.api.Test
+    void theDatabaseGoneBrieflyChangesNothingAndGoneLongerMovesTheRoutesOnlyUnderTheLease()
+            throws Exception {
+        Map<String, String> db = database("h2");
+        HotBackupProcess a = host("hostA", db).start();
+        a.awaitStarted();
+        awaitOnly("hostA", 0);
+        HotBackupProcess b = host("hostB", db).start();
+        b.awaitStarted();
+        b.activity().await(1, "registered as the standby of pair base");
+
+        // shorter than the renew deadline and the threshold: nothing happens
+        long from = System.currentTimeMillis();
+        h2.stop();
+        Thread.sleep(800);
+        startH2();
+        Thread.sleep(4000);
+        assertTrue(b.activity().matching("\"state\":\"DEAD\"").isEmpty(), b.output());
+        assertTrue(a.activity().matching("\"state\":\"FENCED\"").isEmpty(), a.output());
+        assertEquals(0, Ledger.count(lines(), "hostB", from, System.currentTimeMillis()));
+
+        // longer than the threshold and the lease: the primary fences and is the standby; the
+        // standby sees it DEAD but runs nothing while the database is away
+        long down = System.currentTimeMillis();
+        h2.stop();
+        a.activity().await(1, Duration.ofSeconds(10), "\"state\":\"FENCED\"");
+        a.activity()
+                .await(
+                        1,
+                        Duration.ofSeconds(10),
+                        "\"event\":\"pair\"",
+                        "\"state\":\"STANDBY\"",
+                        "lost the lease");
+        b.activity().await(1, Duration.ofSeconds(10), "\"state\":\"DEAD\"");
+        Thread.sleep(1500);
+        long up = System.currentTimeMillis();
+        assertEquals(0, Ledger.count(lines(), "hostB", down, up), "ran without the lease");
+        startH2();
+
+        // back: exactly one of them runs the route, and says it is the primary
+        long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        String runner = null;
+        while (runner == null && System.nanoTime() < end) {
+            Thread.sleep(200);
+            for (String h : List.of("hostA", "hostB")) {
+                if (Ledger.onlyBy(lines(), h, up, System.currentTimeMillis())) {
+                    runner = h;
+                }
+            }
+        }
+        assertTrue(runner != null, "nobody alone runs the route: " + Ledger.segments(lines()));
+        HotBackupProcess primary = runner.equals("hostA") ? a : b;
+        List<String> roles = primary.activity().matching("\"event\":\"pair\"");
+        assertTrue(roles.get(roles.size() - 1).contains("\"state\":\"PRIMARY\""), roles.toString());
         assertNull(Ledger.problem(Ledger.segments(lines())), Ledger.segments(lines()).toString());
     }
 }

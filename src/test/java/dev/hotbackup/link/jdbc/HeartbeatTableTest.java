@@ -187,6 +187,135 @@ class HeartbeatTableTest {
         }
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("backends")
+    void rolesFirstPrimaryNextStandbyThirdRefusedAndAStoppedStandbyMakesRoom(
+            String name, Function<String[], HeartbeatTable> make) throws Exception {
+        String t = "roles_t" + (++tables);
+        try (HeartbeatTable a = make.apply(new String[] {t, "hostA"});
+                HeartbeatTable b = make.apply(new String[] {t, "hostB"});
+                HeartbeatTable c = make.apply(new String[] {t, "hostC"})) {
+            for (HeartbeatTable h : List.of(a, b, c)) {
+                h.threshold(3000, 2).open();
+            }
+            assertEquals(PairRole.Role.PRIMARY, a.register(false, 100).current());
+            assertEquals(PairRole.Role.STANDBY, b.register(false, 100).current());
+            HeartbeatTable.NoRoom refused =
+                    assertThrows(HeartbeatTable.NoRoom.class, () -> c.register(false, 100));
+            assertTrue(
+                    refused.getMessage()
+                            .matches(
+                                    "hotbackup.role: the pair of config base is complete in the"
+                                            + " heartbeat "
+                                            + t
+                                            + ": primary hostA \\(updated \\d+ ms ago\\),"
+                                            + " standby hostB \\(updated \\d+ ms ago\\); a"
+                                            + " third instance is refused.*"),
+                    refused.getMessage());
+
+            // the primary hears no standby as a host to take over
+            List<HeartbeatFrame> heard = new ArrayList<>();
+            a.watchInto((f, source) -> heard.add(f));
+            List<String> events = new ArrayList<>();
+            a.eventsTo((state, detail) -> events.add(state + " " + detail));
+            b.write(frame("hostB", FrameState.LIVE, 1, 1));
+            a.poll();
+            assertEquals(List.of(), heard);
+
+            // the standby stops: after two reads of the same counter the primary deregisters it
+            a.poll();
+            assertEquals(List.of(), events, "one read of a still counter is not enough");
+            a.poll();
+            assertEquals(1, events.size(), events.toString());
+            assertTrue(
+                    events.get(0)
+                            .startsWith(
+                                    "DEREGISTERED standby hostB deregistered: its counter stood"
+                                            + " at 1 for 2 reads"),
+                    events.toString());
+
+            // room for the third; the old standby, back, finds none and is told so
+            assertEquals(PairRole.Role.STANDBY, c.register(false, 100).current());
+            List<String> noRoom = new ArrayList<>();
+            b.whenRefused(noRoom::add);
+            b.write(frame("hostB", FrameState.LIVE, 1, 2));
+            assertEquals(1, noRoom.size());
+            assertTrue(noRoom.get(0).contains("primary hostA"), noRoom.toString());
+            assertTrue(noRoom.get(0).contains("standby hostC"), noRoom.toString());
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("backends")
+    void twoInstancesStartingAtOnceGetOnePrimaryAndOneStandby(
+            String name, Function<String[], HeartbeatTable> make) throws Exception {
+        for (int round = 0; round < 5; round++) {
+            String t = "race_t" + (++tables);
+            try (HeartbeatTable a = make.apply(new String[] {t, "hostA"});
+                    HeartbeatTable b = make.apply(new String[] {t, "hostB"})) {
+                a.threshold(3000, 2).open();
+                b.threshold(3000, 2).open();
+                java.util.concurrent.CompletableFuture<PairRole> ra =
+                        java.util.concurrent.CompletableFuture.supplyAsync(() -> registered(a));
+                PairRole rb = registered(b);
+                List<PairRole.Role> roles =
+                        new ArrayList<>(List.of(ra.get().current(), rb.current()));
+                roles.sort(null);
+                assertEquals(
+                        List.of(PairRole.Role.PRIMARY, PairRole.Role.STANDBY),
+                        roles,
+                        "round " + round);
+            }
+        }
+    }
+
+    private static PairRole registered(HeartbeatTable t) {
+        try {
+            return t.register(false, 50);
+        } catch (HeartbeatTable.NoRoom e) {
+            throw new AssertionError(e.getMessage());
+        }
+    }
+
+    @Test
+    void aStandbyOnlyInstanceNeverBecomesPrimaryAndAHostNameInUseIsRefused() throws Exception {
+        String url = "jdbc:h2:tcp://localhost:" + h2.getPort() + "/./link";
+        String t = "same_t" + (++tables);
+        try (HeartbeatTable a = new HeartbeatTable(url, "sa", "", t, 1000, "hostA", "base", "a1");
+                HeartbeatTable again =
+                        new HeartbeatTable(url, "sa", "", t, 1000, "hostA", "base", "a2")) {
+            a.threshold(1000, 2).open();
+            again.threshold(1000, 2).open();
+            assertEquals(PairRole.Role.STANDBY, a.register(true, 100).current(), "-b");
+            // the same host name, another instance: waited out for a threshold, then refused
+            long from = System.nanoTime();
+            a.write(frame("hostA", FrameState.LIVE, 1, 1));
+            Thread keepWriting =
+                    new Thread(
+                            () -> {
+                                for (long n = 2; n < 40; n++) {
+                                    try {
+                                        a.write(frame("hostA", FrameState.LIVE, 1, n));
+                                        Thread.sleep(100);
+                                    } catch (Exception e) {
+                                        return;
+                                    }
+                                }
+                            });
+            keepWriting.start();
+            HeartbeatTable.NoRoom e =
+                    assertThrows(HeartbeatTable.NoRoom.class, () -> again.register(false, 100));
+            keepWriting.join();
+            assertTrue(
+                    e.getMessage()
+                            .startsWith(
+                                    "hotbackup.host: another running instance is"
+                                            + " registered as hostA"),
+                    e.getMessage());
+            assertTrue(System.nanoTime() - from >= 1_000_000_000L, "waited a threshold first");
+        }
+    }
+
     @Test
     void credentialsRefusedForGoodAreOneLine() {
         HeartbeatTable t =
