@@ -19,21 +19,16 @@ import dev.hotbackup.config.InvalidConfigurationException;
 import dev.hotbackup.config.Keys.ArbiterKind;
 import dev.hotbackup.emitter.HeartbeatEmitter;
 import dev.hotbackup.link.jdbc.PairRole;
+import dev.hotbackup.mail.EventMail;
 import dev.hotbackup.monitor.MonitorKey;
-import dev.hotbackup.routes.Endpoints;
-import dev.hotbackup.routes.Headers;
 import dev.hotbackup.routes.PackRoute;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.camel.CamelContext;
-import org.apache.camel.ProducerTemplate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -249,14 +244,11 @@ final class ArbiterWiring {
     /** Lease events to the INFO log and the activity log; a fence also by mail. */
     private static final class Events implements LeaseEvents {
         private final ActivityLog activity;
-        private final boolean mail;
-        private final CamelContext camelContext;
-        private volatile ProducerTemplate template;
+        private final EventMail mail;
 
         Events(ActivityLog activity, boolean mail, CamelContext camelContext) {
             this.activity = activity;
-            this.mail = mail;
-            this.camelContext = camelContext;
+            this.mail = mail ? new EventMail(camelContext) : null;
         }
 
         @Override
@@ -268,26 +260,14 @@ final class ArbiterWiring {
                 LOG.info("Lease {} {}: {}", key, state, detail);
             }
             activity.record("lease", k.host(), k.config(), state, detail);
-            if (mail && state.equals("FENCED") && camelContext.isStarted()) {
-                try {
-                    ProducerTemplate t = template;
-                    if (t == null) {
-                        t = camelContext.createProducerTemplate();
-                        template = t;
-                    }
-                    Map<String, Object> h = new HashMap<>();
-                    h.put(Headers.HOST, k.host());
-                    h.put(Headers.CONFIG, k.config());
-                    h.put(Headers.STATE, "FENCED");
-                    h.put(Headers.TIME, Instant.now().toString());
-                    h.put(Headers.DETAIL, detail);
-                    h.put(Headers.ACTION, "fence");
-                    h.put(Headers.OUTCOMES, List.of("guarded routes stopped: " + detail));
-                    t.asyncRequestBodyAndHeaders(Endpoints.MAIL_QUEUE, "", h);
-                } catch (RuntimeException e) {
-                    LOG.warn(
-                            "Cannot queue the mail about the fence of {}: {}", key, e.getMessage());
-                }
+            if (mail != null && state.equals("FENCED")) {
+                mail.send(
+                        k.host(),
+                        k.config(),
+                        "FENCED",
+                        detail,
+                        "fence",
+                        List.of("guarded routes stopped: " + detail));
             }
         }
     }

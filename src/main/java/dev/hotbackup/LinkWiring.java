@@ -7,11 +7,16 @@ import dev.hotbackup.config.Keys;
 import dev.hotbackup.link.HeartbeatCodec;
 import dev.hotbackup.link.Signer;
 import dev.hotbackup.link.Tls;
+import dev.hotbackup.link.jdbc.ConfigBackup;
 import dev.hotbackup.link.jdbc.HeartbeatTable;
 import dev.hotbackup.link.jdbc.PairRole;
+import dev.hotbackup.mail.EventMail;
 import dev.hotbackup.support.Causes;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.apache.camel.CamelContext;
 import org.apache.camel.support.jsse.SSLContextParameters;
 import org.apache.camel.support.service.ServiceSupport;
@@ -31,6 +36,9 @@ final class LinkWiring {
 
     /** The heartbeat table's name in the registry: the emitter's endpoint refers to it. */
     static final String TABLE_BEAN = "hotbackupHeartbeatTable";
+
+    /** The configuration backup's name in the registry, for the status. */
+    static final String CONFIG_BACKUP_BEAN = "hotbackupConfigBackup";
 
     private LinkWiring() {}
 
@@ -67,6 +75,9 @@ final class LinkWiring {
                         s.config,
                         UUID.randomUUID().toString());
         table.threshold(s.threshold.toMillis(), s.linkRetryCount);
+        if (s.roleAuto()) {
+            table.withConfigTable();
+        }
         table.eventsTo((state, detail) -> activity.record("pair", s.host, s.config, state, detail));
         try {
             table.open();
@@ -76,6 +87,7 @@ final class LinkWiring {
         }
         if (s.roleAuto()) {
             register(camelContext, s, activity, table);
+            configBackup(camelContext, s, activity, table);
         }
         try {
             // closed when Camel stops, after the routes (the emitter's CLOSE is written by then)
@@ -144,6 +156,65 @@ final class LinkWiring {
                     stop.setDaemon(true);
                     stop.start();
                 });
+    }
+
+    /** The configuration backup between the two, every {@code hotbackup.config-backup.interval}. */
+    private static void configBackup(
+            CamelContext camelContext,
+            HotBackupSettings s,
+            ActivityLog activity,
+            HeartbeatTable table) {
+        ConfigBackup backup =
+                new ConfigBackup(
+                        table,
+                        s.host,
+                        s.config,
+                        Path.of("").toAbsolutePath(),
+                        s.configBackupInclude,
+                        s.configBackupExclude,
+                        s.configBackupFolder);
+        EventMail mail = s.mailEnabled() ? new EventMail(camelContext) : null;
+        backup.eventsTo(
+                (state, detail) -> {
+                    activity.record("config", s.host, s.config, state, detail);
+                    if (mail != null && state.equals("DRIFT")) {
+                        mail.send(
+                                s.host,
+                                s.config,
+                                state,
+                                detail,
+                                "configuration backup",
+                                List.of(detail));
+                    }
+                });
+        long every = s.configBackupInterval.toMillis();
+        try {
+            camelContext.addService(
+                    new ServiceSupport() {
+                        private ScheduledExecutorService runner;
+
+                        @Override
+                        protected void doStart() {
+                            runner =
+                                    camelContext
+                                            .getExecutorServiceManager()
+                                            .newSingleThreadScheduledExecutor(
+                                                    this, "hotbackup-config-backup");
+                            runner.scheduleWithFixedDelay(
+                                    backup::run, 0, every, TimeUnit.MILLISECONDS);
+                        }
+
+                        @Override
+                        protected void doStop() {
+                            if (runner != null) {
+                                camelContext.getExecutorServiceManager().shutdownNow(runner);
+                            }
+                        }
+                    });
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        camelContext.getRegistry().bind(CONFIG_BACKUP_BEAN, backup);
     }
 
     private static Tls tls(CamelContext camelContext, HotBackupSettings s) {

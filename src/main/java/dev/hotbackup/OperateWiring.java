@@ -4,6 +4,7 @@ import dev.hotbackup.activity.ActivityLog;
 import dev.hotbackup.config.HotBackupSettings;
 import dev.hotbackup.emitter.HeartbeatEmitter;
 import dev.hotbackup.group.GroupMember;
+import dev.hotbackup.link.jdbc.ConfigBackup;
 import dev.hotbackup.link.jdbc.HeartbeatTable;
 import dev.hotbackup.operate.ArbiterMetrics;
 import dev.hotbackup.operate.GroupMetrics;
@@ -67,6 +68,10 @@ final class OperateWiring {
                 camelContext
                         .getRegistry()
                         .lookupByNameAndType(LinkWiring.TABLE_BEAN, HeartbeatTable.class));
+        status.configBackup(
+                camelContext
+                        .getRegistry()
+                        .lookupByNameAndType(LinkWiring.CONFIG_BACKUP_BEAN, ConfigBackup.class));
         Operator operator = null;
         if (l != null) {
             operator =

@@ -8,6 +8,7 @@ import dev.hotbackup.config.HotBackupSettings;
 import dev.hotbackup.emitter.HeartbeatEmitter;
 import dev.hotbackup.group.GroupMember;
 import dev.hotbackup.link.Rejections;
+import dev.hotbackup.link.jdbc.ConfigBackup;
 import dev.hotbackup.link.jdbc.HeartbeatTable;
 import dev.hotbackup.link.jdbc.PairRole;
 import dev.hotbackup.mail.MailDeadLetters;
@@ -55,6 +56,7 @@ public final class HotBackupStatus {
     private volatile String page;
     private volatile GroupMember group;
     private volatile HeartbeatTable table;
+    private volatile ConfigBackup configBackup;
 
     public HotBackupStatus(
             HotBackupSettings settings,
@@ -89,6 +91,11 @@ public final class HotBackupStatus {
     /** The heartbeat table, when heartbeats go through the database. */
     public void link(HeartbeatTable table) {
         this.table = table;
+    }
+
+    /** The configuration backup, with roles from the heartbeat table. */
+    public void configBackup(ConfigBackup backup) {
+        this.configBackup = backup;
     }
 
     public HeartbeatTable link() {
@@ -340,6 +347,8 @@ public final class HotBackupStatus {
                                                         .id())));
         HeartbeatTable t = table;
         instance.put("link", t == null ? Json.object("kind", "tcp") : new JsonObject(t.view()));
+        ConfigBackup cb = configBackup;
+        instance.put("configBackup", cb == null ? null : new JsonObject(cb.view()));
         instance.put(
                 "emitter",
                 emitter == null

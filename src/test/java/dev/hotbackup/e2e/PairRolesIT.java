@@ -91,7 +91,8 @@ class PairRolesIT {
                         .set("hotbackup.takeover.routes", "ledger")
                         .set("hotbackup.link.jdbc.heartbeat-interval", "250ms")
                         .set("hotbackup.link.jdbc.check-interval", "500ms")
-                        .set("hotbackup.link.jdbc.retry-count", "4");
+                        .set("hotbackup.link.jdbc.retry-count", "4")
+                        .set("hotbackup.config-backup.interval", "1s");
         db.forEach(h::set);
         Files.writeString(
                 h.dir().resolve("routes").resolve("ledger.camel.yaml"),
@@ -129,6 +130,42 @@ class PairRolesIT {
         b.awaitStarted();
         b.activity().await(1, "\"event\":\"pair\"", "registered as the standby of pair base");
         a.activity().await(1, "\"event\":\"pair\"", "registered as the primary of pair base");
+
+        // the primary's configuration reaches the standby without its password; a file only the
+        // primary has is a drift, on the status page too
+        Path copy = b.dir().resolve("data/config-backup/current");
+        b.activity()
+                .until(
+                        "the copy of hostA's configuration",
+                        Duration.ofSeconds(15),
+                        () -> Files.exists(copy.resolve("application.properties")));
+        String copied = Files.readString(copy.resolve("application.properties"));
+        assertTrue(copied.contains("hotbackup.role=auto"), copied);
+        assertTrue(Files.exists(copy.resolve("routes/ledger.camel.yaml")));
+        if (backend.equals("postgresql")) {
+            assertTrue(a.output().contains("Configuration copied for the standby"), a.output());
+            assertTrue(!copied.contains(Postgres.PASSWORD), copied);
+            assertTrue(
+                    copied.contains("# hotbackup.arbiter.jdbc.password: not copied (a secret)"),
+                    copied);
+        }
+        assertTrue(b.activity().matching("\"event\":\"config\"").isEmpty(), "no drift yet");
+        Files.writeString(a.dir().resolve("routes/extra.camel.yaml"), "# only on hostA\n");
+        b.activity()
+                .await(
+                        1,
+                        Duration.ofSeconds(15),
+                        "\"event\":\"config\"",
+                        "\"state\":\"DRIFT\"",
+                        "routes/extra.camel.yaml (only on the primary)");
+        Files.delete(a.dir().resolve("routes/extra.camel.yaml"));
+        b.activity()
+                .await(
+                        1,
+                        Duration.ofSeconds(15),
+                        "\"event\":\"config\"",
+                        "\"state\":\"SAME\"",
+                        "the primary's again");
 
         // a third instance with the same configuration: no room, one line naming both
         HotBackupProcess c = host("hostC", db).start();
@@ -240,5 +277,36 @@ class PairRolesIT {
         List<String> roles = primary.activity().matching("\"event\":\"pair\"");
         assertTrue(roles.get(roles.size() - 1).contains("\"state\":\"PRIMARY\""), roles.toString());
         assertNull(Ledger.problem(Ledger.segments(lines())), Ledger.segments(lines()).toString());
+    }
+
+    @org.junit.jupiter.api.Test
+    void theStatusPageShowsTheRoleTheLastCopyAndADrift() throws Exception {
+        Map<String, String> db = database("h2");
+        HotBackupProcess a = host("hostA", db).start();
+        a.awaitStarted();
+        int http = FreePorts.next();
+        HotBackupProcess b =
+                host("hostB", db)
+                        .set("hotbackup.http.enabled", "true")
+                        .set("hotbackup.http.port", http)
+                        .set("hotbackup.http.bind-address", "127.0.0.1")
+                        .set("hotbackup.http.observe-port", FreePorts.next())
+                        .start();
+        b.awaitStarted();
+        try (dev.hotbackup.testing.Chromium browser =
+                dev.hotbackup.testing.Chromium.start(1200, 500)) {
+            browser.open("http://127.0.0.1:" + http + "/hotbackup/");
+            // hostB's application.properties has its HTTP keys, hostA's has not: a drift
+            b.activity()
+                    .until(
+                            "the page to show the standby, its copy and the drift",
+                            Duration.ofSeconds(20),
+                            () ->
+                                    browser.text("#role").equals("standby")
+                                            && browser.text("#config-last").startsWith("gen 0 at ")
+                                            && browser.text("#config-drift")
+                                                    .equals("DRIFT: application.properties"));
+            browser.screenshot(Path.of("target/status-page-config-drift.png"));
+        }
     }
 }

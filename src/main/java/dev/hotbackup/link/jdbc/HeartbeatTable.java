@@ -77,6 +77,7 @@ public final class HeartbeatTable implements AutoCloseable {
     private volatile String readError;
     private volatile long reads;
     private volatile long thresholdMillis = Long.MAX_VALUE;
+    private volatile boolean configTable;
     private volatile int retryCount = Integer.MAX_VALUE;
     private volatile PairRole pair;
     private volatile BiConsumer<String, String> events = (state, detail) -> {};
@@ -642,7 +643,24 @@ public final class HeartbeatTable implements AutoCloseable {
         return readError;
     }
 
-    private <T> T call(Database.Work<T> work) throws SQLException {
+    /** The table's name. */
+    public String tableName() {
+        return table;
+    }
+
+    /** The database, for the configuration backup that shares it (after {@link #open}). */
+    Database db() {
+        return db;
+    }
+
+    /** Creates the configuration backup's table too when it opens ({@code hotbackup.role=auto}). */
+    public HeartbeatTable withConfigTable() {
+        this.configTable = true;
+        return this;
+    }
+
+    /** One transaction on the table's database. */
+    <T> T call(Database.Work<T> work) throws SQLException {
         Database d = db;
         if (d == null) {
             throw new SQLException("not started", "08003");
@@ -658,6 +676,18 @@ public final class HeartbeatTable implements AutoCloseable {
      */
     public void open() {
         try {
+            List<String> create = new ArrayList<>();
+            create.add(
+                    "CREATE TABLE IF NOT EXISTS "
+                            + table
+                            + " (host VARCHAR(255) NOT NULL, config VARCHAR(255) NOT NULL,"
+                            + " instance VARCHAR(64) NOT NULL, boot BIGINT NOT NULL,"
+                            + " lastcount BIGINT NOT NULL, state VARCHAR(8) NOT NULL,"
+                            + " role VARCHAR(8) NOT NULL, updated_ms BIGINT NOT NULL,"
+                            + " PRIMARY KEY (host, config))");
+            if (configTable) {
+                create.add(ConfigBackup.ddl(table));
+            }
             db =
                     new Database(
                             "hotbackup-link",
@@ -666,13 +696,7 @@ public final class HeartbeatTable implements AutoCloseable {
                             password,
                             timeoutMillis,
                             table,
-                            "CREATE TABLE IF NOT EXISTS "
-                                    + table
-                                    + " (host VARCHAR(255) NOT NULL, config VARCHAR(255) NOT NULL,"
-                                    + " instance VARCHAR(64) NOT NULL, boot BIGINT NOT NULL,"
-                                    + " lastcount BIGINT NOT NULL, state VARCHAR(8) NOT NULL,"
-                                    + " role VARCHAR(8) NOT NULL, updated_ms BIGINT NOT NULL,"
-                                    + " PRIMARY KEY (host, config))");
+                            create.toArray(String[]::new));
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException(e.getMessage(), e);
         }
