@@ -826,9 +826,10 @@ public final class Keys {
                     .defaultDoc("routes/,application.properties")
                     .doc(
                             "Files and folders (a folder ends with /) relative to the working"
-                                    + " directory that the primary copies to the standby. Values"
-                                    + " of secret keys and of any key whose name contains"
-                                    + " password or secret are left out of the copy.")
+                                    + " directory that the primary copies to the standby. The"
+                                    + " values of keys and URI parameters whose name contains"
+                                    + " password, secret, token, passphrase or credential, and"
+                                    + " hotbackup.host, are left out of the copy.")
                     .ref("include list");
 
     public static final Key<List<String>> CONFIG_BACKUP_EXCLUDE =
