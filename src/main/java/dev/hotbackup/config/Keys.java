@@ -80,7 +80,7 @@ public final class Keys {
     /** Who decides whether this instance is the primary or the standby. */
     public enum RoleMode implements Key.Aliased {
         CONFIGURED("fixed", "static", "manual", "none"),
-        AUTO("table", "database", "dynamic", "primary", "standby");
+        AUTO("automatic", "table", "database", "dynamic", "primary", "standby");
 
         private final List<String> aliases;
 

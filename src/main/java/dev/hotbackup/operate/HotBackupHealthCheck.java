@@ -4,6 +4,7 @@ import dev.hotbackup.arbiter.LeaseKeeper;
 import dev.hotbackup.arbiter.LeaseState;
 import dev.hotbackup.emitter.HeartbeatEmitter;
 import dev.hotbackup.group.GroupMember;
+import dev.hotbackup.link.jdbc.ConfigBackup;
 import dev.hotbackup.link.jdbc.HeartbeatTable;
 import dev.hotbackup.monitor.MonitorKey;
 import dev.hotbackup.monitor.MonitorRegistry;
@@ -100,6 +101,14 @@ public final class HotBackupHealthCheck extends AbstractHealthCheck {
             if (error != null) {
                 degraded.add("the heartbeat table cannot be read: " + error);
             }
+            if (table.pair() != null) {
+                builder.detail("pair.role", table.pair().current().name().toLowerCase(Locale.ROOT));
+            }
+        }
+        ConfigBackup copy = status.configBackup();
+        if (copy != null) {
+            // a drift is for people to look at (activity log, mail, status page), not a fault
+            builder.detail("config.drift", copy.drift() == null ? "unknown" : copy.drift());
         }
         LeaseKeeper leases = status.leases();
         if (leases != null) {

@@ -98,6 +98,10 @@ public final class HotBackupStatus {
         this.configBackup = backup;
     }
 
+    public ConfigBackup configBackup() {
+        return configBackup;
+    }
+
     public HeartbeatTable link() {
         return table;
     }
