@@ -190,12 +190,13 @@ public final class HeartbeatTable implements AutoCloseable {
                                 return null;
                             }
                             if (p != null) {
-                                Decision d =
-                                        decide(
-                                                conn,
-                                                f.host(),
-                                                f.config(),
-                                                p.current() == PairRole.Role.STANDBY);
+                                PairRegistry.Decision d =
+                                        new PairRegistry(this)
+                                                .decide(
+                                                        conn,
+                                                        f.host(),
+                                                        f.config(),
+                                                        p.current() == PairRole.Role.STANDBY);
                                 if (d.refusal() != null) {
                                     return d.refusal();
                                 }
@@ -250,7 +251,7 @@ public final class HeartbeatTable implements AutoCloseable {
         }
     }
 
-    private void insertOrUpdate(
+    void insertOrUpdate(
             Connection conn,
             String host,
             String config,
@@ -282,182 +283,15 @@ public final class HeartbeatTable implements AutoCloseable {
         }
     }
 
-    /** What the table says this instance may be: a role, or why there is no room. */
-    private record Decision(PairRole.Role role, String refusal, boolean sameHost) {}
-
     /**
-     * Registers this instance in the pair of {@code config}, under the lock of the config's anchor
-     * row so that two instances starting at once are ordered: the first is the primary, the next
-     * the standby, and an instance that finds a live primary and a live standby (rows updated
-     * within the threshold by the database's clock) is refused, naming them. {@code standbyOnly}
-     * ({@code -b}) never makes a primary. A live row of this very host written by another instance
-     * is waited out for one threshold (a crashed run of this host), then refused (two instances
-     * with the same {@code hotbackup.host}).
+     * Registers this instance in its pair ({@link PairRegistry}) and keeps its role for the rows it
+     * writes from now on.
      *
      * @throws NoRoom with one line naming the registered instances
      */
     public PairRole register(boolean standbyOnly, long checkMillis) throws NoRoom {
-        long deadline = System.nanoTime() + (thresholdMillis + checkMillis) * 1_000_000L;
-        String unreachable = null;
-        while (true) {
-            Decision d;
-            try {
-                d =
-                        call(
-                                conn -> {
-                                    Decision dec = decide(conn, ownHost, ownConfig, standbyOnly);
-                                    if (dec.role() != null) {
-                                        insertOrUpdate(
-                                                conn,
-                                                ownHost,
-                                                ownConfig,
-                                                dec.role().name(),
-                                                0,
-                                                0,
-                                                FrameState.LIVE);
-                                    }
-                                    return dec;
-                                });
-            } catch (SQLException | RuntimeException e) {
-                // an anchor row inserted by another instance at the same moment, a lock wait
-                // that timed out, or the database away: the role cannot be known without it
-                String why = Database.rootMessage(e);
-                if (unreachable == null) {
-                    LOG.warn(
-                            "Cannot register in the heartbeat {} yet ({}): trying again",
-                            table,
-                            why);
-                }
-                unreachable = why;
-                pause(checkMillis);
-                continue;
-            }
-            if (d.role() != null) {
-                pair = new PairRole(ownConfig, d.role());
-                LOG.info(
-                        "Registered in the heartbeat {} as the {} of pair {}",
-                        table,
-                        d.role().name().toLowerCase(),
-                        ownConfig);
-                return pair;
-            }
-            if (d.sameHost() && System.nanoTime() < deadline) {
-                pause(checkMillis);
-                continue;
-            }
-            throw new NoRoom(d.refusal());
-        }
-    }
-
-    private static void pause(long millis) {
-        try {
-            Thread.sleep(Math.max(50, millis));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while registering", e);
-        }
-    }
-
-    private Decision decide(Connection conn, String host, String config, boolean standbyOnly)
-            throws SQLException {
-        lockAnchor(conn, config);
-        List<String> primaries = new ArrayList<>();
-        List<String> standbyRows = new ArrayList<>();
-        String sameHost = null;
-        try (PreparedStatement ps =
-                db.prepare(
-                        conn,
-                        "SELECT host, instance, role, state, "
-                                + Database.NOW_MILLIS
-                                + " - updated_ms FROM "
-                                + table
-                                + " WHERE config = ? AND host <> ?")) {
-            ps.setString(1, config);
-            ps.setString(2, ANCHOR);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    boolean live =
-                            "LIVE".equals(rs.getString(4)) && rs.getLong(5) <= thresholdMillis;
-                    if (!live) {
-                        continue;
-                    }
-                    String h = rs.getString(1);
-                    String who = h + " (updated " + rs.getLong(5) + " ms ago)";
-                    if (h.equals(host)) {
-                        if (!instance.equals(rs.getString(2))) {
-                            sameHost = who;
-                        }
-                    } else if (PairRole.Role.PRIMARY.name().equals(rs.getString(3))) {
-                        primaries.add(who);
-                    } else if (PairRole.Role.STANDBY.name().equals(rs.getString(3))) {
-                        standbyRows.add(who);
-                    }
-                }
-            }
-        }
-        if (sameHost != null) {
-            return new Decision(
-                    null,
-                    "hotbackup.host: another running instance is registered as "
-                            + sameHost
-                            + " in the heartbeat "
-                            + table
-                            + " for config "
-                            + config
-                            + ": give each host its own hotbackup.host (the default is the"
-                            + " machine's name)",
-                    true);
-        }
-        if (primaries.size() + standbyRows.size() >= 2) {
-            return new Decision(
-                    null,
-                    "hotbackup.role: the pair of config "
-                            + config
-                            + " is complete in the heartbeat "
-                            + table
-                            + ": primary "
-                            + (primaries.isEmpty() ? "none" : String.join(", ", primaries))
-                            + ", standby "
-                            + (standbyRows.isEmpty() ? "none" : String.join(", ", standbyRows))
-                            + "; a third instance is refused (stop one of them, or give this one"
-                            + " another hotbackup.config)",
-                    false);
-        }
-        boolean standby = standbyOnly || !primaries.isEmpty() || !standbyRows.isEmpty();
-        return new Decision(standby ? PairRole.Role.STANDBY : PairRole.Role.PRIMARY, null, false);
-    }
-
-    /** Locks the config's anchor row for this transaction, inserting it the first time. */
-    private void lockAnchor(Connection conn, String config) throws SQLException {
-        try (PreparedStatement ps =
-                db.prepare(
-                        conn,
-                        "SELECT lastcount FROM "
-                                + table
-                                + " WHERE host = ? AND config = ? FOR UPDATE")) {
-            ps.setString(1, ANCHOR);
-            ps.setString(2, config);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (rs.next()) {
-                    return;
-                }
-            }
-        }
-        // the first registration of this config: a second one at the same moment fails on the
-        // primary key, and its caller tries again, then finds the row and waits for its lock
-        try (PreparedStatement ins =
-                db.prepare(
-                        conn,
-                        "INSERT INTO "
-                                + table
-                                + " (host, config, instance, boot, lastcount, state, role,"
-                                + " updated_ms) VALUES (?, ?, '', 0, 0, 'CLOSE', 'ANCHOR', "
-                                + Database.NOW_MILLIS
-                                + ")")) {
-            ins.setString(1, ANCHOR);
-            ins.setString(2, config);
-            ins.executeUpdate();
-        }
+        pair = new PairRegistry(this).register(standbyOnly, checkMillis);
+        return pair;
     }
 
     /**
@@ -646,6 +480,23 @@ public final class HeartbeatTable implements AutoCloseable {
     /** The table's name. */
     public String tableName() {
         return table;
+    }
+
+    String ownHost() {
+        return ownHost;
+    }
+
+    String ownConfig() {
+        return ownConfig;
+    }
+
+    /** This run of this instance, as its row names it. */
+    String instance() {
+        return instance;
+    }
+
+    long thresholdMillis() {
+        return thresholdMillis;
     }
 
     /** The database, for the configuration backup that shares it (after {@link #open}). */
