@@ -43,7 +43,15 @@ DIRS=()
 start() {
   local name="$1" dir="$2"; shift 2
   DIRS+=("$dir")
-  (cd "$dir" && exec java -Xmx256m -jar "$JAR" "$@" >> "$dir/out.log" 2>&1) &
+  # with the build's class data sharing archive, as on a real host: the jar in the working
+  # directory by its own name (a link here), the archive beside it (docs/operations.md)
+  local jar="$JAR" cds=()
+  if [ -f "$ROOT/target/camel-hot-backup.jsa" ]; then
+    ln -sfn "$JAR" "$dir/camel-hot-backup.jar"
+    jar=camel-hot-backup.jar
+    cds=("-XX:SharedArchiveFile=$ROOT/target/camel-hot-backup.jsa")
+  fi
+  (cd "$dir" && exec java -Xmx256m "${cds[@]}" -jar "$jar" "$@" >> "$dir/out.log" 2>&1) &
   PIDS+=($!)
   eval "PID_$name=$!"
   say "$name started (pid $!)"

@@ -59,7 +59,9 @@ public final class HotBackupMain {
                 }
             }
         }
-        Main main = new Main(HotBackupMain.class);
+        // the one configuration class by name: scanning the package for it costs half a second
+        Main main = new Main();
+        main.configure().addConfiguration(HotBackupConfiguration.class);
         main.setPropertyPlaceholderLocations(
                 "file:application.properties;optional=true,classpath:hotbackup/camel.properties");
         if (backup) {

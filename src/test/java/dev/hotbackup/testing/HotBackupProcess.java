@@ -148,9 +148,33 @@ public final class HotBackupProcess implements AutoCloseable {
         }
         command.addAll(jvmArgs);
         command.add("-jar");
-        command.add(jar.toString());
+        command.add(jarWithArchive(command));
         command.addAll(args);
         return command;
+    }
+
+    /**
+     * The jar as the command names it: with the class data sharing archive the build made
+     * (target/camel-hot-backup.jsa, unless -Dhotbackup.it.cds=false), as a user runs it: {@code
+     * camel-hot-backup.jar} in the working directory (a link here), which the archive names.
+     */
+    private String jarWithArchive(List<String> command) {
+        Path archive = jar.resolveSibling("camel-hot-backup.jsa");
+        if (!Boolean.parseBoolean(System.getProperty("hotbackup.it.cds", "true"))
+                || !Files.isRegularFile(archive)
+                || !jar.getFileName().toString().equals("camel-hot-backup.jar")) {
+            return jar.toString();
+        }
+        Path link = dir.resolve("camel-hot-backup.jar");
+        try {
+            if (!Files.isSymbolicLink(link)) {
+                Files.createSymbolicLink(link, jar);
+            }
+        } catch (IOException e) {
+            return jar.toString();
+        }
+        command.add(command.size() - 1, "-XX:SharedArchiveFile=" + archive);
+        return link.getFileName().toString();
     }
 
     public long pid() {
