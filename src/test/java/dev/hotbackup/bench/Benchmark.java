@@ -439,12 +439,24 @@ public final class Benchmark {
     // ---- 6: start-up
     // -------------------------------------------------------------------------------
 
+    /**
+     * Process start of the live host to the backup's first LIVE: with the build's class data
+     * sharing archive (as the samples and systemd units run it), and the jar alone.
+     */
     private void startup() throws Exception {
+        results.startup = startup(true);
+        say("start to first LIVE, with the archive: " + results.startup.row());
+        results.startupJarAlone = startup(false);
+        say("start to first LIVE, the jar alone: " + results.startupJarAlone.row());
+    }
+
+    private Stats startup(boolean archive) throws Exception {
         int port = FreePorts.next();
+        String kind = archive ? "archive" : "alone";
         try (HotBackupProcess backup =
                         new HotBackupProcess(
                                         "backupB",
-                                        dir("startup/backup"),
+                                        dir("startup/" + kind + "/backup"),
                                         HotBackupProcess.packagedJar())
                                 .watchOnly()
                                 .set("hotbackup.listener.port", port)
@@ -453,10 +465,13 @@ public final class Benchmark {
                 HotBackupProcess live =
                         new HotBackupProcess(
                                         "serverA",
-                                        dir("startup/live"),
+                                        dir("startup/" + kind + "/live"),
                                         HotBackupProcess.packagedJar())
                                 .set("hotbackup.backup-location", "127.0.0.1:" + port)
                                 .set("hotbackup.secret", "bench-secret-0123456789")) {
+            if (!archive) {
+                live.withoutArchive();
+            }
             backup.start().awaitStarted();
             ActivityLines activity = backup.activity();
             List<Long> times = new ArrayList<>();
@@ -484,8 +499,7 @@ public final class Benchmark {
                 activity.awaitAtLeast(
                         i, Duration.ofSeconds(60), "\"event\":\"signal\"", "\"state\":\"DEAD\"");
             }
-            results.startup = Stats.of(times);
-            say("start to first LIVE: " + results.startup.row());
+            return Stats.of(times);
         }
     }
 
@@ -544,6 +558,9 @@ public final class Benchmark {
         int emitterFrames;
         final List<ScaleRow> scale = new ArrayList<>();
         Stats startup;
+
+        /** The same without the class data sharing archive. */
+        Stats startupJarAlone;
 
         /** SIGKILL to the backup's first exchange, by arbiter, at the default lease. */
         final Map<String, List<Long>> arbiterKill = new LinkedHashMap<>();

@@ -44,13 +44,17 @@ final class Report {
         groups(r, md);
         link(r, md);
         if (r.startup != null) {
-            md.append(
-                            "## Start-up\n\nProcess start of the live host to the backup's first LIVE signal, ")
+            md.append("## Start-up\n\nProcess start of the live host to the backup's first LIVE")
+                    .append(" signal, ")
                     .append(r.startup.n())
-                    .append(
-                            " starts:\n\n| p50 | p95 | p99 | max | trials |\n|---|---|---|---|---|\n| ")
+                    .append(" starts each:\n\n| live host | p50 | p95 | p99 | max | trials |\n")
+                    .append("|---|---|---|---|---|---|\n| with camel-hot-backup.jsa | ")
                     .append(r.startup.row())
-                    .append(" |\n\n");
+                    .append(" |\n");
+            if (r.startupJarAlone != null) {
+                md.append("| the jar alone | ").append(r.startupJarAlone.row()).append(" |\n");
+            }
+            md.append('\n');
         }
         Files.writeString(docs.resolve("benchmarks.md"), md.toString());
     }
@@ -160,9 +164,9 @@ final class Report {
         if (r.startup != null) {
             row(
                     md,
-                    "process start to first LIVE under 3 s",
+                    "process start to first LIVE under 1.5 s (with the archive)",
                     "p99 " + Stats.ms(r.startup.p99()),
-                    r.startup.p99() < 3000);
+                    r.startup.p99() < 1500);
         }
         md.append('\n');
     }

@@ -1,27 +1,53 @@
 package dev.hotbackup.testing;
 
-import org.apache.camel.test.AvailablePortFinder;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 
 /**
- * A free port for a test. The unit tests run in two JVMs at once (surefire's forkCount=2): each
- * takes its ports from a range of its own, below the kernel's ephemeral range, so that neither can
- * be handed a port the other has picked and not yet bound. Elsewhere (the end-to-end tests, one
- * JVM), any free port.
+ * A free port for a test, never the same one twice in a JVM. The unit tests run in two JVMs at once
+ * (surefire's forkCount=2): each takes its ports from a range of its own, below the kernel's
+ * ephemeral range, so that neither can be handed a port the other has picked and not yet bound.
+ * Elsewhere (the end-to-end tests and the benchmark, one JVM) the whole of both ranges.
+ *
+ * <p>Camel's {@code AvailablePortFinder.getNextAvailable(from, to)} is not used: it forgets a port
+ * as soon as it returns it, so two calls before either port is bound return the same one (a test's
+ * listener and its SMTP server on one port worked only while they bound different addresses).
  */
 public final class FreePorts {
 
     private static final int BASE = 10_000;
     private static final int SPAN = 11_000;
+    private static int last = -1;
 
     private FreePorts() {}
 
-    public static int next() {
+    public static synchronized int next() {
         String fork = System.getProperty("test.fork", "");
+        int from = BASE;
+        int span = 2 * SPAN;
         if (fork.matches("[1-9][0-9]?")) {
-            int n = Integer.parseInt(fork);
-            int from = BASE + ((n - 1) % 2) * SPAN;
-            return AvailablePortFinder.getNextAvailable(from, from + SPAN - 1);
+            from = BASE + ((Integer.parseInt(fork) - 1) % 2) * SPAN;
+            span = SPAN;
         }
-        return AvailablePortFinder.getNextAvailable();
+        for (int i = 1; i <= span; i++) {
+            int candidate = from + Math.floorMod(last + i - from, span);
+            if (free(candidate)) {
+                last = candidate;
+                return candidate;
+            }
+        }
+        throw new IllegalStateException("no free port from " + from + " to " + (from + span - 1));
+    }
+
+    /** Whether nothing listens on {@code port}, on any address. */
+    private static boolean free(int port) {
+        try (ServerSocket s = new ServerSocket()) {
+            s.setReuseAddress(false);
+            s.bind(new InetSocketAddress(port));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 }

@@ -29,6 +29,7 @@ public final class HotBackupProcess implements AutoCloseable {
     private final List<String> jvmArgs = new ArrayList<>();
     private final Map<String, String> environment = new LinkedHashMap<>();
     private List<String> prefix = List.of();
+    private boolean archive = Boolean.parseBoolean(System.getProperty("hotbackup.it.cds", "true"));
     private JvmProcess process;
 
     /**
@@ -97,6 +98,12 @@ public final class HotBackupProcess implements AutoCloseable {
         return this;
     }
 
+    /** Runs the jar alone, without the build's class data sharing archive (the benchmark). */
+    public HotBackupProcess withoutArchive() {
+        archive = false;
+        return this;
+    }
+
     /** Runs the JVM inside a network namespace ({@link Netns}). */
     public HotBackupProcess inNamespace(Netns.Host host) {
         prefix = host.exec();
@@ -160,7 +167,7 @@ public final class HotBackupProcess implements AutoCloseable {
      */
     private String jarWithArchive(List<String> command) {
         Path archive = jar.resolveSibling("camel-hot-backup.jsa");
-        if (!Boolean.parseBoolean(System.getProperty("hotbackup.it.cds", "true"))
+        if (!this.archive
                 || !Files.isRegularFile(archive)
                 || !jar.getFileName().toString().equals("camel-hot-backup.jar")) {
             return jar.toString();
