@@ -310,7 +310,9 @@ public final class Benchmark {
     }
 
     private void emitter() throws Exception {
-        Duration window = Duration.ofSeconds(quick ? 20 : 60);
+        // steady state: a minute for the JIT to settle, then five minutes measured
+        Duration warmUp = Duration.ofSeconds(quick ? 10 : 60);
+        Duration window = Duration.ofSeconds(quick ? 20 : 300);
         try (GapRecorder gaps = new GapRecorder();
                 HotBackupProcess live =
                         new HotBackupProcess(
@@ -325,7 +327,7 @@ public final class Benchmark {
                                 "idle", dir("emitter/idle"), HotBackupProcess.packagedJar())) {
             live.start().awaitStarted();
             idle.start().awaitStarted();
-            TimeUnit.SECONDS.sleep(10);
+            TimeUnit.NANOSECONDS.sleep(warmUp.toNanos());
             gaps.reset();
             long live0 = Proc.cpuNanos(live.pid());
             long idle0 = Proc.cpuNanos(idle.pid());
@@ -333,6 +335,8 @@ public final class Benchmark {
             TimeUnit.NANOSECONDS.sleep(window.toNanos());
             long elapsed = System.nanoTime() - t0;
             results.emitterCpu = (Proc.cpuNanos(live.pid()) - live0) / (double) elapsed;
+            results.emitterWindow = window;
+            results.emitterWarmUp = warmUp;
             results.idleCpu = (Proc.cpuNanos(idle.pid()) - idle0) / (double) elapsed;
             results.emitterGaps = Stats.of(gaps.gapsMillis());
             results.emitterFrames = gaps.count();
@@ -558,6 +562,11 @@ public final class Benchmark {
         int emitterFrames;
         final List<ScaleRow> scale = new ArrayList<>();
         Stats startup;
+
+        /** How long the emitter's cost was measured, after how long a warm-up. */
+        Duration emitterWindow;
+
+        Duration emitterWarmUp;
 
         /** The same without the class data sharing archive. */
         Stats startupJarAlone;
