@@ -117,8 +117,25 @@ class PairRolesIT {
             }
             Thread.sleep(100);
         }
+        StringBuilder tails = new StringBuilder();
+        for (HotBackupProcess h : hosts) {
+            List<String> out = h.output().lines().toList();
+            tails.append("\n--- ")
+                    .append(h.name())
+                    .append(":\n")
+                    .append(
+                            String.join(
+                                    "\n", out.subList(Math.max(0, out.size() - 30), out.size())))
+                    .append("\n--- activity of ")
+                    .append(h.name())
+                    .append(":\n")
+                    .append(String.join("\n", h.activity().lines()));
+        }
         throw new AssertionError(
-                host + " is not the only one running the ledger: " + Ledger.segments(lines()));
+                host
+                        + " is not the only one running the ledger: "
+                        + Ledger.segments(lines())
+                        + tails);
     }
 
     @ParameterizedTest(name = "{0}")

@@ -51,6 +51,12 @@ public final class HeartbeatTable implements AutoCloseable {
     /** The role written by an instance without roles ({@code hotbackup.role=configured}). */
     static final String PLAIN = "LIVE";
 
+    /**
+     * How long a standby's registration row (boot 0, counter 0) may wait for its first heartbeat
+     * before the primary takes it for stopped: Camel starts its routes after the registration.
+     */
+    static final long STARTING_MILLIS = 60_000;
+
     /** The host of the row whose lock orders registrations of one config. */
     static final String ANCHOR = "";
 
@@ -358,6 +364,13 @@ public final class HeartbeatTable implements AutoCloseable {
      * is said in the log and the activity log.
      */
     private void watchStandby(Row r) {
+        if (r.boot() == 0
+                && r.lastcount() == 0
+                && r.state() != FrameState.CLOSE
+                && r.ageMillis() < STARTING_MILLIS) {
+            // registered, its heartbeat not started yet: a standby still starting is not stopped
+            return;
+        }
         String k = r.host() + '/' + r.config();
         long[] before = standbys.get(k);
         long still;
