@@ -5,10 +5,10 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 
 /**
- * A free port for a test, never the same one twice in a JVM. The unit tests run in two JVMs at once
- * (surefire's forkCount=2): each takes its ports from a range of its own, below the kernel's
- * ephemeral range, so that neither can be handed a port the other has picked and not yet bound.
- * Elsewhere (the end-to-end tests and the benchmark, one JVM) the whole of both ranges.
+ * A free port for a test, never the same one twice in a JVM. The unit tests run in three JVMs at
+ * once (surefire's forkCount=3): each takes its ports from a range of its own, below the kernel's
+ * ephemeral range, so that no two can be handed a port the other has picked and not yet bound.
+ * Elsewhere (the end-to-end tests and the benchmark, one JVM) the whole of the three ranges.
  *
  * <p>Camel's {@code AvailablePortFinder.getNextAvailable(from, to)} is not used: it forgets a port
  * as soon as it returns it, so two calls before either port is bound return the same one (a test's
@@ -17,7 +17,8 @@ import java.net.ServerSocket;
 public final class FreePorts {
 
     private static final int BASE = 10_000;
-    private static final int SPAN = 11_000;
+    private static final int FORKS = 3;
+    private static final int SPAN = 7_000;
     private static int last = -1;
 
     private FreePorts() {}
@@ -25,9 +26,9 @@ public final class FreePorts {
     public static synchronized int next() {
         String fork = System.getProperty("test.fork", "");
         int from = BASE;
-        int span = 2 * SPAN;
+        int span = FORKS * SPAN;
         if (fork.matches("[1-9][0-9]?")) {
-            from = BASE + ((Integer.parseInt(fork) - 1) % 2) * SPAN;
+            from = BASE + ((Integer.parseInt(fork) - 1) % FORKS) * SPAN;
             span = SPAN;
         }
         for (int i = 1; i <= span; i++) {
