@@ -448,7 +448,7 @@ public final class HeartbeatTable implements AutoCloseable {
                                 rs.getLong(4),
                                 state,
                                 rs.getString(6),
-                                rs.getLong(7)));
+                                Math.max(0, rs.getLong(7))));
             }
         }
         return rows;

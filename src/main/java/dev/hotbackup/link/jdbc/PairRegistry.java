@@ -127,7 +127,10 @@ final class PairRegistry {
                         continue;
                     }
                     String h = rs.getString(1);
-                    String who = h + " (updated " + rs.getLong(5) + " ms ago)";
+                    // PostgreSQL stamps a transaction at its start: a row written by a later one
+                    // that
+                    // committed first looks a few milliseconds younger than now
+                    String who = h + " (updated " + Math.max(0, rs.getLong(5)) + " ms ago)";
                     if (h.equals(host)) {
                         if (!t.instance().equals(rs.getString(2))) {
                             sameHost = who;
