@@ -134,6 +134,12 @@ final class ListenerWiring {
         RouteControl routeControl =
                 new RouteControl(camelContext, emitter, EmitterWiring.closeWaitMillis(s));
         registry.bind("routeControl", routeControl);
+        // the signals' copies for hotbackup.listener.signals-to leave one at a time, in order
+        registry.bind(
+                "hotbackupSignalsToThread",
+                camelContext
+                        .getExecutorServiceManager()
+                        .newSingleThreadExecutor(camelContext, "hotbackup-signals-to"));
         FailoverNotices notices = new FailoverNotices(s.notifyTo, camelContext);
         camelContext.addService(notices);
         registry.bind("failoverNotices", notices);
