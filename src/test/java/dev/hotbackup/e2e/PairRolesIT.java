@@ -1,5 +1,6 @@
 package dev.hotbackup.e2e;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -16,6 +17,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import org.awaitility.core.ConditionTimeoutException;
 import org.h2.tools.Server;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
@@ -110,12 +113,14 @@ class PairRolesIT {
     }
 
     private void awaitOnly(String host, long since) throws Exception {
-        long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() < end) {
-            if (Ledger.onlyBy(lines(), host, since, System.currentTimeMillis())) {
-                return;
-            }
-            Thread.sleep(100);
+        try {
+            await(host + " alone runs the ledger")
+                    .atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(100))
+                    .until(() -> Ledger.onlyBy(lines(), host, since, System.currentTimeMillis()));
+            return;
+        } catch (ConditionTimeoutException e) {
+            // said below, with what every instance printed
         }
         StringBuilder tails = new StringBuilder();
         for (HotBackupProcess h : hosts) {
@@ -243,10 +248,12 @@ class PairRolesIT {
         a.awaitStarted();
         a.activity()
                 .awaitAtLeast(1, "\"event\":\"pair\"", "registered as the standby of pair base");
-        Thread.sleep(2000);
-        assertTrue(
-                Ledger.onlyBy(lines(), "hostB", back, System.currentTimeMillis()),
-                "" + Ledger.segments(lines()));
+        a.activity()
+                .holds(
+                        "the route stays on hostB alone",
+                        Duration.ofSeconds(2),
+                        Duration.ofSeconds(3),
+                        () -> Ledger.onlyBy(lines(), "hostB", back, System.currentTimeMillis()));
 
         // the standby stops updating: the primary deregisters it, and the third one has room
         a.pause();
@@ -285,13 +292,26 @@ class PairRolesIT {
 
         // shorter than the renew deadline and the threshold: nothing happens
         long from = System.currentTimeMillis();
+        Callable<Boolean> nothingHappens =
+                () ->
+                        b.activity().matching("\"state\":\"DEAD\"").isEmpty()
+                                && a.activity().matching("\"state\":\"FENCED\"").isEmpty()
+                                && Ledger.count(lines(), "hostB", from, System.currentTimeMillis())
+                                        == 0;
         h2.stop();
-        Thread.sleep(800);
+        a.activity()
+                .holds(
+                        "no DEAD, no fence, hostA alone while the database is away",
+                        Duration.ofMillis(800),
+                        Duration.ofSeconds(1),
+                        nothingHappens);
         startH2();
-        Thread.sleep(4000);
-        assertTrue(b.activity().matching("\"state\":\"DEAD\"").isEmpty(), b.output());
-        assertTrue(a.activity().matching("\"state\":\"FENCED\"").isEmpty(), a.output());
-        assertEquals(0, Ledger.count(lines(), "hostB", from, System.currentTimeMillis()));
+        a.activity()
+                .holds(
+                        "no DEAD, no fence, hostA alone once it is back",
+                        Duration.ofSeconds(4),
+                        Duration.ofSeconds(5),
+                        nothingHappens);
 
         // longer than the threshold and the lease: the primary fences and is the standby; the
         // standby sees it DEAD but runs nothing while the database is away
@@ -306,24 +326,33 @@ class PairRolesIT {
                         "\"state\":\"STANDBY\"",
                         "lost the lease");
         b.activity().await(1, Duration.ofSeconds(10), "\"state\":\"DEAD\"");
-        Thread.sleep(1500);
+        b.activity()
+                .holds(
+                        "hostB runs nothing without the lease",
+                        Duration.ofMillis(1500),
+                        Duration.ofSeconds(2),
+                        () ->
+                                Ledger.count(lines(), "hostB", down, System.currentTimeMillis())
+                                        == 0);
         long up = System.currentTimeMillis();
         assertEquals(0, Ledger.count(lines(), "hostB", down, up), "ran without the lease");
         startH2();
 
         // back: exactly one of them runs the route, and says it is the primary
-        long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        String runner = null;
-        while (runner == null && System.nanoTime() < end) {
-            Thread.sleep(200);
-            for (String h : List.of("hostA", "hostB")) {
-                if (Ledger.onlyBy(lines(), h, up, System.currentTimeMillis())) {
-                    runner = h;
-                }
-            }
-        }
-        assertTrue(runner != null, "nobody alone runs the route: " + Ledger.segments(lines()));
-        HotBackupProcess primary = runner.equals("hostA") ? a : b;
+        String[] runner = new String[1];
+        await("exactly one of them runs the route")
+                .atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(200))
+                .until(
+                        () -> {
+                            for (String h : List.of("hostA", "hostB")) {
+                                if (Ledger.onlyBy(lines(), h, up, System.currentTimeMillis())) {
+                                    runner[0] = h;
+                                }
+                            }
+                            return runner[0] != null;
+                        });
+        HotBackupProcess primary = runner[0].equals("hostA") ? a : b;
         List<String> roles = primary.activity().matching("\"event\":\"pair\"");
         assertTrue(roles.get(roles.size() - 1).contains("\"state\":\"PRIMARY\""), roles.toString());
         assertNull(Ledger.problem(Ledger.segments(lines())), Ledger.segments(lines()).toString());

@@ -295,22 +295,29 @@ class HeartbeatTableTest {
             // the same host name, another instance: waited out for a threshold, then refused
             long from = System.nanoTime();
             a.write(frame("hostA", FrameState.LIVE, 1, 1));
-            Thread keepWriting =
-                    new Thread(
-                            () -> {
-                                for (long n = 2; n < 40; n++) {
-                                    try {
-                                        a.write(frame("hostA", FrameState.LIVE, 1, n));
-                                        Thread.sleep(100);
-                                    } catch (Exception e) {
-                                        return;
-                                    }
-                                }
-                            });
-            keepWriting.start();
-            HeartbeatTable.NoRoom e =
-                    assertThrows(HeartbeatTable.NoRoom.class, () -> again.register(false, 100));
-            keepWriting.join();
+            // the other instance goes on heartbeating every 100 ms while this one registers
+            java.util.concurrent.ScheduledExecutorService beats =
+                    java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+            java.util.concurrent.atomic.AtomicLong n =
+                    new java.util.concurrent.atomic.AtomicLong(1);
+            HeartbeatTable.NoRoom e;
+            try {
+                beats.scheduleAtFixedRate(
+                        () -> {
+                            try {
+                                a.write(frame("hostA", FrameState.LIVE, 1, n.incrementAndGet()));
+                            } catch (SQLException ignored) {
+                                // the next one tries again
+                            }
+                        },
+                        0,
+                        100,
+                        java.util.concurrent.TimeUnit.MILLISECONDS);
+                e = assertThrows(HeartbeatTable.NoRoom.class, () -> again.register(false, 100));
+            } finally {
+                beats.shutdownNow();
+                beats.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
+            }
             assertTrue(
                     e.getMessage()
                             .startsWith(
