@@ -10,6 +10,7 @@ import dev.hotbackup.activity.ActivityLog;
 import dev.hotbackup.routes.Headers;
 import dev.hotbackup.testing.ActivityLines;
 import dev.hotbackup.testing.FreePorts;
+import dev.hotbackup.testing.H2;
 import dev.hotbackup.testing.TestProperties;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -94,13 +95,7 @@ class ArbiterLiveHostTest {
 
     static Server h2() {
         try {
-            return Server.createTcpServer(
-                            "-tcpPort",
-                            Integer.toString(H2_PORT),
-                            "-baseDir",
-                            H2_DIR.toString(),
-                            "-ifNotExists")
-                    .start();
+            return H2.start(H2_PORT, H2_DIR);
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

@@ -12,6 +12,7 @@ import dev.hotbackup.arbiter.file.FileArbiter;
 import dev.hotbackup.arbiter.jdbc.JdbcArbiter;
 import dev.hotbackup.arbiter.zookeeper.ZooKeeperArbiter;
 import dev.hotbackup.testing.FreePorts;
+import dev.hotbackup.testing.H2;
 import dev.hotbackup.testing.Postgres;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,14 +51,7 @@ class ArbiterContractTest {
     @BeforeAll
     void servers() throws Exception {
         pg = Postgres.start(FreePorts.next());
-        h2 =
-                Server.createTcpServer(
-                                "-tcpPort",
-                                Integer.toString(FreePorts.next()),
-                                "-baseDir",
-                                Files.createTempDirectory("h2").toString(),
-                                "-ifNotExists")
-                        .start();
+        h2 = H2.start(FreePorts.next(), Files.createTempDirectory("h2"));
         zk = new TestingServer(FreePorts.next(), true);
     }
 
@@ -285,14 +279,7 @@ class ArbiterContractTest {
                         "late_lease",
                         500)) {
             assertNotNull(a.start(), "not reachable at start");
-            Server up =
-                    Server.createTcpServer(
-                                    "-tcpPort",
-                                    Integer.toString(later),
-                                    "-baseDir",
-                                    tmp.resolve("late").toString(),
-                                    "-ifNotExists")
-                            .start();
+            Server up = H2.start(later, tmp.resolve("late"));
             try {
                 // the table is created on the first call that reaches the database
                 await().atMost(Duration.ofSeconds(10))

@@ -9,6 +9,7 @@ import dev.hotbackup.arbiter.file.FileArbiter;
 import dev.hotbackup.arbiter.jdbc.JdbcArbiter;
 import dev.hotbackup.arbiter.zookeeper.ZooKeeperArbiter;
 import dev.hotbackup.testing.FreePorts;
+import dev.hotbackup.testing.H2;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -158,14 +159,7 @@ class LeaseKeeperTest {
     }
 
     private Server h2(int port, Path base) throws Exception {
-        Server s =
-                Server.createTcpServer(
-                                "-tcpPort",
-                                Integer.toString(port),
-                                "-baseDir",
-                                base.toString(),
-                                "-ifNotExists")
-                        .start();
+        Server s = H2.start(port, base);
         open.add(s::stop);
         return s;
     }

@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hotbackup.testing.FreePorts;
+import dev.hotbackup.testing.H2;
 import dev.hotbackup.testing.Ledger;
 import dev.hotbackup.testing.LedgerPair;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -49,14 +49,7 @@ class DatabaseLinkIT {
     }
 
     private void startDatabase() throws Exception {
-        h2 =
-                Server.createTcpServer(
-                                "-tcpPort",
-                                Integer.toString(h2Port),
-                                "-baseDir",
-                                Files.createDirectories(work.resolve("h2")).toString(),
-                                "-ifNotExists")
-                        .start();
+        h2 = H2.start(h2Port, work.resolve("h2"));
     }
 
     @AfterEach

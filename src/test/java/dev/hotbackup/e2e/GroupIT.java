@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hotbackup.testing.Chromium;
 import dev.hotbackup.testing.FreePorts;
+import dev.hotbackup.testing.H2;
 import dev.hotbackup.testing.Http;
 import dev.hotbackup.testing.LedgerGroup;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -40,14 +40,7 @@ class GroupIT {
 
     @BeforeEach
     void database() throws Exception {
-        h2 =
-                Server.createTcpServer(
-                                "-tcpPort",
-                                Integer.toString(FreePorts.next()),
-                                "-baseDir",
-                                Files.createDirectories(work.resolve("h2")).toString(),
-                                "-ifNotExists")
-                        .start();
+        h2 = H2.start(FreePorts.next(), work.resolve("h2"));
     }
 
     @AfterEach

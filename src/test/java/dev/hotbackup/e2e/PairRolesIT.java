@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hotbackup.testing.Chromium;
 import dev.hotbackup.testing.FreePorts;
+import dev.hotbackup.testing.H2;
 import dev.hotbackup.testing.HotBackupProcess;
 import dev.hotbackup.testing.Ledger;
 import dev.hotbackup.testing.Postgres;
@@ -76,14 +77,7 @@ class PairRolesIT {
     int h2Port;
 
     private void startH2() throws Exception {
-        h2 =
-                Server.createTcpServer(
-                                "-tcpPort",
-                                Integer.toString(h2Port),
-                                "-baseDir",
-                                Files.createDirectories(work.resolve("h2")).toString(),
-                                "-ifNotExists")
-                        .start();
+        h2 = H2.start(h2Port, work.resolve("h2"));
     }
 
     /** One instance; every one has the same settings but its host name. */

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.hotbackup.testing.FreePorts;
 import dev.hotbackup.testing.Postgres;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,10 +19,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.h2.tools.Server;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -35,31 +30,11 @@ import org.junit.jupiter.params.provider.MethodSource;
  * (neither in the table nor in the copy), a drift is reported when it starts and when it ends, and
  * a copy interrupted on either side leaves the standby with the whole previous copy.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ConfigBackupTest {
+class ConfigBackupTest extends TwoDatabases {
 
     static final String SECRET = "s3cret-never-travels";
 
-    Postgres pg;
-    Server h2;
-    int tables;
     @TempDir Path dir;
-
-    @BeforeAll
-    void servers() throws Exception {
-        pg = Postgres.start(FreePorts.next());
-        h2 = HeartbeatTableTest.h2(FreePorts.next(), Files.createTempDirectory("h2"));
-    }
-
-    @AfterAll
-    void stop() {
-        if (pg != null) {
-            pg.close();
-        }
-        if (h2 != null) {
-            h2.stop();
-        }
-    }
 
     /** url, user, password */
     Stream<Arguments> backends() {
