@@ -13,12 +13,13 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.function.BiConsumer;
@@ -238,7 +239,11 @@ public final class ConfigBackup {
 
     /** One generation as read: whole, or {@code null}. */
     private record Copy(
-            long generation, String writtenBy, String hash, SortedMap<String, byte[]> files) {}
+            long generation,
+            String writtenBy,
+            String hash,
+            SortedMap<String, byte[]> files,
+            SortedMap<String, String> hashes) {}
 
     /** The standby: the newest whole generation, written beside the current one and switched. */
     private void read() throws SQLException, IOException {
@@ -251,9 +256,7 @@ public final class ConfigBackup {
         copiedBy = c.writtenBy();
         copiedAt = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
         copyHash = c.hash();
-        SortedMap<String, String> hashes = new TreeMap<>();
-        c.files().forEach((path, b) -> hashes.put(path, ConfigFiles.sha256(b)));
-        copyHashes = hashes;
+        copyHashes = c.hashes();
         LOG.info(
                 "Configuration of {} copied into {}: generation {}, {} files",
                 c.writtenBy(),
@@ -269,8 +272,9 @@ public final class ConfigBackup {
         String by = null;
         String hash = null;
         int count = -1;
-        boolean mixed = false;
-        List<long[]> gens = new ArrayList<>();
+        boolean damaged = false;
+        Set<Long> generations = new HashSet<>();
+        SortedMap<String, String> hashes = new TreeMap<>();
         try (PreparedStatement ps =
                 table.db()
                         .prepare(
@@ -281,7 +285,7 @@ public final class ConfigBackup {
             ps.setString(1, config);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    gens.add(new long[] {rs.getLong(2)});
+                    generations.add(rs.getLong(2));
                     if (rs.getString(1).equals(MANIFEST)) {
                         gen = rs.getLong(2);
                         by = rs.getString(3);
@@ -289,10 +293,10 @@ public final class ConfigBackup {
                         count = Integer.parseInt(rs.getString(5));
                     } else {
                         byte[] b = Base64.getDecoder().decode(rs.getString(5));
-                        if (!ConfigFiles.sha256(b).equals(rs.getString(4))) {
-                            mixed = true;
-                        }
+                        String h = ConfigFiles.sha256(b);
+                        damaged |= !h.equals(rs.getString(4));
                         files.put(rs.getString(1), b);
+                        hashes.put(rs.getString(1), h);
                     }
                 }
             }
@@ -300,15 +304,14 @@ public final class ConfigBackup {
         if (gen < 0) {
             return null;
         }
-        long g = gen;
-        mixed |= gens.stream().anyMatch(x -> x[0] != g);
-        SortedMap<String, String> hashes = new TreeMap<>();
-        files.forEach((p, b) -> hashes.put(p, ConfigFiles.sha256(b)));
-        if (mixed || files.size() != count || !ConfigFiles.setHash(hashes).equals(hash)) {
+        if (damaged
+                || generations.size() != 1
+                || files.size() != count
+                || !ConfigFiles.setHash(hashes).equals(hash)) {
             throw new SQLException(
                     "generation " + gen + " of the configuration copy is not whole: not applied");
         }
-        return new Copy(gen, by, hash, files);
+        return new Copy(gen, by, hash, files, hashes);
     }
 
     /** Writes {@code c} into a new folder, then points {@code current} at it in one rename. */
