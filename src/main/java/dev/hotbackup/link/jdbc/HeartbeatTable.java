@@ -86,6 +86,7 @@ public final class HeartbeatTable implements AutoCloseable {
     private volatile boolean configTable;
     private volatile int retryCount = Integer.MAX_VALUE;
     private volatile PairRole pair;
+    private volatile boolean noRoom;
     private volatile BiConsumer<String, String> events = (state, detail) -> {};
     private volatile java.util.function.Consumer<String> refused = why -> {};
     private final Map<String, long[]> standbys = new HashMap<>();
@@ -176,9 +177,13 @@ public final class HeartbeatTable implements AutoCloseable {
      * Writes one heartbeat into its host's row: one UPDATE, an INSERT the first time. With roles,
      * the row is this instance's only while its {@code instance} column says so: a row that is gone
      * (the primary deregistered this standby while it could not write) is registered again, and
-     * when there is no room for it any more, {@link #whenRefused} is told and nothing is written.
+     * when there is no room for it any more, {@link #whenRefused} is told, once, and nothing is
+     * written from then on.
      */
     public void write(HeartbeatFrame f) throws SQLException {
+        if (noRoom) {
+            return; // refused once: this instance has no row any more, and is stopping
+        }
         PairRole p = pair;
         String refusal =
                 call(
@@ -218,6 +223,7 @@ public final class HeartbeatTable implements AutoCloseable {
                             return null;
                         });
         if (refusal != null) {
+            noRoom = true;
             refused.accept(refusal);
         }
     }
