@@ -6,6 +6,7 @@ import dev.hotbackup.link.HeartbeatCodec;
 import dev.hotbackup.link.HeartbeatFrame;
 import dev.hotbackup.routes.Headers;
 import dev.hotbackup.routes.PackRoute;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,24 +15,28 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntSupplier;
 import java.util.stream.Collectors;
-import org.apache.camel.AggregationStrategy;
+import org.apache.camel.AsyncProducer;
 import org.apache.camel.CamelContext;
-import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
 import org.apache.camel.ServiceStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The live host's side of the heartbeat, used by the {@code heartbeat-emitter} route: makes the
- * next signed frame, names the backups to send it to, and tracks whether each backup is reached.
- * When the instance stops (or steps down as a full backup), the last frame it sends is CLOSE, on
- * the same connection as the heartbeats before it.
+ * The live host's side of the heartbeat, the one step of the {@code heartbeat-emitter} route: makes
+ * the next signed frame, hands it to each backup's producer, one-way, and tracks whether each
+ * backup is reached. When the instance stops (or steps down as a full backup), the last frame it
+ * sends is CLOSE, on the same connection as the heartbeats before it.
+ *
+ * <p>One step instead of a recipient list: the multicast's exchange copies, completion service and
+ * aggregation were most of a live host's CPU at 10 Hz (docs/profiles/emitter.md).
  */
-public final class HeartbeatEmitter implements AggregationStrategy {
+public final class HeartbeatEmitter implements Processor {
 
     private static final Logger LOG = LoggerFactory.getLogger(HeartbeatEmitter.class);
 
@@ -48,8 +53,7 @@ public final class HeartbeatEmitter implements AggregationStrategy {
     private final AtomicLong seq = new AtomicLong();
     private final Map<String, Target> reach = new ConcurrentHashMap<>();
 
-    private volatile List<Endpoint> endpoints;
-    private volatile Map<String, Target> byEndpoint = Map.of();
+    private volatile List<Sink> sinks;
     private volatile boolean closing;
     private volatile boolean closed;
     private volatile CountDownLatch closeSent = new CountDownLatch(1);
@@ -125,76 +129,84 @@ public final class HeartbeatEmitter implements AggregationStrategy {
                 + connectTimeoutMillis;
     }
 
+    /** A target's producer, created and started once (stopped with Camel), and its reach. */
+    private record Sink(AsyncProducer producer, Target target) {}
+
     /**
-     * The backups' endpoints, for the route's recipient list. Resolved once: handing the recipient
-     * list URIs would have Camel parse and normalise them on every heartbeat.
+     * Each target's producer. Resolved once: endpoint lookup parses and normalises the URI, which
+     * is not for every heartbeat.
      */
-    public List<Endpoint> targets() {
-        List<Endpoint> e = endpoints;
-        if (e == null) {
-            e = targets.stream().map(camelContext::getEndpoint).toList();
-            Map<String, Target> by = new ConcurrentHashMap<>();
-            for (int i = 0; i < e.size(); i++) {
-                by.put(e.get(i).getEndpointUri(), reach.get(targets.get(i)));
+    private List<Sink> sinks() throws Exception {
+        List<Sink> s = sinks;
+        if (s == null) {
+            synchronized (this) {
+                s = sinks;
+                if (s == null) {
+                    List<Sink> made = new ArrayList<>();
+                    for (String uri : targets) {
+                        AsyncProducer p = camelContext.getEndpoint(uri).createAsyncProducer();
+                        // a service of the context: started now, stopped when Camel stops
+                        camelContext.addService(p, true, true);
+                        made.add(new Sink(p, reach.get(uri)));
+                    }
+                    s = List.copyOf(made);
+                    sinks = s;
+                }
             }
-            byEndpoint = by;
-            endpoints = e;
         }
-        return e;
-    }
-
-    /** Each target by the URI of its resolved endpoint, as the recipient list reports it. */
-    private Map<String, Target> byEndpoint() {
-        if (byEndpoint.isEmpty()) {
-            targets();
-        }
-        return byEndpoint;
+        return s;
     }
 
     /**
-     * Sets the body to the next frame, or to {@code null} once CLOSE has been sent (the route then
-     * sends nothing).
+     * One heartbeat: the next frame to every target, without waiting for the writes. Each target's
+     * result is recorded when its write completes (a failure is not passed on: one unreachable
+     * backup neither stops the heartbeat to the others nor fills the log); once the CLOSE frame
+     * completed on every target, {@link #closeAndWait} returns. Nothing is sent once CLOSE was.
      */
-    public void next(Exchange exchange) {
-        if (closed) {
-            exchange.getIn().setBody(null);
+    @Override
+    public void process(Exchange exchange) throws Exception {
+        HeartbeatFrame frame = next();
+        if (frame == null) {
             return;
+        }
+        String line = codec.encode(frame);
+        List<Sink> all = sinks();
+        AtomicInteger left = new AtomicInteger(all.size());
+        boolean close = frame.state() == FrameState.CLOSE;
+        for (Sink sink : all) {
+            Exchange one = sink.producer().getEndpoint().createExchange();
+            one.getIn().setBody(line);
+            one.getIn().setHeader(Headers.FRAME_STATE, frame.state().name());
+            // the heartbeat table writes the frame's fields, not its line
+            one.setProperty(FRAME, frame);
+            try {
+                sink.producer()
+                        .process(one, doneSync -> written(sink, one.getException(), left, close));
+            } catch (RuntimeException e) {
+                written(sink, e, left, close);
+            }
+        }
+    }
+
+    private void written(Sink sink, Throwable error, AtomicInteger left, boolean close) {
+        sink.target().record(error);
+        if (left.decrementAndGet() == 0 && close) {
+            closeSent.countDown();
+        }
+    }
+
+    /** The next frame, or {@code null} once CLOSE has been sent. */
+    private HeartbeatFrame next() {
+        if (closed) {
+            return null;
         }
         FrameState state = FrameState.LIVE;
         if (closing) {
             closed = true;
             state = FrameState.CLOSE;
         }
-        HeartbeatFrame frame =
-                new HeartbeatFrame(
-                        host, config, state, boot, seq.incrementAndGet(), probePort.getAsInt());
-        exchange.getIn().setBody(codec.encode(frame));
-        exchange.getIn().setHeader(Headers.FRAME_STATE, state.name());
-        // the heartbeat table writes the frame's fields, not its line
-        exchange.setProperty(FRAME, frame);
-    }
-
-    /** Called after a frame went to every backup; releases a waiting {@link #closeAndWait}. */
-    public void sent(Exchange exchange) {
-        if (FrameState.CLOSE.name().equals(exchange.getIn().getHeader(Headers.FRAME_STATE))) {
-            closeSent.countDown();
-        }
-    }
-
-    /**
-     * Collects the result of sending to each backup. Failures are not passed on, so one unreachable
-     * backup neither stops the heartbeat to the others nor fills the log: each backup is reported
-     * when it becomes unreachable and when it is reached again.
-     */
-    @Override
-    public Exchange aggregate(Exchange oldExchange, Exchange newExchange) {
-        String uri = newExchange.getProperty(Exchange.TO_ENDPOINT, String.class);
-        Target t = uri == null ? null : byEndpoint().get(uri);
-        if (t != null) {
-            t.record(newExchange.getException());
-        }
-        newExchange.setException(null);
-        return oldExchange == null ? newExchange : oldExchange;
+        return new HeartbeatFrame(
+                host, config, state, boot, seq.incrementAndGet(), probePort.getAsInt());
     }
 
     /** Backups currently unreachable, as {@code host:port}, with the last error. */

@@ -22,7 +22,12 @@ public final class LineServer implements AutoCloseable {
     private final ExecutorService threads = Executors.newCachedThreadPool();
 
     public LineServer() throws IOException {
-        server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        this(0);
+    }
+
+    /** On a given loopback port (0: any free one). */
+    public LineServer(int port) throws IOException {
+        server = new ServerSocket(port, 50, InetAddress.getLoopbackAddress());
         threads.submit(this::accept);
     }
 
