@@ -28,7 +28,11 @@ import java.util.stream.Stream;
  * The benchmark: real processes on this machine, camel-hot-backup and Camel's own failover side by
  * side, then docs/benchmarks.md and its plots. {@code ./mvnw -Pbench verify} runs it; {@code
  * -Dbench.quick=true} runs a few trials of each for a quick look; {@code
- * -Dbench.sections=failover,alarms,scale,emitter,startup,arbiter,group,link} picks sections.
+ * -Dbench.sections=failover,alarms,scale,emitter,startup,arbiter,group,link} picks sections; {@code
+ * -Dbench.scale.sizes=100,1000,10000} the listener's fixed sizes, {@code
+ * -Dbench.scale.search=false} skips the search for the largest size within one core and 512 MiB,
+ * {@code -Dbench.jfr=true} records the listener at 10,000 hosts with JFR
+ * (target/bench/listener-10000.jfr).
  */
 public final class Benchmark {
 
@@ -354,88 +358,123 @@ public final class Benchmark {
     // ----------------------------------------------------------------
 
     private void scale() throws Exception {
-        int[] sizes = quick ? new int[] {100, 1000} : new int[] {100, 1000, 10_000};
-        Duration threshold = Duration.ofSeconds(5);
-        for (int n : sizes) {
-            int port = FreePorts.next();
-            try (HotBackupProcess listener =
-                    new HotBackupProcess(
-                                    "backupB", dir("scale-" + n), HotBackupProcess.packagedJar())
-                            .jvmArg("-Xmx512m")
-                            .watchOnly()
-                            .set("hotbackup.listener.port", port)
-                            .set("hotbackup.listener.bind-address", "127.0.0.1")
-                            .set("hotbackup.listener.threshold", threshold.toMillis() + "ms")
-                            .set("hotbackup.secret", "bench-secret-0123456789")) {
-                listener.start().awaitStarted();
-                ActivityLines activity = listener.activity();
-                try (LoadGenerator gen =
-                        new LoadGenerator(n, Math.min(20, n), port, "bench-secret-0123456789")) {
-                    long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-                    while (activity.matching("\"event\":\"signal\"", "\"state\":\"LIVE\"").size()
-                            < n) {
-                        if (System.nanoTime() > deadline) {
-                            throw new IllegalStateException("not all " + n + " hosts became LIVE");
-                        }
-                        TimeUnit.MILLISECONDS.sleep(500);
-                    }
-                    TimeUnit.SECONDS.sleep(10);
-                    // refusals while all hosts became LIVE at once do not count: the window does
-                    int rejected0 = activity.matching("\"event\":\"rejected\"").size();
-                    long cpu0 = Proc.cpuNanos(listener.pid());
-                    long sent0 = gen.sent();
-                    long t0 = System.nanoTime();
-                    TimeUnit.SECONDS.sleep(quick ? 10 : 20);
-                    long elapsed = System.nanoTime() - t0;
-                    ScaleRow row = new ScaleRow();
-                    row.hosts = n;
-                    row.cores = (Proc.cpuNanos(listener.pid()) - cpu0) / (double) elapsed;
-                    row.framesPerSecond = (gen.sent() - sent0) * 1e9 / elapsed;
-                    row.heapMiB = Proc.heapAfterGc(listener.pid()) / 1048576.0;
-                    row.rssMiB = Proc.rss(listener.pid()) / 1048576.0;
-                    row.rejected = activity.matching("\"event\":\"rejected\"").size() - rejected0;
+        String fixed =
+                System.getProperty("bench.scale.sizes", quick ? "100,1000" : "100,1000,10000");
+        for (String size : fixed.split(",")) {
+            ScaleRow row = scale(Integer.parseInt(size.trim()));
+            results.scale.add(row);
+        }
+        if (quick || !Boolean.parseBoolean(System.getProperty("bench.scale.search", "true"))) {
+            return;
+        }
+        // the largest number of hosts one listener holds at 10 Hz within one core and 512 MiB:
+        // upwards in steps of 10,000 until a size misses (CPU, heap, an overloaded frame, hosts
+        // that never became LIVE or a false DEAD)
+        for (int n = 20_000; n <= 200_000; n += 10_000) {
+            ScaleRow row = scale(n);
+            results.scale.add(row);
+            if (row.miss() != null) {
+                say("scale search stops at " + n + " hosts: " + row.miss());
+                break;
+            }
+        }
+    }
 
-                    List<Integer> all = new ArrayList<>();
-                    for (int i = 0; i < n; i++) {
-                        all.add(i);
+    /** One listener watching {@code n} hosts of the load generator. */
+    private ScaleRow scale(int n) throws Exception {
+        Duration threshold = Duration.ofSeconds(5);
+        ScaleRow row = new ScaleRow();
+        row.hosts = n;
+        int port = FreePorts.next();
+        try (HotBackupProcess listener =
+                new HotBackupProcess("backupB", dir("scale-" + n), HotBackupProcess.packagedJar())
+                        .jvmArg("-Xmx512m")
+                        .watchOnly()
+                        .set("hotbackup.listener.port", port)
+                        .set("hotbackup.listener.bind-address", "127.0.0.1")
+                        .set("hotbackup.listener.threshold", threshold.toMillis() + "ms")
+                        .set("hotbackup.secret", "bench-secret-0123456789")) {
+            listener.start().awaitStarted();
+            ActivityLines activity = listener.activity();
+            try (LoadGenerator gen =
+                    new LoadGenerator(n, Math.min(20, n), port, "bench-secret-0123456789")) {
+                long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+                int live;
+                while ((live =
+                                activity.matching("\"event\":\"signal\"", "\"state\":\"LIVE\"")
+                                        .size())
+                        < n) {
+                    if (System.nanoTime() > deadline) {
+                        row.notLive = n - live;
+                        say("scale " + n + " hosts: " + row.notLive + " never became LIVE");
+                        return row;
                     }
-                    Collections.shuffle(all, new Random(n));
-                    List<Integer> silent = all.subList(0, n / 10);
-                    long[] lastSent = gen.silence(silent);
-                    TimeUnit.MILLISECONDS.sleep(threshold.toMillis() + 10_000);
-                    Map<String, Long> deadAt = new LinkedHashMap<>();
-                    for (String line :
-                            activity.matching("\"event\":\"signal\"", "\"state\":\"DEAD\"")) {
-                        String host = line.replaceAll(".*\"host\":\"([^\"]+)\".*", "$1");
-                        String time = line.replaceAll(".*\"time\":\"([^\"]+)\".*", "$1");
-                        deadAt.put(host, Instant.parse(time).toEpochMilli());
-                    }
-                    List<Long> lateness = new ArrayList<>();
-                    for (int k = 0; k < silent.size(); k++) {
-                        Long at = deadAt.get(LoadGenerator.host(silent.get(k)));
-                        // lastSent is taken after the write returns: the listener may have the
-                        // frame
-                        // a millisecond earlier, so a DEAD right on time can look 1-2 ms early
-                        lateness.add(
-                                at == null
-                                        ? null
-                                        : Math.max(0, at - (lastSent[k] + threshold.toMillis())));
-                    }
-                    row.lateness = Stats.of(lateness);
-                    row.falseDeads = deadAt.size() - (silent.size() - row.lateness.missing());
-                    results.scale.add(row);
-                    say(
-                            String.format(
-                                    Locale.ROOT,
-                                    "scale %d hosts: %.0f frames/s, %.2f cores, heap %.0f MiB, rss %.0f MiB, DEAD lateness %s, other DEAD %d",
-                                    n,
-                                    row.framesPerSecond,
-                                    row.cores,
-                                    row.heapMiB,
-                                    row.rssMiB,
-                                    row.lateness.row(),
-                                    row.falseDeads));
+                    TimeUnit.MILLISECONDS.sleep(500);
                 }
+                TimeUnit.SECONDS.sleep(10);
+                // refusals while all hosts became LIVE at once do not count: the window does
+                int rejected0 = activity.matching("\"event\":\"rejected\"").size();
+                long cpu0 = Proc.cpuNanos(listener.pid());
+                long sent0 = gen.sent();
+                long t0 = System.nanoTime();
+                Duration window = Duration.ofSeconds(quick ? 10 : 20);
+                Path jfr = null;
+                if (Boolean.getBoolean("bench.jfr") && n == 10_000) {
+                    jfr = work.resolve("listener-" + n + ".jfr");
+                    Proc.jfr(listener.pid(), window, jfr);
+                }
+                TimeUnit.NANOSECONDS.sleep(window.toNanos());
+                long elapsed = System.nanoTime() - t0;
+                row.cores = (Proc.cpuNanos(listener.pid()) - cpu0) / (double) elapsed;
+                row.framesPerSecond = (gen.sent() - sent0) * 1e9 / elapsed;
+                row.heapMiB = Proc.heapAfterGc(listener.pid()) / 1048576.0;
+                row.rssMiB = Proc.rss(listener.pid()) / 1048576.0;
+                row.rejected = activity.matching("\"event\":\"rejected\"").size() - rejected0;
+                row.overloaded = activity.matching("\"event\":\"rejected\"", "overloaded").size();
+                if (jfr != null) {
+                    say("scale " + n + " hosts: JFR recording of the window in " + jfr);
+                }
+
+                List<Integer> all = new ArrayList<>();
+                for (int i = 0; i < n; i++) {
+                    all.add(i);
+                }
+                Collections.shuffle(all, new Random(n));
+                List<Integer> silent = all.subList(0, n / 10);
+                long[] lastSent = gen.silence(silent);
+                TimeUnit.MILLISECONDS.sleep(threshold.toMillis() + 10_000);
+                Map<String, Long> deadAt = new LinkedHashMap<>();
+                for (String line :
+                        activity.matching("\"event\":\"signal\"", "\"state\":\"DEAD\"")) {
+                    String host = line.replaceAll(".*\"host\":\"([^\"]+)\".*", "$1");
+                    String time = line.replaceAll(".*\"time\":\"([^\"]+)\".*", "$1");
+                    deadAt.put(host, Instant.parse(time).toEpochMilli());
+                }
+                List<Long> lateness = new ArrayList<>();
+                for (int k = 0; k < silent.size(); k++) {
+                    Long at = deadAt.get(LoadGenerator.host(silent.get(k)));
+                    // lastSent is taken after the write returns: the listener may have the frame
+                    // a millisecond earlier, so a DEAD right on time can look 1-2 ms early
+                    lateness.add(
+                            at == null
+                                    ? null
+                                    : Math.max(0, at - (lastSent[k] + threshold.toMillis())));
+                }
+                row.lateness = Stats.of(lateness);
+                row.falseDeads = deadAt.size() - (silent.size() - row.lateness.missing());
+                say(
+                        String.format(
+                                Locale.ROOT,
+                                "scale %d hosts: %.0f frames/s, %.2f cores, heap %.0f MiB, rss %.0f MiB, overloaded %d, DEAD lateness %s, other DEAD %d",
+                                n,
+                                row.framesPerSecond,
+                                row.cores,
+                                row.heapMiB,
+                                row.rssMiB,
+                                row.overloaded,
+                                row.lateness.row(),
+                                row.falseDeads));
+                return row;
             }
         }
     }
@@ -541,8 +580,30 @@ public final class Benchmark {
         double heapMiB;
         double rssMiB;
         int rejected;
-        Stats lateness;
+        int overloaded;
+        int notLive;
+        Stats lateness = Stats.of(List.of());
         int falseDeads;
+
+        /** Why this size is beyond one listener's budget (one core, 512 MiB), or null. */
+        String miss() {
+            if (notLive > 0) {
+                return notLive + " hosts never became LIVE within 3 minutes";
+            }
+            if (cores > 1.0) {
+                return String.format(Locale.ROOT, "%.2f cores", cores);
+            }
+            if (heapMiB > 512) {
+                return String.format(Locale.ROOT, "%.0f MiB of heap after GC", heapMiB);
+            }
+            if (overloaded > 0) {
+                return overloaded + " reports of frames dropped as overloaded";
+            }
+            if (falseDeads > 0 || lateness.missing() > 0) {
+                return falseDeads + " false DEAD, " + lateness.missing() + " silent hosts not DEAD";
+            }
+            return null;
+        }
     }
 
     /** Everything measured, for the report. */

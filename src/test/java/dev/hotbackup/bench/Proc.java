@@ -3,6 +3,8 @@ package dev.hotbackup.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -72,14 +74,26 @@ final class Proc {
         return -1;
     }
 
-    private static String jcmd(long pid, String command) throws Exception {
-        Process p =
-                new ProcessBuilder(
-                                Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
-                                Long.toString(pid),
-                                command)
-                        .redirectErrorStream(true)
-                        .start();
+    /** Starts a JFR recording (profile settings) of {@code window} into {@code file}. */
+    static void jfr(long pid, java.time.Duration window, Path file) throws Exception {
+        String out =
+                jcmd(
+                        pid,
+                        "JFR.start",
+                        "settings=profile",
+                        "duration=" + window.toSeconds() + "s",
+                        "filename=" + file);
+        if (!out.contains("Started recording")) {
+            throw new IllegalStateException("JFR did not start: " + out.strip());
+        }
+    }
+
+    private static String jcmd(long pid, String... command) throws Exception {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString());
+        cmd.add(Long.toString(pid));
+        cmd.addAll(List.of(command));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());
         p.waitFor();
         return out;
