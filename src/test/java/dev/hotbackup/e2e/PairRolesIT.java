@@ -22,6 +22,8 @@ import java.util.concurrent.Callable;
 import org.awaitility.core.ConditionTimeoutException;
 import org.h2.tools.Server;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.AfterTestExecutionCallback;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -43,6 +45,15 @@ class PairRolesIT {
     Server h2;
     Postgres pg;
     final List<HotBackupProcess> hosts = new ArrayList<>();
+
+    /** A failure anywhere prints what every instance printed and recorded, before they stop. */
+    @RegisterExtension
+    final AfterTestExecutionCallback tellOnFailure =
+            context -> {
+                if (context.getExecutionException().isPresent()) {
+                    System.out.println("What the instances printed:" + tails());
+                }
+            };
 
     @AfterEach
     void stop() throws Exception {
@@ -112,10 +123,13 @@ class PairRolesIT {
                     .atMost(Duration.ofSeconds(30))
                     .pollInterval(Duration.ofMillis(100))
                     .until(() -> Ledger.onlyBy(lines(), host, since, System.currentTimeMillis()));
-            return;
         } catch (ConditionTimeoutException e) {
-            // said below, with what every instance printed
+            throw new AssertionError(
+                    host + " is not the only one running the ledger: " + Ledger.segments(lines()));
         }
+    }
+
+    private String tails() throws Exception {
         StringBuilder tails = new StringBuilder();
         for (HotBackupProcess h : hosts) {
             List<String> out = h.output().lines().toList();
@@ -124,17 +138,13 @@ class PairRolesIT {
                     .append(":\n")
                     .append(
                             String.join(
-                                    "\n", out.subList(Math.max(0, out.size() - 30), out.size())))
+                                    "\n", out.subList(Math.max(0, out.size() - 60), out.size())))
                     .append("\n--- activity of ")
                     .append(h.name())
                     .append(":\n")
                     .append(String.join("\n", h.activity().lines()));
         }
-        throw new AssertionError(
-                host
-                        + " is not the only one running the ledger: "
-                        + Ledger.segments(lines())
-                        + tails);
+        return tails.toString();
     }
 
     @ParameterizedTest(name = "{0}")
