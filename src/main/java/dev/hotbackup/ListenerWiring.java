@@ -96,10 +96,13 @@ final class ListenerWiring {
                         rejections,
                         activity,
                         backlog,
+                        link.codec(),
                         camelContext,
                         System::nanoTime,
                         probe::probe);
         camelContext.addService(monitors);
+        // the listener's frames go from the network threads to the monitor through this queue
+        camelContext.addService(backlog);
         registry.bind("monitorRegistry", monitors);
         if (link.table() != null) {
             // the database link: the route heartbeat-reader reads the table into the monitor

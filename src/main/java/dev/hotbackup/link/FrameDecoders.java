@@ -14,13 +14,15 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.apache.camel.component.netty.ChannelHandlerFactory;
+import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,9 +30,10 @@ import org.slf4j.LoggerFactory;
  * The Backup listener's Netty handlers, given to the {@code netty:} endpoint as {@code
  * decoders=#hotbackupConnectionGuard,#hotbackupLineDecoder,#hotbackupFrameGate}: the guard bounds
  * how many connections are open (in all and per address), the line decoder cuts the stream into
- * lines of bounded length, and the gate lets through only printable-ASCII lines as Strings, closes
- * connections that deliver no line for the idle timeout, and turns oversized lines and bad bytes
- * into counted rejections instead of exceptions.
+ * lines of bounded length, and the gate queues only printable-ASCII lines for the monitor (the
+ * {@link Backlog}; nothing goes on to the route), closes connections that deliver no line for the
+ * idle timeout, and turns oversized lines and bad bytes into counted rejections instead of
+ * exceptions.
  */
 public final class FrameDecoders {
 
@@ -72,24 +75,43 @@ public final class FrameDecoders {
     }
 
     /**
-     * Frames let through the gate and not yet taken by the monitor: the queue between the network
-     * threads and the threads that run the route. Bounded, so that a listener that cannot keep up
-     * drops frames (counted as {@code overloaded}) instead of queueing until it runs out of heap.
+     * Frames let through the gate and not yet taken by the monitor: a bounded queue between the
+     * network threads and the one thread that hands each line to the monitor ({@code
+     * hotbackup-intake}), without a Camel exchange per frame. One thread keeps each connection's
+     * frames in order. Bounded, so that a listener that cannot keep up drops frames (counted as
+     * {@code overloaded}) instead of queueing until it runs out of heap.
      */
-    public static final class Backlog {
-        private final AtomicLong waiting = new AtomicLong();
-        private final long max;
+    public static final class Backlog extends ServiceSupport {
 
-        public Backlog(long max) {
-            this.max = max;
+        /** Where the lines go: the monitor's intake. */
+        public interface Sink {
+            void line(String line, String source, String address);
         }
 
+        private record Line(String text, String source, String address) {}
+
+        private static final int BATCH = 256;
+
+        private final ArrayBlockingQueue<Line> queue;
+        private final int max;
+        private volatile Sink sink;
         private volatile long lastDropNanos;
         private volatile boolean dropped;
+        private Thread thread;
 
-        boolean tryAdd() {
-            if (waiting.incrementAndGet() > max) {
-                waiting.decrementAndGet();
+        public Backlog(int max) {
+            this.max = max;
+            this.queue = new ArrayBlockingQueue<>(max);
+        }
+
+        /** Sets where the lines go; before the listener starts. */
+        public void drainInto(Sink sink) {
+            this.sink = sink;
+        }
+
+        /** Queues one line; false (and counted as a drop) when the queue is full. */
+        boolean offer(String line, String source, String address) {
+            if (!queue.offer(new Line(line, source, address))) {
                 lastDropNanos = System.nanoTime();
                 dropped = true;
                 return false;
@@ -102,15 +124,57 @@ public final class FrameDecoders {
             return dropped && System.nanoTime() - lastDropNanos < nanos;
         }
 
-        /** A frame was taken from the queue. */
-        public void taken() {
-            if (waiting.decrementAndGet() < 0) {
-                waiting.set(0);
+        public int max() {
+            return max;
+        }
+
+        /** Frames waiting now. */
+        public int waiting() {
+            return queue.size();
+        }
+
+        private void drain() {
+            List<Line> batch = new ArrayList<>(BATCH);
+            while (isRunAllowed()) {
+                try {
+                    batch.add(queue.take());
+                } catch (InterruptedException e) {
+                    return; // stopping
+                }
+                queue.drainTo(batch, BATCH - 1);
+                Sink to = sink;
+                for (Line l : batch) {
+                    try {
+                        to.line(l.text(), l.source(), l.address());
+                    } catch (RuntimeException e) {
+                        // a bug in one frame's handling must not stop the listener hearing others
+                        LOG.error(
+                                "Cannot handle the frame from {}: {}", l.source(), e.toString(), e);
+                    }
+                }
+                batch.clear();
             }
         }
 
-        public long max() {
-            return max;
+        @Override
+        protected void doStart() {
+            if (sink == null) {
+                throw new IllegalStateException("the backlog has nowhere to drain into");
+            }
+            thread = new Thread(this::drain, "hotbackup-intake");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        @Override
+        protected void doStop() throws InterruptedException {
+            Thread t = thread;
+            if (t != null) {
+                t.interrupt();
+                t.join(TimeUnit.SECONDS.toMillis(5));
+                thread = null;
+            }
+            queue.clear();
         }
     }
 
@@ -211,6 +275,9 @@ public final class FrameDecoders {
         private final Backlog backlog;
         private volatile long lastLine = System.nanoTime();
         private ScheduledFuture<?> idleCheck;
+        // the connection's remote address, as the rejections and the monitor name it
+        private String source;
+        private String address;
 
         Gate(
                 Rejections rejections,
@@ -274,15 +341,23 @@ public final class FrameDecoders {
                 rejections.reject(RejectReason.MALFORMED, "not a heartbeat frame", source(ctx));
                 return;
             }
-            if (!backlog.tryAdd()) {
+            if (source == null) {
+                source = source(ctx);
+                address =
+                        ctx.channel().remoteAddress() instanceof InetSocketAddress inet
+                                        && inet.getAddress() != null
+                                ? inet.getAddress().getHostAddress()
+                                : null;
+            }
+            if (!backlog.offer(
+                    line.toString(from, n, StandardCharsets.US_ASCII), source, address)) {
                 rejections.reject(
                         RejectReason.OVERLOADED,
                         backlog.max()
                                 + " frames wait to be handled (hotbackup.listener.max-backlog)",
-                        source(ctx));
-                return;
+                        source);
             }
-            out.add(line.toString(from, n, StandardCharsets.US_ASCII));
+            // nothing goes on to the route: the line is the monitor's (no exchange per frame)
         }
 
         @Override

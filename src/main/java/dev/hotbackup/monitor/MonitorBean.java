@@ -1,27 +1,23 @@
 package dev.hotbackup.monitor;
 
 import dev.hotbackup.link.Decoded;
-import dev.hotbackup.link.FrameDecoders;
-import dev.hotbackup.link.RejectReason;
+import dev.hotbackup.link.HeartbeatCodec;
 import dev.hotbackup.link.Rejections;
 import dev.hotbackup.probe.ProbeResult;
 import dev.hotbackup.routes.Endpoints;
 import dev.hotbackup.routes.Headers;
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import org.apache.camel.AsyncProducer;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
-import org.apache.camel.component.netty.NettyConstants;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The monitor as the Backup listener's routes see it (bound as {@code monitors}), and the only part
- * of it that touches an {@link Exchange}: {@link #heartbeat} for each decoded line, {@link #silent}
- * and {@link #probeResult} around the reconfirm probe. It also hands hosts to the reconfirm route
- * when their connection closes.
+ * The monitor as the Backup listener sees it (bound as {@code monitors}): {@link #line} for each
+ * line the listener's queue hands over (no exchange per frame), {@link #silent} and {@link
+ * #probeResult} around the reconfirm probe, the only part of it that touches an {@link Exchange}.
+ * It also hands hosts to the reconfirm route when their connection closes.
  */
 public final class MonitorBean extends ServiceSupport implements Reconfirm.Sender {
 
@@ -33,7 +29,7 @@ public final class MonitorBean extends ServiceSupport implements Reconfirm.Sende
     private final FrameIntake intake;
     private final Reconfirm reconfirm;
     private final Rejections rejections;
-    private final FrameDecoders.Backlog backlog;
+    private final HeartbeatCodec codec;
     private final CamelContext camelContext;
     private AsyncProducer producer;
 
@@ -41,27 +37,26 @@ public final class MonitorBean extends ServiceSupport implements Reconfirm.Sende
             FrameIntake intake,
             Reconfirm reconfirm,
             Rejections rejections,
-            FrameDecoders.Backlog backlog,
+            HeartbeatCodec codec,
             CamelContext camelContext) {
         this.intake = intake;
         this.reconfirm = reconfirm;
         this.rejections = rejections;
-        this.backlog = backlog;
+        this.codec = codec;
         this.camelContext = camelContext;
     }
 
     /**
-     * One decoded line from the Backup listener: a refused one is counted (with the likely cause
-     * when its signature fails), an accepted frame goes to the intake.
+     * One line from the Backup listener's queue (on its intake thread): a refused one is counted
+     * (with the likely cause when its signature fails), an accepted frame goes to the intake.
+     *
+     * @param source the connection it came on ({@code /ip:port})
+     * @param address the sender's IP address, where its probe goes
      */
-    public void heartbeat(Exchange exchange) {
-        backlog.taken();
-        Decoded decoded = exchange.getIn().getBody(Decoded.class);
-        String source = source(exchange);
-        if (decoded == null) {
-            rejections.reject(RejectReason.MALFORMED, "empty message", source);
-        } else if (decoded.isAccepted()) {
-            intake.accept(decoded.frame(), source, address(exchange));
+    public void line(String line, String source, String address) {
+        Decoded decoded = codec.decode(line);
+        if (decoded.isAccepted()) {
+            intake.accept(decoded.frame(), source, address);
         } else if (decoded.reason().isSignature()) {
             rejections.rejectSignature(
                     decoded.reason(), decoded.detail(), source, decoded.claimed());
@@ -126,22 +121,6 @@ public final class MonitorBean extends ServiceSupport implements Reconfirm.Sende
         return DISCONNECT.equals(exchange.getIn().getHeader(Headers.CAUSE, String.class))
                 ? Verdict.Cause.DISCONNECT
                 : Verdict.Cause.SILENCE;
-    }
-
-    /** The connection a frame came on, as the netty consumer reports it: {@code /ip:port}. */
-    private static String source(Exchange exchange) {
-        return String.valueOf(exchange.getIn().getHeader(NettyConstants.NETTY_REMOTE_ADDRESS));
-    }
-
-    /** The sender's IP address, where its probe goes. */
-    private static String address(Exchange exchange) {
-        SocketAddress remote =
-                exchange.getIn()
-                        .getHeader(NettyConstants.NETTY_REMOTE_ADDRESS, SocketAddress.class);
-        if (remote instanceof InetSocketAddress inet && inet.getAddress() != null) {
-            return inet.getAddress().getHostAddress();
-        }
-        return null;
     }
 
     @Override

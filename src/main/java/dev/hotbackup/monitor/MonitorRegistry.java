@@ -2,6 +2,7 @@ package dev.hotbackup.monitor;
 
 import dev.hotbackup.activity.ActivityLog;
 import dev.hotbackup.link.FrameDecoders;
+import dev.hotbackup.link.HeartbeatCodec;
 import dev.hotbackup.link.HeartbeatFrame;
 import dev.hotbackup.link.Rejections;
 import dev.hotbackup.signal.Signal;
@@ -65,6 +66,7 @@ public final class MonitorRegistry extends ServiceSupport {
             Rejections rejections,
             ActivityLog activity,
             FrameDecoders.Backlog backlog,
+            HeartbeatCodec codec,
             CamelContext camelContext,
             LongSupplier clock,
             Prober prober) {
@@ -103,7 +105,8 @@ public final class MonitorRegistry extends ServiceSupport {
                         activity,
                         options.retentionNanos(),
                         camelContext::isStarted);
-        this.bean = new MonitorBean(intake, reconfirm, rejections, backlog, camelContext);
+        this.bean = new MonitorBean(intake, reconfirm, rejections, codec, camelContext);
+        backlog.drainInto(bean::line);
     }
 
     /** What the listener's routes call (bound as {@code monitors}). */
