@@ -420,8 +420,9 @@ public final class Benchmark {
                 Duration window = Duration.ofSeconds(quick ? 10 : 20);
                 Path jfr = null;
                 if (Boolean.getBoolean("bench.jfr") && n == 10_000) {
+                    // the window, then the tenth going silent and their DEAD signals
                     jfr = work.resolve("listener-" + n + ".jfr");
-                    Proc.jfr(listener.pid(), window, jfr);
+                    Proc.jfr(listener.pid(), window.plus(threshold).plusSeconds(10), jfr);
                 }
                 TimeUnit.NANOSECONDS.sleep(window.toNanos());
                 long elapsed = System.nanoTime() - t0;
