@@ -361,8 +361,12 @@ public final class Benchmark {
         String fixed =
                 System.getProperty("bench.scale.sizes", quick ? "100,1000" : "100,1000,10000");
         for (String size : fixed.split(",")) {
-            ScaleRow row = scale(Integer.parseInt(size.trim()));
+            ScaleRow row = scale(Integer.parseInt(size.trim()), false);
             results.scale.add(row);
+        }
+        if (Boolean.getBoolean("bench.jfr")) {
+            // a run of its own: JFR's sampling costs the listener CPU and delays its signals
+            scale(10_000, true);
         }
         if (quick || !Boolean.parseBoolean(System.getProperty("bench.scale.search", "true"))) {
             return;
@@ -371,7 +375,7 @@ public final class Benchmark {
         // upwards in steps of 10,000 until a size misses (CPU, heap, an overloaded frame, hosts
         // that never became LIVE or a false DEAD)
         for (int n = 20_000; n <= 200_000; n += 10_000) {
-            ScaleRow row = scale(n);
+            ScaleRow row = scale(n, false);
             results.scale.add(row);
             if (row.miss() != null) {
                 say("scale search stops at " + n + " hosts: " + row.miss());
@@ -380,8 +384,11 @@ public final class Benchmark {
         }
     }
 
-    /** One listener watching {@code n} hosts of the load generator. */
-    private ScaleRow scale(int n) throws Exception {
+    /**
+     * One listener watching {@code n} hosts of the load generator; {@code record}: with a JFR
+     * recording of the window and the DEAD signals after it, in target/bench/listener-N.jfr.
+     */
+    private ScaleRow scale(int n, boolean record) throws Exception {
         Duration threshold = Duration.ofSeconds(5);
         ScaleRow row = new ScaleRow();
         row.hosts = n;
@@ -419,7 +426,7 @@ public final class Benchmark {
                 long t0 = System.nanoTime();
                 Duration window = Duration.ofSeconds(quick ? 10 : 20);
                 Path jfr = null;
-                if (Boolean.getBoolean("bench.jfr") && n == 10_000) {
+                if (record) {
                     // the window, then the tenth going silent and their DEAD signals
                     jfr = work.resolve("listener-" + n + ".jfr");
                     Proc.jfr(listener.pid(), window.plus(threshold).plusSeconds(10), jfr);
