@@ -283,13 +283,17 @@ public final class Keys {
                     .doc("Open connections from one address; more are refused at once.");
 
     public static final Key<Integer> MAX_BACKLOG =
-            declare(Key.count("hotbackup.listener.max-backlog", 20_000, 1), Section.LISTENER)
+            declare(Key.count("hotbackup.listener.max-backlog", 100_000, 1), Section.LISTENER)
                     .of(Feature.LISTENER)
                     .doc(
-                            "Frames received and waiting to be handled, at most; beyond it the"
-                                    + " listener cannot keep up and drops new frames (counted as"
+                            "Frames received and waiting to be handled, at most, shared out"
+                                    + " over the listener's lanes (one per core, each connection"
+                                    + " in one); when a lane is full the listener cannot keep up"
+                                    + " and drops that connection's new frames (counted as"
                                     + " overloaded; the next frame of a host supersedes a dropped"
-                                    + " one) instead of queueing until it runs out of memory.");
+                                    + " one) instead of queueing until it runs out of memory. The"
+                                    + " default holds a second of 10,000 hosts at 10 Hz, about 20"
+                                    + " MiB when full.");
 
     public static final Key<Duration> IDLE_TIMEOUT =
             declare(

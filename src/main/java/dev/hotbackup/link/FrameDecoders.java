@@ -75,11 +75,12 @@ public final class FrameDecoders {
     }
 
     /**
-     * Frames let through the gate and not yet taken by the monitor: a bounded queue between the
-     * network threads and the one thread that hands each line to the monitor ({@code
-     * hotbackup-intake}), without a Camel exchange per frame. One thread keeps each connection's
-     * frames in order. Bounded, so that a listener that cannot keep up drops frames (counted as
-     * {@code overloaded}) instead of queueing until it runs out of heap.
+     * Frames let through the gate and not yet taken by the monitor: bounded queues between the
+     * network threads and the threads that hand each line to the monitor ({@code
+     * hotbackup-intake-N}), without a Camel exchange per frame. Each connection is given one lane
+     * (queue and thread) when it opens, so its frames stay in order; the lanes spread the
+     * connections over the cores. Bounded, so that a listener that cannot keep up drops frames
+     * (counted as {@code overloaded}) instead of queueing until it runs out of heap.
      */
     public static final class Backlog extends ServiceSupport {
 
@@ -92,16 +93,29 @@ public final class FrameDecoders {
 
         private static final int BATCH = 256;
 
-        private final ArrayBlockingQueue<Line> queue;
         private final int max;
+        private final Lane[] lanes;
+        private final AtomicInteger next = new AtomicInteger();
         private volatile Sink sink;
         private volatile long lastDropNanos;
         private volatile boolean dropped;
-        private Thread thread;
 
+        /** One lane per core. */
         public Backlog(int max) {
+            this(max, Runtime.getRuntime().availableProcessors());
+        }
+
+        /**
+         * @param max frames waiting in all lanes together, at most
+         */
+        public Backlog(int max, int lanes) {
             this.max = max;
-            this.queue = new ArrayBlockingQueue<>(max);
+            int n = Math.max(1, Math.min(lanes, max));
+            this.lanes = new Lane[n];
+            for (int i = 0; i < n; i++) {
+                // the bound is shared out; the first lanes take what does not divide evenly
+                this.lanes[i] = new Lane(i + 1, max / n + (i < max % n ? 1 : 0));
+            }
         }
 
         /** Sets where the lines go; before the listener starts. */
@@ -109,14 +123,9 @@ public final class FrameDecoders {
             this.sink = sink;
         }
 
-        /** Queues one line; false (and counted as a drop) when the queue is full. */
-        boolean offer(String line, String source, String address) {
-            if (!queue.offer(new Line(line, source, address))) {
-                lastDropNanos = System.nanoTime();
-                dropped = true;
-                return false;
-            }
-            return true;
+        /** The lane of a new connection: each in turn. */
+        Lane nextLane() {
+            return lanes[Math.floorMod(next.getAndIncrement(), lanes.length)];
         }
 
         /** Whether a frame was dropped in the last {@code nanos}. */
@@ -128,32 +137,13 @@ public final class FrameDecoders {
             return max;
         }
 
-        /** Frames waiting now. */
+        /** Frames waiting now, in all lanes. */
         public int waiting() {
-            return queue.size();
-        }
-
-        private void drain() {
-            List<Line> batch = new ArrayList<>(BATCH);
-            while (isRunAllowed()) {
-                try {
-                    batch.add(queue.take());
-                } catch (InterruptedException e) {
-                    return; // stopping
-                }
-                queue.drainTo(batch, BATCH - 1);
-                Sink to = sink;
-                for (Line l : batch) {
-                    try {
-                        to.line(l.text(), l.source(), l.address());
-                    } catch (RuntimeException e) {
-                        // a bug in one frame's handling must not stop the listener hearing others
-                        LOG.error(
-                                "Cannot handle the frame from {}: {}", l.source(), e.toString(), e);
-                    }
-                }
-                batch.clear();
+            int n = 0;
+            for (Lane l : lanes) {
+                n += l.queue.size();
             }
+            return n;
         }
 
         @Override
@@ -161,20 +151,82 @@ public final class FrameDecoders {
             if (sink == null) {
                 throw new IllegalStateException("the backlog has nowhere to drain into");
             }
-            thread = new Thread(this::drain, "hotbackup-intake");
-            thread.setDaemon(true);
-            thread.start();
+            for (Lane l : lanes) {
+                l.start();
+            }
         }
 
         @Override
         protected void doStop() throws InterruptedException {
-            Thread t = thread;
-            if (t != null) {
-                t.interrupt();
-                t.join(TimeUnit.SECONDS.toMillis(5));
-                thread = null;
+            for (Lane l : lanes) {
+                l.stop();
             }
-            queue.clear();
+        }
+
+        /** One queue and the thread that drains it. */
+        final class Lane {
+            private final ArrayBlockingQueue<Line> queue;
+            private final int capacity;
+            private final String name;
+            private Thread thread;
+
+            Lane(int number, int capacity) {
+                this.queue = new ArrayBlockingQueue<>(capacity);
+                this.capacity = capacity;
+                this.name = "hotbackup-intake-" + number;
+            }
+
+            /** Queues one line; false (and counted as a drop) when the lane is full. */
+            boolean offer(String line, String source, String address) {
+                if (!queue.offer(new Line(line, source, address))) {
+                    lastDropNanos = System.nanoTime();
+                    dropped = true;
+                    return false;
+                }
+                return true;
+            }
+
+            private void drain() {
+                List<Line> batch = new ArrayList<>(BATCH);
+                while (isRunAllowed()) {
+                    try {
+                        batch.add(queue.take());
+                    } catch (InterruptedException e) {
+                        return; // stopping
+                    }
+                    queue.drainTo(batch, BATCH - 1);
+                    Sink to = sink;
+                    for (Line l : batch) {
+                        try {
+                            to.line(l.text(), l.source(), l.address());
+                        } catch (RuntimeException e) {
+                            // a bug in one frame's handling must not stop the listener hearing
+                            LOG.error(
+                                    "Cannot handle the frame from {}: {}",
+                                    l.source(),
+                                    e.toString(),
+                                    e);
+                        }
+                    }
+                    batch.clear();
+                }
+            }
+
+            void start() {
+                thread = new Thread(this::drain, name);
+                thread.setDaemon(true);
+                thread.start();
+            }
+
+            void stop() throws InterruptedException {
+                Thread t = thread;
+                if (t != null) {
+                    t.interrupt();
+                    t.join(TimeUnit.SECONDS.toMillis(5));
+                    thread = null;
+                }
+                queue.clear();
+            }
         }
     }
 
@@ -273,6 +325,7 @@ public final class FrameDecoders {
         private final long idleNanos;
         private final Consumer<String> closedByPeer;
         private final Backlog backlog;
+        private final Backlog.Lane lane;
         private volatile long lastLine = System.nanoTime();
         private ScheduledFuture<?> idleCheck;
         // the connection's remote address, as the rejections and the monitor name it
@@ -285,6 +338,7 @@ public final class FrameDecoders {
                 Consumer<String> closedByPeer,
                 Backlog backlog) {
             this.backlog = backlog;
+            this.lane = backlog.nextLane();
             this.rejections = rejections;
             this.idleNanos = idleNanos;
             this.closedByPeer = closedByPeer;
@@ -349,12 +403,16 @@ public final class FrameDecoders {
                                 ? inet.getAddress().getHostAddress()
                                 : null;
             }
-            if (!backlog.offer(
-                    line.toString(from, n, StandardCharsets.US_ASCII), source, address)) {
+            if (!lane.offer(line.toString(from, n, StandardCharsets.US_ASCII), source, address)) {
                 rejections.reject(
                         RejectReason.OVERLOADED,
-                        backlog.max()
-                                + " frames wait to be handled (hotbackup.listener.max-backlog)",
+                        lane.capacity
+                                + " frames of this connection's lane wait to be handled"
+                                + " (hotbackup.listener.max-backlog="
+                                + backlog.max()
+                                + " shared by "
+                                + backlog.lanes.length
+                                + " lanes)",
                         source);
             }
             // nothing goes on to the route: the line is the monitor's (no exchange per frame)

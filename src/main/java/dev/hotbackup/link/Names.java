@@ -23,6 +23,9 @@ public final class Names {
 
     /** Encodes every byte outside {@code A-Z a-z 0-9 - . _ ~} of the UTF-8 form as {@code %XX}. */
     public static String encode(String name) {
+        if (allUnreserved(name)) {
+            return name; // nothing to escape: every frame's names, as a rule
+        }
         byte[] bytes = name.getBytes(StandardCharsets.UTF_8);
         StringBuilder out = new StringBuilder(bytes.length + 8);
         for (byte b : bytes) {
@@ -41,6 +44,9 @@ public final class Names {
      * alphabet, a broken {@code %XX}, or bytes that are not UTF-8 give {@code null}.
      */
     public static String decode(String field) {
+        if (allUnreserved(field)) {
+            return field; // nothing escaped
+        }
         ByteBuffer bytes = ByteBuffer.allocate(field.length());
         for (int i = 0; i < field.length(); i++) {
             char c = field.charAt(i);
@@ -99,6 +105,16 @@ public final class Names {
             }
         }
         return null;
+    }
+
+    private static boolean allUnreserved(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c >= 0x80 || !isUnreserved(c)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean isUnreserved(int c) {

@@ -62,11 +62,16 @@ final class Monitors {
 
     /** The host's monitor, created WAITING (with its watermark, if it was forgotten). */
     Monitor getOrCreate(MonitorKey key, long now) {
+        String id = key.id();
+        Monitor known = byId.get(id);
+        if (known != null) {
+            return known; // every frame but a host's first: no lock of computeIfAbsent's
+        }
         return byId.computeIfAbsent(
-                key.id(),
-                id -> {
+                id,
+                k -> {
                     Monitor m = new Monitor(key, now);
-                    long[] mark = forgotten.remove(id);
+                    long[] mark = forgotten.remove(k);
                     if (mark != null) {
                         m.boot = mark[0];
                         m.seq = mark[1];

@@ -31,8 +31,9 @@ import java.util.stream.Stream;
  * -Dbench.sections=failover,alarms,scale,emitter,startup,arbiter,group,link} picks sections; {@code
  * -Dbench.scale.sizes=100,1000,10000} the listener's fixed sizes, {@code
  * -Dbench.scale.search=false} skips the search for the largest size within one core and 512 MiB,
- * {@code -Dbench.jfr=true} records the listener at 10,000 hosts with JFR
- * (target/bench/listener-10000.jfr).
+ * {@code -Dbench.jfr=true} records a listener of its own at 10,000 hosts with JFR, from its start
+ * to the DEAD signals (target/bench/listener-10000.jfr; its figures are not reported: JFR's
+ * sampling slows the listener).
  */
 public final class Benchmark {
 
@@ -386,21 +387,28 @@ public final class Benchmark {
 
     /**
      * One listener watching {@code n} hosts of the load generator; {@code record}: with a JFR
-     * recording of the window and the DEAD signals after it, in target/bench/listener-N.jfr.
+     * recording from its start to the DEAD signals, in target/bench/listener-N.jfr.
      */
     private ScaleRow scale(int n, boolean record) throws Exception {
         Duration threshold = Duration.ofSeconds(5);
         ScaleRow row = new ScaleRow();
         row.hosts = n;
         int port = FreePorts.next();
+        Path jfr = work.resolve("listener-" + n + ".jfr");
         try (HotBackupProcess listener =
-                new HotBackupProcess("backupB", dir("scale-" + n), HotBackupProcess.packagedJar())
+                new HotBackupProcess(
+                                "backupB",
+                                dir("scale-" + n + (record ? "-jfr" : "")),
+                                HotBackupProcess.packagedJar())
                         .jvmArg("-Xmx512m")
                         .watchOnly()
                         .set("hotbackup.listener.port", port)
                         .set("hotbackup.listener.bind-address", "127.0.0.1")
                         .set("hotbackup.listener.threshold", threshold.toMillis() + "ms")
                         .set("hotbackup.secret", "bench-secret-0123456789")) {
+            if (record) {
+                listener.jvmArg("-XX:StartFlightRecording=name=bench,settings=profile");
+            }
             listener.start().awaitStarted();
             ActivityLines activity = listener.activity();
             try (LoadGenerator gen =
@@ -425,12 +433,6 @@ public final class Benchmark {
                 long sent0 = gen.sent();
                 long t0 = System.nanoTime();
                 Duration window = Duration.ofSeconds(quick ? 10 : 20);
-                Path jfr = null;
-                if (record) {
-                    // the window, then the tenth going silent and their DEAD signals
-                    jfr = work.resolve("listener-" + n + ".jfr");
-                    Proc.jfr(listener.pid(), window.plus(threshold).plusSeconds(10), jfr);
-                }
                 TimeUnit.NANOSECONDS.sleep(window.toNanos());
                 long elapsed = System.nanoTime() - t0;
                 row.cores = (Proc.cpuNanos(listener.pid()) - cpu0) / (double) elapsed;
@@ -439,9 +441,6 @@ public final class Benchmark {
                 row.rssMiB = Proc.rss(listener.pid()) / 1048576.0;
                 row.rejected = activity.matching("\"event\":\"rejected\"").size() - rejected0;
                 row.overloaded = activity.matching("\"event\":\"rejected\"", "overloaded").size();
-                if (jfr != null) {
-                    say("scale " + n + " hosts: JFR recording of the window in " + jfr);
-                }
 
                 List<Integer> all = new ArrayList<>();
                 for (int i = 0; i < n; i++) {
@@ -470,6 +469,11 @@ public final class Benchmark {
                 }
                 row.lateness = Stats.of(lateness);
                 row.falseDeads = deadAt.size() - (silent.size() - row.lateness.missing());
+                if (record) {
+                    // from the start: all hosts becoming LIVE, the window, the DEAD signals
+                    Proc.jfrStop(listener.pid(), "bench", jfr);
+                    say("scale " + n + " hosts: JFR recording (not reported) in " + jfr);
+                }
                 say(
                         String.format(
                                 Locale.ROOT,

@@ -74,17 +74,11 @@ final class Proc {
         return -1;
     }
 
-    /** Starts a JFR recording (profile settings) of {@code window} into {@code file}. */
-    static void jfr(long pid, java.time.Duration window, Path file) throws Exception {
-        String out =
-                jcmd(
-                        pid,
-                        "JFR.start",
-                        "settings=profile",
-                        "duration=" + window.toSeconds() + "s",
-                        "filename=" + file);
-        if (!out.contains("Started recording")) {
-            throw new IllegalStateException("JFR did not start: " + out.strip());
+    /** Stops the JFR recording {@code name} and writes it to {@code file}. */
+    static void jfrStop(long pid, String name, Path file) throws Exception {
+        String out = jcmd(pid, "JFR.stop", "name=" + name, "filename=" + file);
+        if (!Files.exists(file)) {
+            throw new IllegalStateException("JFR wrote no recording: " + out.strip());
         }
     }
 

@@ -23,7 +23,7 @@ class BacklogTest {
 
     @Test
     void linesArriveInOrderAndAFullQueueDropsInsteadOfGrowing() throws Exception {
-        FrameDecoders.Backlog backlog = new FrameDecoders.Backlog(3);
+        FrameDecoders.Backlog backlog = new FrameDecoders.Backlog(3, 1);
         List<String> got = new CopyOnWriteArrayList<>();
         CountDownLatch hold = new CountDownLatch(1);
         CountDownLatch first = new CountDownLatch(1);
@@ -38,15 +38,16 @@ class BacklogTest {
                     got.add(line + "@" + source + "@" + address);
                 });
         backlog.start();
+        FrameDecoders.Backlog.Lane lane = backlog.nextLane();
         try {
-            assertTrue(backlog.offer("l1", "/10.0.0.1:1", "10.0.0.1"));
+            assertTrue(lane.offer("l1", "/10.0.0.1:1", "10.0.0.1"));
             assertTrue(first.await(5, TimeUnit.SECONDS), "the intake thread took the first line");
-            assertTrue(backlog.offer("l2", "/10.0.0.1:1", "10.0.0.1"));
-            assertTrue(backlog.offer("l3", "/10.0.0.1:1", "10.0.0.1"));
-            assertTrue(backlog.offer("l4", "/10.0.0.1:1", "10.0.0.1"));
+            assertTrue(lane.offer("l2", "/10.0.0.1:1", "10.0.0.1"));
+            assertTrue(lane.offer("l3", "/10.0.0.1:1", "10.0.0.1"));
+            assertTrue(lane.offer("l4", "/10.0.0.1:1", "10.0.0.1"));
             assertFalse(backlog.droppedWithin(TimeUnit.SECONDS.toNanos(1)));
             assertEquals(3, backlog.waiting());
-            assertFalse(backlog.offer("l5", "/10.0.0.1:1", "10.0.0.1"), "the queue is full");
+            assertFalse(lane.offer("l5", "/10.0.0.1:1", "10.0.0.1"), "the queue is full");
             assertTrue(backlog.droppedWithin(TimeUnit.SECONDS.toNanos(1)));
             hold.countDown();
             await("the queued lines handled")
@@ -66,7 +67,7 @@ class BacklogTest {
 
     @Test
     void aLineWhoseHandlingThrowsDoesNotStopTheOthersAndStopEndsTheThread() throws Exception {
-        FrameDecoders.Backlog backlog = new FrameDecoders.Backlog(100);
+        FrameDecoders.Backlog backlog = new FrameDecoders.Backlog(100, 1);
         List<String> got = new CopyOnWriteArrayList<>();
         backlog.drainInto(
                 (line, source, address) -> {
@@ -82,7 +83,7 @@ class BacklogTest {
         assertEquals(1, ours.size(), "one intake thread started");
         try {
             for (String l : List.of("a", "bad", "b", "c")) {
-                assertTrue(backlog.offer(l, "/127.0.0.1:9", "127.0.0.1"));
+                assertTrue(backlog.nextLane().offer(l, "/127.0.0.1:9", "127.0.0.1"));
             }
             await("the lines after the bad one handled")
                     .atMost(Duration.ofSeconds(5))
@@ -96,10 +97,54 @@ class BacklogTest {
     private static Set<Thread> intakeThreads() {
         Set<Thread> all = new HashSet<>();
         for (Thread t : Thread.getAllStackTraces().keySet()) {
-            if (t.getName().equals("hotbackup-intake") && t.isAlive()) {
+            if (t.getName().startsWith("hotbackup-intake-") && t.isAlive()) {
                 all.add(t);
             }
         }
         return all;
+    }
+
+    @Test
+    void connectionsTakeTheLanesInTurnAndABusyLaneHoldsUpNoOther() throws Exception {
+        FrameDecoders.Backlog backlog = new FrameDecoders.Backlog(10, 2);
+        List<String> got = new CopyOnWriteArrayList<>();
+        CountDownLatch hold = new CountDownLatch(1);
+        backlog.drainInto(
+                (line, source, address) -> {
+                    if (line.startsWith("a")) {
+                        try {
+                            hold.await();
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }
+                    got.add(line);
+                });
+        backlog.start();
+        try {
+            FrameDecoders.Backlog.Lane a = backlog.nextLane();
+            FrameDecoders.Backlog.Lane b = backlog.nextLane();
+            assertTrue(a != b, "two connections, two lanes");
+            assertTrue(backlog.nextLane() == a, "the third connection shares the first lane");
+            assertTrue(a.offer("a1", "/10.0.0.1:1", "10.0.0.1"));
+            for (int i = 1; i <= 5; i++) {
+                assertTrue(b.offer("b" + i, "/10.0.0.2:2", "10.0.0.2"));
+            }
+            await("the other lane's lines handled while the first is busy")
+                    .atMost(Duration.ofSeconds(5))
+                    .until(() -> got.equals(List.of("b1", "b2", "b3", "b4", "b5")));
+            // each lane holds its share of hotbackup.listener.max-backlog: 5 of 10
+            for (int i = 2; i <= 6; i++) {
+                assertTrue(a.offer("a" + i, "/10.0.0.1:1", "10.0.0.1"), "a" + i);
+            }
+            assertFalse(a.offer("a7", "/10.0.0.1:1", "10.0.0.1"), "the busy lane is full");
+            hold.countDown();
+            await("the busy lane's lines handled, in order")
+                    .atMost(Duration.ofSeconds(5))
+                    .until(() -> got.size() == 11);
+            assertEquals(List.of("a1", "a2", "a3", "a4", "a5", "a6"), got.subList(5, 11));
+        } finally {
+            backlog.stop();
+        }
     }
 }
