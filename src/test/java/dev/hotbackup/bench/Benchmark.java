@@ -429,6 +429,7 @@ public final class Benchmark {
                 TimeUnit.SECONDS.sleep(10);
                 // refusals while all hosts became LIVE at once do not count: the window does
                 int rejected0 = activity.matching("\"event\":\"rejected\"").size();
+                row.rampOverloaded = overloadedFrames(activity);
                 long cpu0 = Proc.cpuNanos(listener.pid());
                 long sent0 = gen.sent();
                 long t0 = System.nanoTime();
@@ -440,7 +441,7 @@ public final class Benchmark {
                 row.heapMiB = Proc.heapAfterGc(listener.pid()) / 1048576.0;
                 row.rssMiB = Proc.rss(listener.pid()) / 1048576.0;
                 row.rejected = activity.matching("\"event\":\"rejected\"").size() - rejected0;
-                row.overloaded = activity.matching("\"event\":\"rejected\"", "overloaded").size();
+                row.overloaded = overloadedFrames(activity) - row.rampOverloaded;
 
                 List<Integer> all = new ArrayList<>();
                 for (int i = 0; i < n; i++) {
@@ -477,18 +478,36 @@ public final class Benchmark {
                 say(
                         String.format(
                                 Locale.ROOT,
-                                "scale %d hosts: %.0f frames/s, %.2f cores, heap %.0f MiB, rss %.0f MiB, overloaded %d, DEAD lateness %s, other DEAD %d",
+                                "scale %d hosts: %.0f frames/s, %.2f cores, heap %.0f MiB, rss %.0f MiB, overloaded %d (%d while becoming LIVE), DEAD lateness %s, other DEAD %d",
                                 n,
                                 row.framesPerSecond,
                                 row.cores,
                                 row.heapMiB,
                                 row.rssMiB,
                                 row.overloaded,
+                                row.rampOverloaded,
                                 row.lateness.row(),
                                 row.falseDeads));
                 return row;
             }
         }
+    }
+
+    /**
+     * Frames dropped as overloaded so far: each report, and the ones it says were refused since the
+     * last (reports are rate-limited).
+     */
+    private static int overloadedFrames(ActivityLines activity) throws Exception {
+        int n = 0;
+        for (String line : activity.matching("\"event\":\"rejected\"", "overloaded")) {
+            n++;
+            java.util.regex.Matcher m =
+                    java.util.regex.Pattern.compile("\\((\\d+) more refused").matcher(line);
+            if (m.find()) {
+                n += Integer.parseInt(m.group(1));
+            }
+        }
+        return n;
     }
 
     // ---- 6: start-up
@@ -592,7 +611,11 @@ public final class Benchmark {
         double heapMiB;
         double rssMiB;
         int rejected;
+
+        /** Frames dropped as overloaded in the window, and before it (all hosts becoming LIVE). */
         int overloaded;
+
+        int rampOverloaded;
         int notLive;
         Stats lateness = Stats.of(List.of());
         int falseDeads;
@@ -609,7 +632,7 @@ public final class Benchmark {
                 return String.format(Locale.ROOT, "%.0f MiB of heap after GC", heapMiB);
             }
             if (overloaded > 0) {
-                return overloaded + " reports of frames dropped as overloaded";
+                return overloaded + " frames dropped as overloaded";
             }
             if (falseDeads > 0 || lateness.missing() > 0) {
                 return falseDeads + " false DEAD, " + lateness.missing() + " silent hosts not DEAD";

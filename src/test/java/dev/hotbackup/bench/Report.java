@@ -112,10 +112,12 @@ final class Report {
                                 + " dropped as overloaded",
                         String.format(
                                 Locale.ROOT,
-                                "%.2f cores (%.1f us a frame), %d overloaded",
+                                "%.2f cores (%.1f us a frame), %d overloaded (%d while all"
+                                        + " became LIVE at once)",
                                 s.cores,
                                 s.cores * 1e6 / Math.max(1, s.framesPerSecond),
-                                s.overloaded),
+                                s.overloaded,
+                                s.rampOverloaded),
                         s.cores <= 0.3 && s.overloaded == 0);
                 row(
                         md,
