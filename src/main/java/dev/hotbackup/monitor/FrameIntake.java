@@ -42,7 +42,8 @@ final class FrameIntake {
                     address + ' ' + key.id());
             return;
         }
-        long[] mark = monitors.forgottenMark(key.id());
+        String id = key.id();
+        long[] mark = monitors.forgottenMark(id);
         if (mark != null && !newer(frame, mark[0], mark[1])) {
             // a forgotten host: its old frames must not bring it back
             rejections.reject(
@@ -57,7 +58,7 @@ final class FrameIntake {
             return;
         }
         long now = monitors.now();
-        Monitor m = monitors.getOrCreate(key, now);
+        Monitor m = monitors.getOrCreate(key, id, now);
         synchronized (m) {
             if (!newer(frame, m.boot, m.seq)) {
                 if (frame.boot() < m.boot) {

@@ -62,7 +62,11 @@ final class Monitors {
 
     /** The host's monitor, created WAITING (with its watermark, if it was forgotten). */
     Monitor getOrCreate(MonitorKey key, long now) {
-        String id = key.id();
+        return getOrCreate(key, key.id(), now);
+    }
+
+    /** The same, with the key's {@link MonitorKey#id()} made once by the caller. */
+    Monitor getOrCreate(MonitorKey key, String id, long now) {
         Monitor known = byId.get(id);
         if (known != null) {
             return known; // every frame but a host's first: no lock of computeIfAbsent's
@@ -98,7 +102,7 @@ final class Monitors {
      * it is a replay.
      */
     long[] forgottenMark(String id) {
-        return forgotten.get(id);
+        return forgotten.isEmpty() ? null : forgotten.get(id);
     }
 
     /** Forgets a host, keeping its watermark; {@code false} if it changed meanwhile. */
