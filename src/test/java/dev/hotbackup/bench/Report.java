@@ -517,18 +517,23 @@ final class Report {
                     .append(
                             "transaction (an UPDATE and a SELECT per 500 leases); zookeeper checks each lease's node in ")
                     .append(
-                            "its session. CPU is the server's: every PostgreSQL process, or the ZooKeeper JVM.\n\n")
+                            "its session. Arbiter CPU is the server's: every PostgreSQL process, or the ZooKeeper JVM; ")
                     .append(
-                            "| arbiter | leases | lease renewals/s | arbiter CPU (cores) |\n|---|---|---|---|\n");
+                            "holder CPU is the instance's own (a JVM that does nothing else). Each pair is one lease, ")
+                    .append(
+                            "so this is what an arbiter adds to 1,000 pairs, beside the listener's cost above.\n\n")
+                    .append(
+                            "| arbiter | leases | lease renewals/s | arbiter CPU (cores) | holder CPU (cores) |\n|---|---|---|---|---|\n");
             for (ArbiterBench.Cost c : r.arbiterCost) {
                 md.append(
                         String.format(
                                 Locale.ROOT,
-                                "| %s | %d | %.0f | %.3f |%n",
+                                "| %s | %d | %.0f | %.3f | %.3f |%n",
                                 c.arbiter(),
                                 c.leases(),
                                 c.renewalsPerSecond(),
-                                c.arbiterCores()));
+                                c.arbiterCores(),
+                                c.holderCores()));
             }
             md.append('\n');
         }
