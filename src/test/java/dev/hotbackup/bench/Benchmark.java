@@ -359,8 +359,10 @@ public final class Benchmark {
     // ----------------------------------------------------------------
 
     private void scale() throws Exception {
-        String fixed =
-                System.getProperty("bench.scale.sizes", quick ? "100,1000" : "100,1000,10000");
+        String fixed = System.getProperty("bench.scale.sizes", "");
+        if (fixed.isBlank()) {
+            fixed = quick ? "100,1000" : "100,1000,10000";
+        }
         for (String size : fixed.split(",")) {
             ScaleRow row = scale(Integer.parseInt(size.trim()), false);
             results.scale.add(row);
