@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * sends is CLOSE, on the same connection as the heartbeats before it.
  *
  * <p>One step instead of a recipient list: the multicast's exchange copies, completion service and
- * aggregation were most of a live host's CPU at 10 Hz (docs/profiles/emitter.md).
+ * aggregation were about a quarter of a live host's CPU at 10 Hz (1.69 % of a core before, 1.21 %
+ * after; docs/profiles/emitter.md).
  */
 public final class HeartbeatEmitter implements Processor {
 
