@@ -44,6 +44,8 @@ abstract class OperateBehaviour extends ListenerTestSupport {
         eventually(() -> status("takeover-a").isStarted());
         eventually(() -> Http.get(BASE + "status").body().contains("\"takenOverHere\":true"));
         String dead = Http.get(BASE + "status").body();
+        assertTrue(
+                dead.matches("(?s).*\"frames\":\\{\"accepted\":[1-9]\\d*,\"waiting\":0,.*"), dead);
         assertTrue(dead.contains("\"state\":\"DEAD\""), dead);
         assertTrue(dead.contains("{\"id\":\"takeover-a\",\"status\":\"Started\"}"), dead);
         assertTrue(dead.contains("\"role\":\"backup+takeover\""), dead);
@@ -169,6 +171,7 @@ abstract class OperateBehaviour extends ListenerTestSupport {
         String metrics = Http.get(OBSERVE + "metrics").body();
         assertTrue(metrics.contains("hotbackup_signals_total{state=\"DEAD\"} 1.0"), metrics);
         assertTrue(metrics.contains("hotbackup_frames_accepted_total"), metrics);
+        assertTrue(metrics.contains("hotbackup_frames_waiting 0.0"), metrics);
         assertTrue(
                 metrics.contains("hotbackup_frames_rejected_total{reason=\"bad-signature\"} 0.0"),
                 metrics);

@@ -59,6 +59,7 @@ public final class MonitorRegistry extends ServiceSupport {
     private final SilenceTimer timer;
     private final MonitorBean bean;
     private final Later later = new Later();
+    private final FrameDecoders.Backlog backlog;
 
     public MonitorRegistry(
             Options options,
@@ -71,6 +72,7 @@ public final class MonitorRegistry extends ServiceSupport {
             LongSupplier clock,
             Prober prober) {
         this.options = options;
+        this.backlog = backlog;
         this.camelContext = camelContext;
         this.monitors = new Monitors(clock);
         this.journal = new Journal(options.stateFile(), monitors);
@@ -188,6 +190,11 @@ public final class MonitorRegistry extends ServiceSupport {
     /** Frames accepted since start (every refused one is counted by {@link Rejections}). */
     public long accepted() {
         return intake.accepted();
+    }
+
+    /** Frames received and waiting in the listener's lanes now: a listener falling behind. */
+    public int waiting() {
+        return backlog.waiting();
     }
 
     /** The silence tolerated before DEAD. */

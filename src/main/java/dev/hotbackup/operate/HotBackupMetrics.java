@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>{@code hotbackup_monitor_state{host,config}}: 0 WAITING, 1 LIVE, 2 DEAD, 3 CLOSE;
  *   <li>{@code hotbackup_heartbeat_age_seconds{host,config}}: time since the last accepted frame;
- *   <li>{@code hotbackup_frames_accepted_total}, {@code hotbackup_frames_rejected_total{reason}};
+ *   <li>{@code hotbackup_frames_accepted_total}, {@code hotbackup_frames_rejected_total{reason}},
+ *       {@code hotbackup_frames_waiting};
  *   <li>{@code hotbackup_signals_total{state}}; {@code hotbackup_operator_actions_total};
  *   <li>{@code hotbackup_route_control_seconds{action}}: takeover and release durations;
  *   <li>{@code hotbackup_taken_over}: hosts whose routes run here now;
@@ -88,6 +89,9 @@ public final class HotBackupMetrics extends ServiceSupport {
         registry = found.iterator().next();
         FunctionCounter.builder("hotbackup.frames.accepted", monitors, MonitorRegistry::accepted)
                 .description("heartbeat frames accepted")
+                .register(registry);
+        Gauge.builder("hotbackup.frames.waiting", monitors, MonitorRegistry::waiting)
+                .description("heartbeat frames received and waiting in the listener's lanes")
                 .register(registry);
         for (RejectReason r : RejectReason.values()) {
             FunctionCounter.builder("hotbackup.frames.rejected", rejections, x -> x.count(r))

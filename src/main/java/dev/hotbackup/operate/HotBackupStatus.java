@@ -413,6 +413,7 @@ public final class HotBackupStatus {
         JsonObject frames =
                 Json.object(
                         "accepted", monitors == null ? 0 : monitors.accepted(),
+                        "waiting", monitors == null ? 0 : monitors.waiting(),
                         "rejected",
                                 rejections == null
                                         ? new JsonObject()
