@@ -81,9 +81,13 @@ final class Reconfirm {
         long quiet = now - m.quietSince();
         return switch (m.state) {
             case LIVE -> quiet >= thresholdNanos - lead;
+            // a host LIVE when this listener stopped is still watched: not heard within the
+            // threshold of the restart, it is probed like an expected one (it may have died while
+            // this listener was down, or right after, before its heartbeats found it again)
             case WAITING ->
                     m.restored == MonitorState.DEAD
-                            || (m.expected && quiet >= thresholdNanos - Verdict.TOLERANCE_NANOS);
+                            || ((m.expected || m.restored == MonitorState.LIVE)
+                                    && quiet >= thresholdNanos - Verdict.TOLERANCE_NANOS);
             default -> false;
         };
     }

@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.AfterTestExecutionCallback;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The sample in samples/symmetric-pair, on loopback: each host takes over the other's work. */
@@ -21,6 +23,19 @@ class SymmetricPairIT {
 
     private HotBackupProcess a;
     private HotBackupProcess b;
+
+    /** A failure prints what both instances printed, before they stop. */
+    @RegisterExtension
+    final AfterTestExecutionCallback tellOnFailure =
+            context -> {
+                if (context.getExecutionException().isPresent()) {
+                    for (HotBackupProcess h : new HotBackupProcess[] {a, b}) {
+                        if (h != null) {
+                            System.out.println("--- " + h.name() + ":\n" + h.output());
+                        }
+                    }
+                }
+            };
 
     @AfterEach
     void stop() throws Exception {
