@@ -11,7 +11,6 @@ import dev.hotbackup.link.Signer;
 import dev.hotbackup.testing.FakeLiveHost;
 import dev.hotbackup.testing.LineServer;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
 import org.apache.camel.ServiceStatus;
@@ -25,7 +24,7 @@ import org.junit.jupiter.api.Test;
  */
 class FullBackupModeTest extends ListenerTestSupport {
 
-    private final LineServer itsBackup = lineServer();
+    private final LineServer itsBackup = LineServer.open(0);
 
     @Override
     protected void properties(Map<String, String> p) {
@@ -76,13 +75,5 @@ class FullBackupModeTest extends ListenerTestSupport {
         // the routes report stopped a moment before the release is recorded
         String release = log().awaitAtLeast(2, field("event", "release")).get(1);
         assertTrue(release.contains("heartbeat-emitter: stopped"), release);
-    }
-
-    private static LineServer lineServer() {
-        try {
-            return new LineServer();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -12,7 +12,6 @@ import dev.hotbackup.testing.FreePorts;
 import dev.hotbackup.testing.LineServer;
 import dev.hotbackup.testing.TestProperties;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +39,7 @@ import org.junit.jupiter.api.Test;
         propertyPlaceholderLocations = "classpath:hotbackup/camel.properties")
 class HeartbeatEmitterReachTest {
 
-    private static final LineServer UP = server(0);
+    private static final LineServer UP = LineServer.open(0);
     private static final int DOWN_PORT = FreePorts.next();
     private static LineServer later;
 
@@ -79,7 +78,7 @@ class HeartbeatEmitterReachTest {
                 .until(() -> UP.lines().size() >= before + 20);
         assertEquals(List.of(down), List.copyOf(emitter.unreachable().keySet()));
 
-        later = server(DOWN_PORT);
+        later = LineServer.open(DOWN_PORT);
         await("the backup reached once it listens")
                 .atMost(Duration.ofSeconds(5))
                 .until(() -> emitter.unreachable().isEmpty() && later.lines().size() >= 3);
@@ -93,14 +92,6 @@ class HeartbeatEmitterReachTest {
                     codec.decode(all.get(all.size() - 1)).frame().state(),
                     "CLOSE last");
             assertTrue(all.stream().filter(l -> l.contains(" CLOSE ")).count() == 1, "one CLOSE");
-        }
-    }
-
-    private static LineServer server(int port) {
-        try {
-            return new LineServer(port);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }

@@ -15,7 +15,6 @@ import dev.hotbackup.probe.ReconfirmProbe;
 import dev.hotbackup.testing.LineServer;
 import dev.hotbackup.testing.TestProperties;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -42,8 +41,8 @@ import org.junit.jupiter.api.Test;
         propertyPlaceholderLocations = "classpath:hotbackup/camel.properties")
 class HeartbeatEmitterTest {
 
-    private static final LineServer BACKUP_1 = server();
-    private static final LineServer BACKUP_2 = server();
+    private static final LineServer BACKUP_1 = LineServer.open(0);
+    private static final LineServer BACKUP_2 = LineServer.open(0);
 
     @BeanInject CamelContext context;
 
@@ -107,14 +106,6 @@ class HeartbeatEmitterTest {
             List<String> all = backup.lines();
             assertEquals(FrameState.CLOSE, codec.decode(all.get(all.size() - 1)).frame().state());
             assertEquals(1, all.stream().filter(l -> l.contains(" CLOSE ")).count());
-        }
-    }
-
-    private static LineServer server() {
-        try {
-            return new LineServer();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }

@@ -8,7 +8,6 @@ import dev.hotbackup.testing.Http;
 import dev.hotbackup.testing.LineServer;
 import dev.hotbackup.testing.TestProperties;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.Map;
 import org.apache.camel.BeanInject;
@@ -35,7 +34,7 @@ import org.junit.jupiter.api.Test;
         propertyPlaceholderLocations = "classpath:hotbackup/camel.properties")
 class LiveHostHealthTest {
 
-    private static final LineServer BACKUP = server();
+    private static final LineServer BACKUP = LineServer.open(0);
 
     @BeanInject CamelContext context;
 
@@ -77,13 +76,5 @@ class LiveHostHealthTest {
         // Camel writes the health JSON with every / escaped
         String body = Http.get(StandbyHealthTest.HEALTH).body().replace("\\", "");
         assertTrue(body.contains("heartbeat-emitter is Stopped"), body);
-    }
-
-    private static LineServer server() {
-        try {
-            return new LineServer();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -36,7 +36,7 @@ import org.junit.jupiter.api.Test;
         propertyPlaceholderLocations = "classpath:hotbackup/camel.properties")
 class TemplatedEmitterTest {
 
-    private static final LineServer BACKUP = LineServerHolder.server();
+    private static final LineServer BACKUP = LineServer.open(0);
 
     @BeanInject CamelContext context;
 
@@ -66,17 +66,6 @@ class TemplatedEmitterTest {
                     .until(() -> BACKUP.lines().size() >= before + 5);
             String last = BACKUP.lines().get(BACKUP.lines().size() - 1);
             assertTrue(codec.decode(last).isAccepted(), last);
-        }
-    }
-
-    /** Opens the fake backup once for the class. */
-    static final class LineServerHolder {
-        static LineServer server() {
-            try {
-                return new LineServer();
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
         }
     }
 }

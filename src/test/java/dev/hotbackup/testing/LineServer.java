@@ -3,6 +3,7 @@ package dev.hotbackup.testing;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -29,6 +30,15 @@ public final class LineServer implements AutoCloseable {
     public LineServer(int port) throws IOException {
         server = new ServerSocket(port, 50, InetAddress.getLoopbackAddress());
         threads.submit(this::accept);
+    }
+
+    /** The same, for a test's static field: a port that cannot be bound fails the class. */
+    public static LineServer open(int port) {
+        try {
+            return new LineServer(port);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public int port() {
