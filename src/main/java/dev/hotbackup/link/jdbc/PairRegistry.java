@@ -127,9 +127,8 @@ final class PairRegistry {
                         continue;
                     }
                     String h = rs.getString(1);
-                    // PostgreSQL stamps a transaction at its start: a row written by a later one
-                    // that
-                    // committed first looks a few milliseconds younger than now
+                    // PostgreSQL stamps a transaction at its start: a row written by a later
+                    // one that committed first looks a few milliseconds younger than now
                     String who = h + " (updated " + Math.max(0, rs.getLong(5)) + " ms ago)";
                     if (h.equals(host)) {
                         if (!t.instance().equals(rs.getString(2))) {
