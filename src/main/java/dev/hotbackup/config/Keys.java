@@ -1052,8 +1052,9 @@ public final class Keys {
                     .of(Feature.MAIL)
                     .doc(
                             "Where mails that could not be sent go, relative to the working"
-                                    + " directory; mails still queued when the instance stops go"
-                                    + " there too.");
+                                    + " directory; mails still queued when the instance stops, and"
+                                    + " mails beyond the 10,000 a slow mail server leaves waiting,"
+                                    + " go there too.");
 
     // ---- HTTP -----------------------------------------------------------------------------------
 

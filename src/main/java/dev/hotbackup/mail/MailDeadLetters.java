@@ -17,6 +17,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.seda.SedaEndpoint;
+import org.apache.camel.support.ExchangeHelper;
 import org.apache.camel.support.SynchronizationAdapter;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
@@ -38,6 +39,11 @@ public final class MailDeadLetters extends ServiceSupport {
     private final ActivityLog activity;
     private final CamelContext camelContext;
     private final AtomicLong count = new AtomicLong();
+    // guarded by this (write is synchronized)
+    private long lastLogged;
+    private long unlogged;
+
+    private static final long LOG_EVERY_NANOS = 1_000_000_000L;
 
     public MailDeadLetters(
             Path file,
@@ -71,6 +77,33 @@ public final class MailDeadLetters extends ServiceSupport {
                                                 + ")");
                             }
                         });
+    }
+
+    /**
+     * Called by the signal router when the mail queue is full (a burst of signals faster than the
+     * mail server): the signal's mail goes to the file now instead of waiting, and the signal goes
+     * on to route control's record and {@code hotbackup.listener.signals-to}.
+     */
+    public void queueFull(Exchange exchange) {
+        write(
+                ExchangeHelper.createCopy(exchange, true),
+                "the mail queue was full (" + queueSize() + " mails waiting for the mail server)");
+    }
+
+    private String queueSize() {
+        SedaEndpoint queue = mailQueue();
+        return queue == null ? "all its" : String.format("%,d", queue.getCurrentQueueSize());
+    }
+
+    /** The pack's mail queue, whatever options its endpoint URI carries. */
+    private SedaEndpoint mailQueue() {
+        for (Endpoint e : camelContext.getEndpoints()) {
+            if (e instanceof SedaEndpoint seda
+                    && Endpoints.MAIL_QUEUE.equals(seda.getEndpointBaseUri())) {
+                return seda;
+            }
+        }
+        return null;
     }
 
     /** Writes the mail of {@code exchange} to the file; the cause is the caught exception. */
@@ -108,8 +141,7 @@ public final class MailDeadLetters extends ServiceSupport {
                             StandardOpenOption.APPEND)) {
                 w.write(text);
             }
-            LOG.error(
-                    "Mail \"{}\" not sent ({}); written to {} ({} so far)", subject, why, file, n);
+            logWritten(subject, why, n);
         } catch (IOException e) {
             LOG.error(
                     "Mail \"{}\" not sent ({}) and cannot be written to {}: {}\n{}",
@@ -127,6 +159,27 @@ public final class MailDeadLetters extends ServiceSupport {
                 why + "; written to " + file);
     }
 
+    /**
+     * One line per mail, at most one a second: a burst (a full queue, a stop with thousands queued)
+     * is summed up rather than flooding the log; every mail is in the file either way.
+     */
+    private void logWritten(String subject, String why, long n) {
+        long now = System.nanoTime();
+        if (lastLogged != 0 && now - lastLogged < LOG_EVERY_NANOS) {
+            unlogged++;
+            return;
+        }
+        LOG.error(
+                "Mail \"{}\" not sent ({}); written to {} ({} so far{})",
+                subject,
+                why,
+                file,
+                n,
+                unlogged == 0 ? "" : ", " + unlogged + " more since the last line");
+        lastLogged = now | 1;
+        unlogged = 0;
+    }
+
     /** Mails written to the dead-letter file since start. */
     public long count() {
         return count.get();
@@ -136,11 +189,9 @@ public final class MailDeadLetters extends ServiceSupport {
     protected void doStop() throws Exception {
         // routes are stopped before services: whatever is still queued was never attempted
         List<Exchange> left = new ArrayList<>();
-        for (Endpoint e : camelContext.getEndpoints()) {
-            if (e instanceof SedaEndpoint seda
-                    && Endpoints.MAIL_QUEUE.equals(seda.getEndpointBaseUri())) {
-                seda.getQueue().drainTo(left);
-            }
+        SedaEndpoint queue = mailQueue();
+        if (queue != null) {
+            queue.getQueue().drainTo(left);
         }
         for (Exchange exchange : left) {
             write(exchange, "the instance stopped before it was sent");
