@@ -12,7 +12,9 @@ import dev.hotbackup.monitor.MonitorKey;
 import dev.hotbackup.monitor.MonitorRegistry;
 import dev.hotbackup.probe.ReconfirmProbe;
 import dev.hotbackup.routes.PackRoute;
+import dev.hotbackup.signal.SignalDocument;
 import dev.hotbackup.signal.SignalPublisher;
+import dev.hotbackup.signal.SignalXPath;
 import dev.hotbackup.takeover.FailoverNotices;
 import dev.hotbackup.takeover.RouteControl;
 import dev.hotbackup.takeover.TakeoverLeases;
@@ -143,6 +145,8 @@ final class ListenerWiring {
                 camelContext
                         .getExecutorServiceManager()
                         .newSingleThreadExecutor(camelContext, "hotbackup-signals-to"));
+        registry.bind(SignalXPath.BEAN, SignalXPath.factory());
+        registry.bind(SignalDocument.BEAN, new SignalDocument());
         FailoverNotices notices = new FailoverNotices(s.notifyTo, camelContext);
         camelContext.addService(notices);
         registry.bind("failoverNotices", notices);

@@ -235,7 +235,9 @@ public final class TakeoverPlan extends ServiceSupport {
     /** After the failback delay, hands the LIVE signal back if the host stayed LIVE throughout. */
     private void holdDown(Exchange exchange, MonitorKey key) {
         long since = monitors.stateSinceNanos(key);
-        Object xml = exchange.getIn().getBody();
+        // the signal's text: the router's body is its parsed document by now
+        Object signal = exchange.getProperty(Headers.SIGNAL);
+        Object xml = signal != null ? signal : exchange.getIn().getBody();
         Map<String, Object> headers = new HashMap<>();
         for (String h :
                 List.of(
