@@ -291,9 +291,11 @@ public final class Keys {
                                     + " in one); when a lane is full the listener cannot keep up"
                                     + " and drops that connection's new frames (counted as"
                                     + " overloaded; the next frame of a host supersedes a dropped"
-                                    + " one) instead of queueing until it runs out of memory. The"
-                                    + " default holds a second of 10,000 hosts at 10 Hz, about 20"
-                                    + " MiB when full.");
+                                    + " one) instead of queueing until it runs out of memory. A"
+                                    + " CLOSE frame is kept in a reserve of a hundredth of the lane"
+                                    + " and handled first (the older frames of its host are then"
+                                    + " refused as replayed). The default holds a second of 10,000"
+                                    + " hosts at 10 Hz, about 20 MiB when full.");
 
     public static final Key<Duration> IDLE_TIMEOUT =
             declare(

@@ -97,6 +97,10 @@ public final class FrameDecoders {
         private final Lane[] lanes;
         private final AtomicInteger next = new AtomicInteger();
         private volatile Sink sink;
+
+        /** A lane keeps room for one CLOSE frame per this many frames of its queue. */
+        static final int CLOSE_RESERVE = 100;
+
         private volatile long lastDropNanos;
         private volatile boolean dropped;
 
@@ -141,7 +145,7 @@ public final class FrameDecoders {
         public int waiting() {
             int n = 0;
             for (Lane l : lanes) {
-                n += l.queue.size();
+                n += l.queue.size() + l.closes.size();
             }
             return n;
         }
@@ -163,22 +167,30 @@ public final class FrameDecoders {
             }
         }
 
-        /** One queue and the thread that drains it. */
+        /**
+         * One queue and the thread that drains it, and a small reserve for CLOSE frames that find
+         * the queue full: a host that stops cleanly while the listener is overloaded is still seen
+         * to close, instead of going silent and being taken for DEAD. A CLOSE taken from the
+         * reserve may overtake older frames of its host; those are then refused as not newer.
+         */
         final class Lane {
             private final ArrayBlockingQueue<Line> queue;
+            private final ArrayBlockingQueue<Line> closes;
             private final int capacity;
             private final String name;
             private Thread thread;
 
             Lane(int number, int capacity) {
                 this.queue = new ArrayBlockingQueue<>(capacity);
+                this.closes = new ArrayBlockingQueue<>(Math.max(1, capacity / CLOSE_RESERVE));
                 this.capacity = capacity;
                 this.name = "hotbackup-intake-" + number;
             }
 
             /** Queues one line; false (and counted as a drop) when the lane is full. */
             boolean offer(String line, String source, String address) {
-                if (!queue.offer(new Line(line, source, address))) {
+                Line l = new Line(line, source, address);
+                if (!queue.offer(l) && !(isClose(line) && closes.offer(l))) {
                     lastDropNanos = System.nanoTime();
                     dropped = true;
                     return false;
@@ -189,6 +201,9 @@ public final class FrameDecoders {
             private void drain() {
                 List<Line> batch = new ArrayList<>(BATCH);
                 while (isRunAllowed()) {
+                    // CLOSE frames wait in the reserve only while the queue is full, so the
+                    // queue is not empty then and take() does not block
+                    closes.drainTo(batch);
                     try {
                         batch.add(queue.take());
                     } catch (InterruptedException e) {
@@ -226,8 +241,25 @@ public final class FrameDecoders {
                     thread = null;
                 }
                 queue.clear();
+                closes.clear();
             }
         }
+    }
+
+    /**
+     * Whether a line's state field is CLOSE: the fourth field of {@code v host config STATE ...}
+     * (names are encoded, so no field holds a space). Unsigned and malformed lines are told apart
+     * later, by the monitor.
+     */
+    static boolean isClose(String line) {
+        int at = 0;
+        for (int field = 0; field < 3; field++) {
+            at = line.indexOf(' ', at) + 1;
+            if (at == 0) {
+                return false;
+            }
+        }
+        return line.startsWith("CLOSE ", at);
     }
 
     /** The remote address as the netty consumer reports it: {@code /ip:port}. */

@@ -66,6 +66,56 @@ class BacklogTest {
     }
 
     @Test
+    void aCloseFrameFindingTheLaneFullIsKeptAndHandledFirst() throws Exception {
+        FrameDecoders.Backlog backlog = new FrameDecoders.Backlog(3, 1);
+        List<String> got = new CopyOnWriteArrayList<>();
+        CountDownLatch hold = new CountDownLatch(1);
+        CountDownLatch first = new CountDownLatch(1);
+        backlog.drainInto(
+                (line, source, address) -> {
+                    first.countDown();
+                    try {
+                        hold.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    got.add(line);
+                });
+        backlog.start();
+        FrameDecoders.Backlog.Lane lane = backlog.nextLane();
+        String close = "1 hostA base CLOSE 7 12 0 signature";
+        try {
+            assertTrue(lane.offer("1 hostA base LIVE 7 8 0 s", "/10.0.0.1:1", "10.0.0.1"));
+            assertTrue(first.await(5, TimeUnit.SECONDS), "the intake thread took the first line");
+            for (int seq = 9; seq <= 11; seq++) {
+                assertTrue(lane.offer("1 hostA base LIVE 7 " + seq + " 0 s", "/a:1", "a"));
+            }
+            assertFalse(lane.offer("1 hostA base LIVE 7 12 0 s", "/a:1", "a"), "LIVE dropped");
+            assertTrue(lane.offer(close, "/a:1", "a"), "CLOSE kept although the lane is full");
+            assertEquals(4, backlog.waiting());
+            assertFalse(
+                    lane.offer("1 hostB base CLOSE 7 3 0 s", "/a:1", "a"),
+                    "the reserve holds a hundredth of the lane, at least one: full too");
+            hold.countDown();
+            await("the queued lines handled")
+                    .atMost(Duration.ofSeconds(5))
+                    .until(() -> got.size() == 5);
+            assertEquals(close, got.get(1), "the CLOSE goes before the frames queued: " + got);
+        } finally {
+            backlog.stop();
+        }
+    }
+
+    @Test
+    void closeIsTheFourthField() {
+        assertTrue(FrameDecoders.isClose("1 hostA base CLOSE 7 12 0 sig"));
+        assertFalse(FrameDecoders.isClose("1 hostA base LIVE 7 12 0 sig"));
+        assertFalse(FrameDecoders.isClose("1 CLOSE base LIVE 7 12 0 sig"));
+        assertFalse(FrameDecoders.isClose("1 hostA CLOSE"));
+        assertFalse(FrameDecoders.isClose("CLOSE"));
+    }
+
+    @Test
     void aLineWhoseHandlingThrowsDoesNotStopTheOthersAndStopEndsTheThread() throws Exception {
         FrameDecoders.Backlog backlog = new FrameDecoders.Backlog(100, 1);
         List<String> got = new CopyOnWriteArrayList<>();
