@@ -2,8 +2,8 @@ package dev.hotbackup;
 
 import dev.hotbackup.config.HotBackupSettings;
 import dev.hotbackup.emitter.BootCounter;
+import dev.hotbackup.emitter.HeartbeatComponent;
 import dev.hotbackup.emitter.HeartbeatEmitter;
-import dev.hotbackup.link.TlsClientInitializer;
 import dev.hotbackup.probe.ProbeResponder;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
@@ -21,6 +21,8 @@ final class EmitterWiring {
     /** The emitter, or {@code null} where no heartbeat is sent. */
     static HeartbeatEmitter wire(
             CamelContext camelContext, HotBackupSettings s, LinkWiring.Link link) throws Exception {
+        // the emitter route's clock; where no emitter is bound, a route using it says so
+        camelContext.addComponent(HeartbeatComponent.NAME, new HeartbeatComponent());
         if (!s.emitterEnabled()) {
             return null;
         }
@@ -51,13 +53,6 @@ final class EmitterWiring {
                         link.signer(),
                         () -> self.get() != null && self.get().isEmitting(),
                         link.tls());
-        String tlsOptions = "";
-        if (link.tls() != null) {
-            camelContext
-                    .getRegistry()
-                    .bind("hotbackupTlsClient", new TlsClientInitializer(link.tls()));
-            tlsOptions = "&clientInitializerFactory=#hotbackupTlsClient";
-        }
         HeartbeatEmitter emitter =
                 new HeartbeatEmitter(
                         s.host,
@@ -66,7 +61,7 @@ final class EmitterWiring {
                         link.codec(),
                         s.backupLocation,
                         Math.max(200, Math.min(2000, s.heartbeatInterval.toMillis() * 10)),
-                        tlsOptions,
+                        link.tls(),
                         responder::boundPort,
                         camelContext);
         self.set(emitter);
@@ -76,8 +71,11 @@ final class EmitterWiring {
 
     /** Binds the emitter for its route, and has it send CLOSE before Camel stops. */
     private static HeartbeatEmitter bind(
-            CamelContext camelContext, HotBackupSettings s, HeartbeatEmitter emitter) {
+            CamelContext camelContext, HotBackupSettings s, HeartbeatEmitter emitter)
+            throws Exception {
         camelContext.getRegistry().bind("heartbeatEmitter", emitter);
+        // its connections and their thread close when Camel stops, after the CLOSE frame
+        camelContext.addService(emitter.connections());
         long closeWait = closeWaitMillis(s);
         camelContext.addLifecycleStrategy(
                 new LifecycleStrategySupport() {

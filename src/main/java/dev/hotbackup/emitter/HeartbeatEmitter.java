@@ -4,40 +4,49 @@ import dev.hotbackup.config.HostPort;
 import dev.hotbackup.link.FrameState;
 import dev.hotbackup.link.HeartbeatCodec;
 import dev.hotbackup.link.HeartbeatFrame;
+import dev.hotbackup.link.Tls;
 import dev.hotbackup.routes.Headers;
 import dev.hotbackup.routes.PackRoute;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.IntSupplier;
-import java.util.stream.Collectors;
 import org.apache.camel.AsyncProducer;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
-import org.apache.camel.Processor;
+import org.apache.camel.Service;
 import org.apache.camel.ServiceStatus;
+import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The live host's side of the heartbeat, the one step of the {@code heartbeat-emitter} route: makes
- * the next signed frame, hands it to each backup's producer, one-way, and tracks whether each
- * backup is reached. When the instance stops (or steps down as a full backup), the last frame it
- * sends is CLOSE, on the same connection as the heartbeats before it.
+ * The live host's side of the heartbeat, driven by the {@code heartbeat-emitter} route's clock
+ * ({@link HeartbeatComponent}): makes the next signed frame, writes it to each backup's connection
+ * ({@link BackupChannel}), one-way, and tracks whether each backup is reached. When the instance
+ * stops (or steps down as a full backup), the last frame it sends is CLOSE, on the same connection
+ * as the heartbeats before it.
  *
- * <p>One step instead of a recipient list: the multicast's exchange copies, completion service and
- * aggregation were about a quarter of a live host's CPU at 10 Hz (1.69 % of a core before, 1.21 %
- * after; docs/profiles/emitter.md).
+ * <p>Per heartbeat no Camel exchange, recipient list or netty producer: at 10 Hz those were most of
+ * a live host's CPU (1.69 % of a core with a recipient list, 1.21 % with one step, 0.97 % writing
+ * the connections directly, 0.54 % with the clock on the connections' thread and no exchange;
+ * docs/profiles/emitter.md).
  */
-public final class HeartbeatEmitter implements Processor {
+public final class HeartbeatEmitter {
 
     private static final Logger LOG = LoggerFactory.getLogger(HeartbeatEmitter.class);
 
@@ -49,20 +58,24 @@ public final class HeartbeatEmitter implements Processor {
     private final long boot;
     private final HeartbeatCodec codec;
     private final List<String> targets;
+    private final List<HostPort> backups;
+    private final long connectTimeoutMillis;
+    private final Tls tls;
     private final IntSupplier probePort;
     private final CamelContext camelContext;
     private final AtomicLong seq = new AtomicLong();
     private final Map<String, Target> reach = new ConcurrentHashMap<>();
 
+    private final Connections connections = new Connections();
     private volatile List<Sink> sinks;
     private volatile boolean closing;
     private volatile boolean closed;
     private volatile CountDownLatch closeSent = new CountDownLatch(1);
 
     /**
-     * @param backups where heartbeats go ({@code hotbackup.backup-location})
+     * @param backups where heartbeats go ({@code hotbackup.backup-location}), one connection each
      * @param connectTimeoutMillis how long a connection attempt to a backup may take
-     * @param tlsOptions endpoint options for TLS ({@code &ssl=true&...}), or empty
+     * @param tls TLS for the connections, or {@code null}
      * @param probePort the port this instance answers probes on, announced in every frame
      */
     public HeartbeatEmitter(
@@ -72,7 +85,7 @@ public final class HeartbeatEmitter implements Processor {
             HeartbeatCodec codec,
             List<HostPort> backups,
             long connectTimeoutMillis,
-            String tlsOptions,
+            Tls tls,
             IntSupplier probePort,
             CamelContext camelContext) {
         this(
@@ -80,15 +93,13 @@ public final class HeartbeatEmitter implements Processor {
                 config,
                 boot,
                 codec,
-                backups.stream()
-                        .collect(
-                                Collectors.toMap(
-                                        HostPort::toString,
-                                        b -> uri(b, connectTimeoutMillis) + tlsOptions,
-                                        (a, b) -> a,
-                                        LinkedHashMap::new)),
+                Map.of(),
+                backups,
+                connectTimeoutMillis,
+                tls,
                 probePort,
                 camelContext);
+        backups.forEach(b -> reach.put(b.toString(), new Target(b.toString())));
     }
 
     /**
@@ -103,6 +114,21 @@ public final class HeartbeatEmitter implements Processor {
             Map<String, String> targets,
             IntSupplier probePort,
             CamelContext camelContext) {
+        this(host, config, boot, codec, targets, List.of(), 0, null, probePort, camelContext);
+        targets.forEach((name, uri) -> reach.put(uri, new Target(name)));
+    }
+
+    private HeartbeatEmitter(
+            String host,
+            String config,
+            long boot,
+            HeartbeatCodec codec,
+            Map<String, String> targets,
+            List<HostPort> backups,
+            long connectTimeoutMillis,
+            Tls tls,
+            IntSupplier probePort,
+            CamelContext camelContext) {
         this.host = host;
         this.config = config;
         this.boot = boot;
@@ -110,32 +136,111 @@ public final class HeartbeatEmitter implements Processor {
         this.probePort = probePort;
         this.camelContext = camelContext;
         this.targets = List.copyOf(targets.values());
-        targets.forEach((name, uri) -> reach.put(uri, new Target(name)));
+        this.backups = List.copyOf(new LinkedHashSet<>(backups));
+        this.connectTimeoutMillis = connectTimeoutMillis;
+        this.tls = tls;
+    }
+
+    /** Where one target's frames go, and its reach. */
+    private interface Sink {
+        /** Sends one frame; {@code done} gets its outcome ({@code null}: written). */
+        void send(HeartbeatFrame frame, String line, Consumer<Throwable> done);
+
+        Target target();
+    }
+
+    /** A backup's own connection. */
+    private record ChannelSink(BackupChannel channel, Target target) implements Sink {
+        @Override
+        public void send(HeartbeatFrame frame, String line, Consumer<Throwable> done) {
+            channel.send(line, done);
+        }
+    }
+
+    /** An endpoint's producer (the heartbeat table's bean), created and started once. */
+    private record ProducerSink(AsyncProducer producer, Target target) implements Sink {
+        @Override
+        public void send(HeartbeatFrame frame, String line, Consumer<Throwable> done) {
+            Exchange one = producer.getEndpoint().createExchange();
+            one.getIn().setBody(line);
+            one.getIn().setHeader(Headers.FRAME_STATE, frame.state().name());
+            // the heartbeat table writes the frame's fields, not its line
+            one.setProperty(FRAME, frame);
+            try {
+                producer.process(one, doneSync -> done.accept(one.getException()));
+            } catch (RuntimeException e) {
+                done.accept(e);
+            }
+        }
     }
 
     /**
-     * The netty endpoint for one backup: one-way text lines ({@code sync=false}, or the producer
-     * waits for a reply that never comes), one pooled connection per backup, and no waiting for a
-     * connection when the backup is unreachable: that heartbeat fails fast and the next one tries
-     * again.
+     * The backups' connections and the heartbeat's thread, a service of the context: opened at
+     * start, closed when Camel stops (after the CLOSE frame). Not tied to a route: several routes
+     * may share this emitter.
      */
-    static String uri(HostPort backup, long connectTimeoutMillis) {
-        return "netty:tcp://"
-                + backup.host()
-                + ':'
-                + backup.port()
-                + "?sync=false&textline=true&encoding=US-ASCII"
-                + "&producerPoolMaxTotal=1&producerPoolBlockWhenExhausted=false"
-                + "&connectTimeout="
-                + connectTimeoutMillis;
+    public Service connections() {
+        return connections;
     }
 
-    /** A target's producer, created and started once (stopped with Camel), and its reach. */
-    private record Sink(AsyncProducer producer, Target target) {}
+    private final class Connections extends ServiceSupport {
+        private EventLoopGroup group;
+        private ScheduledExecutorService own;
+
+        /** Where heartbeats are timed: the event loop, else a thread of its own. */
+        synchronized ScheduledExecutorService clock() {
+            if (group != null) {
+                return group.next();
+            }
+            if (own == null) {
+                own =
+                        camelContext
+                                .getExecutorServiceManager()
+                                .newSingleThreadScheduledExecutor(this, "hotbackup-heartbeat");
+            }
+            return own;
+        }
+
+        @Override
+        protected synchronized void doStart() {
+            if (backups.isEmpty()) {
+                return;
+            }
+            group = new NioEventLoopGroup(1, new DefaultThreadFactory("hotbackup-heartbeat", true));
+            List<Sink> made = new ArrayList<>();
+            for (HostPort b : backups) {
+                made.add(
+                        new ChannelSink(
+                                new BackupChannel(b, group, connectTimeoutMillis, tls),
+                                reach.get(b.toString())));
+            }
+            sinks = List.copyOf(made);
+        }
+
+        @Override
+        protected synchronized void doStop() {
+            if (own != null) {
+                camelContext.getExecutorServiceManager().shutdownNow(own);
+                own = null;
+            }
+            if (group == null) {
+                return;
+            }
+            for (Sink sink : sinks) {
+                if (sink instanceof ChannelSink c) {
+                    c.channel().close();
+                }
+            }
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5000);
+            group = null;
+            sinks = null;
+        }
+    }
 
     /**
-     * Each target's producer. Resolved once: endpoint lookup parses and normalises the URI, which
-     * is not for every heartbeat.
+     * Each target's sink: the backups' connections, made at start; an endpoint's producer is
+     * resolved once, on the first frame (endpoint lookup parses and normalises the URI, which is
+     * not for every heartbeat).
      */
     private List<Sink> sinks() throws Exception {
         List<Sink> s = sinks;
@@ -148,7 +253,7 @@ public final class HeartbeatEmitter implements Processor {
                         AsyncProducer p = camelContext.getEndpoint(uri).createAsyncProducer();
                         // a service of the context: started now, stopped when Camel stops
                         camelContext.addService(p, true, true);
-                        made.add(new Sink(p, reach.get(uri)));
+                        made.add(new ProducerSink(p, reach.get(uri)));
                     }
                     s = List.copyOf(made);
                     sinks = s;
@@ -159,13 +264,34 @@ public final class HeartbeatEmitter implements Processor {
     }
 
     /**
+     * Sends the next frame every {@code interval} until the returned future is cancelled (the
+     * emitter route's consumer, {@link HeartbeatComponent}): on the connections' event loop, where
+     * the writes happen anyway, or, for endpoint targets (the heartbeat table's JDBC writes), on a
+     * thread of its own.
+     */
+    ScheduledFuture<?> beatEvery(Duration interval) {
+        return connections
+                .clock()
+                .scheduleWithFixedDelay(
+                        this::beatSafely, 0, interval.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /** A scheduled task that throws is never run again: one bad heartbeat must not end them. */
+    private void beatSafely() {
+        try {
+            beat();
+        } catch (Exception | Error e) {
+            LOG.error("Heartbeat not sent: {}", e.toString(), e);
+        }
+    }
+
+    /**
      * One heartbeat: the next frame to every target, without waiting for the writes. Each target's
      * result is recorded when its write completes (a failure is not passed on: one unreachable
      * backup neither stops the heartbeat to the others nor fills the log); once the CLOSE frame
      * completed on every target, {@link #closeAndWait} returns. Nothing is sent once CLOSE was.
      */
-    @Override
-    public void process(Exchange exchange) throws Exception {
+    void beat() throws Exception {
         HeartbeatFrame frame = next();
         if (frame == null) {
             return;
@@ -175,17 +301,7 @@ public final class HeartbeatEmitter implements Processor {
         AtomicInteger left = new AtomicInteger(all.size());
         boolean close = frame.state() == FrameState.CLOSE;
         for (Sink sink : all) {
-            Exchange one = sink.producer().getEndpoint().createExchange();
-            one.getIn().setBody(line);
-            one.getIn().setHeader(Headers.FRAME_STATE, frame.state().name());
-            // the heartbeat table writes the frame's fields, not its line
-            one.setProperty(FRAME, frame);
-            try {
-                sink.producer()
-                        .process(one, doneSync -> written(sink, one.getException(), left, close));
-            } catch (RuntimeException e) {
-                written(sink, e, left, close);
-            }
+            sink.send(frame, line, error -> written(sink, error, left, close));
         }
     }
 
@@ -276,9 +392,9 @@ public final class HeartbeatEmitter implements Processor {
         }
 
         synchronized void record(Throwable error) {
-            if (error instanceof NoSuchElementException) {
-                // the one pooled connection is still being opened: not a failure yet; if the
-                // connection attempt fails, the next frame reports why
+            if (error == BackupChannel.CONNECTING) {
+                // superseded while the connection is being opened: not a failure yet; if the
+                // connection attempt fails, the frame waiting for it reports why
                 return;
             }
             if (error == null) {
