@@ -75,6 +75,31 @@ public final class Rejections {
     }
 
     /**
+     * Reports, per reason, the refusals kept quiet since the last report once its window is over,
+     * without waiting for another refusal: a burst that ends would otherwise leave its count in the
+     * metrics only. Called on the silence timer's tick.
+     */
+    public void flush() {
+        flush(System.nanoTime());
+    }
+
+    void flush(long now) {
+        for (RejectReason reason : RejectReason.values()) {
+            long quiet = windows.get(reason).tryFlush(now);
+            if (quiet <= 0) {
+                continue;
+            }
+            String more = " (" + quiet + " more refused since last report)";
+            LOG.warn(
+                    "Refused {}s: {}: no new report in the window{}",
+                    reason.isConnection() ? "connection" : "frame",
+                    reason.code(),
+                    more);
+            activity.record("rejected", null, null, null, reason.code() + ": no new report" + more);
+        }
+    }
+
+    /**
      * Counts one refused frame and reports it only the first time for {@code once} (for example a
      * source address and the name it used), so a sender that keeps trying is named once.
      */
@@ -232,6 +257,21 @@ public final class Rejections {
             }
             if (!lastReport.compareAndSet(last, now)) {
                 quiet.incrementAndGet();
+                return -1;
+            }
+            return quiet.getAndSet(0);
+        }
+
+        /**
+         * Returns how many were kept quiet if the window is over and some were (the report is then
+         * made now), else -1.
+         */
+        long tryFlush(long now) {
+            long last = lastReport.get();
+            if (quiet.get() == 0 || last == Long.MIN_VALUE || now - last < WINDOW_NANOS) {
+                return -1;
+            }
+            if (!lastReport.compareAndSet(last, now)) {
                 return -1;
             }
             return quiet.getAndSet(0);

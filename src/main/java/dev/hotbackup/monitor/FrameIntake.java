@@ -124,4 +124,9 @@ final class FrameIntake {
     boolean watermarkMoved() {
         return watermarkMoved.getAndSet(false);
     }
+
+    /** Refusals kept quiet whose reporting window is over: said now, not at the next refusal. */
+    void reportQuietRejections() {
+        rejections.flush();
+    }
 }

@@ -85,6 +85,7 @@ public final class SilenceTimer {
             forget(m);
         }
         journal.saveIfDue(now, intake::watermarkMoved);
+        intake.reportQuietRejections();
         return due;
     }
 
