@@ -67,6 +67,9 @@ public final class HeartbeatEmitter {
     private final Map<String, Target> reach = new ConcurrentHashMap<>();
 
     private final Connections connections = new Connections();
+    // only the heartbeat's own thread touches these
+    private long lastFailureLog;
+    private long failedBeats;
     private volatile List<Sink> sinks;
     private volatile boolean closing;
     private volatile boolean closed;
@@ -276,12 +279,25 @@ public final class HeartbeatEmitter {
                         this::beatSafely, 0, interval.toNanos(), TimeUnit.NANOSECONDS);
     }
 
-    /** A scheduled task that throws is never run again: one bad heartbeat must not end them. */
+    /**
+     * A scheduled task that throws is never run again: one bad heartbeat must not end them. A
+     * failure that repeats is logged once a minute, with the count, not ten times a second.
+     */
     private void beatSafely() {
         try {
             beat();
         } catch (Exception | Error e) {
-            LOG.error("Heartbeat not sent: {}", e.toString(), e);
+            long now = System.nanoTime();
+            failedBeats++;
+            if (lastFailureLog == 0 || now - lastFailureLog >= TimeUnit.MINUTES.toNanos(1)) {
+                LOG.error(
+                        "Heartbeat not sent ({} since the last report): {}",
+                        failedBeats,
+                        e.toString(),
+                        e);
+                lastFailureLog = now | 1;
+                failedBeats = 0;
+            }
         }
     }
 

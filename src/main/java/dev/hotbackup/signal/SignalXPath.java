@@ -25,7 +25,19 @@ public final class SignalXPath {
 
     private SignalXPath() {}
 
+    /**
+     * The factory, made once per JVM: Saxon's configuration takes a few hundred milliseconds to
+     * build, and several Camel contexts in one JVM (tests, a user's own) can share it.
+     */
     public static XPathFactory factory() {
+        return Shared.FACTORY;
+    }
+
+    private static final class Shared {
+        static final XPathFactory FACTORY = make();
+    }
+
+    private static XPathFactory make() {
         Configuration configuration = new Configuration();
         configuration.setErrorReporterFactory(
                 c ->
