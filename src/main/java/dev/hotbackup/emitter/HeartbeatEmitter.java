@@ -7,6 +7,7 @@ import dev.hotbackup.link.HeartbeatFrame;
 import dev.hotbackup.link.Tls;
 import dev.hotbackup.routes.Headers;
 import dev.hotbackup.routes.PackRoute;
+import dev.hotbackup.support.LogEvery;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -67,9 +68,8 @@ public final class HeartbeatEmitter {
     private final Map<String, Target> reach = new ConcurrentHashMap<>();
 
     private final Connections connections = new Connections();
-    // only the heartbeat's own thread touches these
-    private long lastFailureLog;
-    private long failedBeats;
+    // only the heartbeat's own thread touches it
+    private final LogEvery failureLog = new LogEvery(Duration.ofMinutes(1));
     private volatile List<Sink> sinks;
     private volatile boolean closing;
     private volatile boolean closed;
@@ -288,15 +288,12 @@ public final class HeartbeatEmitter {
             beat();
         } catch (Exception | Error e) {
             long now = System.nanoTime();
-            failedBeats++;
-            if (lastFailureLog == 0 || now - lastFailureLog >= TimeUnit.MINUTES.toNanos(1)) {
+            if (failureLog.due(now)) {
                 LOG.error(
                         "Heartbeat not sent ({} since the last report): {}",
-                        failedBeats,
+                        failureLog.logged(now) + 1,
                         e.toString(),
                         e);
-                lastFailureLog = now | 1;
-                failedBeats = 0;
             }
         }
     }

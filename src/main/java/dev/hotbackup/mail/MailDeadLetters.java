@@ -3,12 +3,14 @@ package dev.hotbackup.mail;
 import dev.hotbackup.activity.ActivityLog;
 import dev.hotbackup.routes.Endpoints;
 import dev.hotbackup.routes.Headers;
+import dev.hotbackup.support.LogEvery;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,10 +42,7 @@ public final class MailDeadLetters extends ServiceSupport {
     private final CamelContext camelContext;
     private final AtomicLong count = new AtomicLong();
     // guarded by this (write is synchronized)
-    private long lastLogged;
-    private long unlogged;
-
-    private static final long LOG_EVERY_NANOS = 1_000_000_000L;
+    private final LogEvery logEvery = new LogEvery(Duration.ofSeconds(1));
 
     public MailDeadLetters(
             Path file,
@@ -165,10 +164,10 @@ public final class MailDeadLetters extends ServiceSupport {
      */
     private void logWritten(String subject, String why, long n) {
         long now = System.nanoTime();
-        if (lastLogged != 0 && now - lastLogged < LOG_EVERY_NANOS) {
-            unlogged++;
+        if (!logEvery.due(now)) {
             return;
         }
+        long unlogged = logEvery.logged(now);
         LOG.error(
                 "Mail \"{}\" not sent ({}); written to {} ({} so far{})",
                 subject,
@@ -176,8 +175,6 @@ public final class MailDeadLetters extends ServiceSupport {
                 file,
                 n,
                 unlogged == 0 ? "" : ", " + unlogged + " more since the last line");
-        lastLogged = now | 1;
-        unlogged = 0;
     }
 
     /** Mails written to the dead-letter file since start. */
