@@ -6,16 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.hotbackup.link.FrameState;
 import dev.hotbackup.monitor.MonitorState;
 import dev.hotbackup.testing.FakeLiveHost;
+import dev.hotbackup.testing.LineServer;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -27,13 +22,14 @@ import org.junit.jupiter.api.Test;
  */
 class MailQueuedAtStopTest extends ListenerTestSupport {
 
-    private static final ServerSocket BLACK_HOLE = blackHole();
-    private static final List<Socket> SWALLOWED = new ArrayList<>();
+    /** Accepts connections and never greets. */
+    private static final LineServer BLACK_HOLE = LineServer.open(0);
+
     private static final Path DEAD_LETTERS = Path.of("target/test-mail/MailQueuedAtStopTest.txt");
 
     @Override
     protected int mailPort() {
-        return BLACK_HOLE.getLocalPort();
+        return BLACK_HOLE.port();
     }
 
     @Override
@@ -46,9 +42,6 @@ class MailQueuedAtStopTest extends ListenerTestSupport {
     @AfterAll
     static void close() throws IOException {
         BLACK_HOLE.close();
-        for (Socket s : SWALLOWED) {
-            s.close();
-        }
     }
 
     @Test
@@ -66,7 +59,7 @@ class MailQueuedAtStopTest extends ListenerTestSupport {
         // all four signals routed and handed to the mail route, the first mail being tried
         log().await(2, field("event", "takeover"));
         log().await(2, field("event", "release"));
-        eventually(() -> !SWALLOWED.isEmpty());
+        eventually(() -> BLACK_HOLE.connections() > 0);
 
         // Camel gives up waiting for the mail route before all four were tried
         context.getShutdownStrategy().setTimeout(2);
@@ -81,27 +74,5 @@ class MailQueuedAtStopTest extends ListenerTestSupport {
         assertTrue(dead.contains("Subject: [hotbackup] serverA/base is CLOSE"), dead);
         assertTrue(dead.contains("the instance stopped before it was sent"), dead);
         assertTrue(dead.contains("Exception reading response"), dead);
-    }
-
-    private static ServerSocket blackHole() {
-        try {
-            ServerSocket s = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-            Thread t =
-                    new Thread(
-                            () -> {
-                                while (!s.isClosed()) {
-                                    try {
-                                        SWALLOWED.add(s.accept());
-                                    } catch (IOException e) {
-                                        return;
-                                    }
-                                }
-                            });
-            t.setDaemon(true);
-            t.start();
-            return s;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }
