@@ -23,23 +23,14 @@ class BacklogTest {
 
     @Test
     void linesArriveInOrderAndAFullQueueDropsInsteadOfGrowing() throws Exception {
-        FrameDecoders.Backlog backlog = new FrameDecoders.Backlog(3, 1);
         List<String> got = new CopyOnWriteArrayList<>();
-        CountDownLatch hold = new CountDownLatch(1);
-        CountDownLatch first = new CountDownLatch(1);
-        backlog.drainInto(
-                (line, source, address) -> {
-                    first.countDown();
-                    try {
-                        hold.await();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                    got.add(line + "@" + source + "@" + address);
-                });
-        backlog.start();
-        FrameDecoders.Backlog.Lane lane = backlog.nextLane();
-        try {
+        try (HeldLane held =
+                new HeldLane(
+                        (line, source, address) -> got.add(line + "@" + source + "@" + address))) {
+            FrameDecoders.Backlog backlog = held.backlog;
+            FrameDecoders.Backlog.Lane lane = held.lane;
+            CountDownLatch hold = held.hold;
+            CountDownLatch first = held.first;
             assertTrue(lane.offer("l1", "/10.0.0.1:1", "10.0.0.1"));
             assertTrue(first.await(5, TimeUnit.SECONDS), "the intake thread took the first line");
             assertTrue(lane.offer("l2", "/10.0.0.1:1", "10.0.0.1"));
@@ -60,31 +51,18 @@ class BacklogTest {
                             "l3@/10.0.0.1:1@10.0.0.1",
                             "l4@/10.0.0.1:1@10.0.0.1"),
                     got);
-        } finally {
-            backlog.stop();
         }
     }
 
     @Test
     void aCloseFrameFindingTheLaneFullIsKeptAndHandledFirst() throws Exception {
-        FrameDecoders.Backlog backlog = new FrameDecoders.Backlog(3, 1);
-        List<String> got = new CopyOnWriteArrayList<>();
-        CountDownLatch hold = new CountDownLatch(1);
-        CountDownLatch first = new CountDownLatch(1);
-        backlog.drainInto(
-                (line, source, address) -> {
-                    first.countDown();
-                    try {
-                        hold.await();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                    got.add(line);
-                });
-        backlog.start();
-        FrameDecoders.Backlog.Lane lane = backlog.nextLane();
         String close = "1 hostA base CLOSE 7 12 0 signature";
-        try {
+        List<String> got = new CopyOnWriteArrayList<>();
+        try (HeldLane held = new HeldLane((line, source, address) -> got.add(line))) {
+            FrameDecoders.Backlog backlog = held.backlog;
+            FrameDecoders.Backlog.Lane lane = held.lane;
+            CountDownLatch hold = held.hold;
+            CountDownLatch first = held.first;
             assertTrue(lane.offer("1 hostA base LIVE 7 8 0 s", "/10.0.0.1:1", "10.0.0.1"));
             assertTrue(first.await(5, TimeUnit.SECONDS), "the intake thread took the first line");
             for (int seq = 9; seq <= 11; seq++) {
@@ -101,8 +79,6 @@ class BacklogTest {
                     .atMost(Duration.ofSeconds(5))
                     .until(() -> got.size() == 5);
             assertEquals(close, got.get(1), "the CLOSE goes before the frames queued: " + got);
-        } finally {
-            backlog.stop();
         }
     }
 
@@ -194,6 +170,37 @@ class BacklogTest {
                     .until(() -> got.size() == 11);
             assertEquals(List.of("a1", "a2", "a3", "a4", "a5", "a6"), got.subList(5, 11));
         } finally {
+            backlog.stop();
+        }
+    }
+
+    /**
+     * A backlog of three frames in one lane, whose thread takes the first line and holds it until
+     * {@code hold} is released; {@code first} says it took it.
+     */
+    private static final class HeldLane implements AutoCloseable {
+        final FrameDecoders.Backlog backlog = new FrameDecoders.Backlog(3, 1);
+        final CountDownLatch hold = new CountDownLatch(1);
+        final CountDownLatch first = new CountDownLatch(1);
+        final FrameDecoders.Backlog.Lane lane;
+
+        HeldLane(FrameDecoders.Backlog.Sink record) {
+            backlog.drainInto(
+                    (line, source, address) -> {
+                        first.countDown();
+                        try {
+                            hold.await();
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                        record.line(line, source, address);
+                    });
+            backlog.start();
+            lane = backlog.nextLane();
+        }
+
+        @Override
+        public void close() throws Exception {
             backlog.stop();
         }
     }
