@@ -68,12 +68,8 @@ class RestoredStateTest extends ListenerTestSupport {
         awaitState("wasDead", MonitorState.DEAD);
         log().await(1, field("event", "takeover"), field("host", "wasDead"));
         assertTrue(status("takeover-a").isStarted() && status("takeover-b").isStarted());
-        assertTrue(
-                log().matching(
-                                        field("host", "wasDead"),
-                                        "still silent after the listener restarted")
-                                .size()
-                        >= 1);
+        log().awaitAtLeast(
+                        1, field("host", "wasDead"), "still silent after the listener restarted");
         awaitState("wasClose", MonitorState.CLOSE);
 
         // expected hosts never heard, and hosts LIVE before the restart not heard since, are DEAD
@@ -81,13 +77,12 @@ class RestoredStateTest extends ListenerTestSupport {
         awaitState("ghost", MonitorState.DEAD);
         awaitState("wasLiveExpected", MonitorState.DEAD);
         awaitState("wasLive", MonitorState.DEAD);
-        assertTrue(
-                log().matching(
-                                        field("host", "ghost"),
-                                        field("state", "DEAD"),
-                                        "since the listener started")
-                                .size()
-                        >= 1);
+        // the state changes before its activity line is written: wait for the line too
+        log().awaitAtLeast(
+                        1,
+                        field("host", "ghost"),
+                        field("state", "DEAD"),
+                        "since the listener started");
 
         // the watermark survived: a frame recorded before the restart is refused
         FakeLiveHost raw = liveHost("attacker");
