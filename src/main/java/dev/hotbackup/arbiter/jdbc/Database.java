@@ -11,6 +11,7 @@ import java.sql.Statement;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * The shared database as the arbiter's lease table and the heartbeat table use it: a small pool
@@ -18,6 +19,13 @@ import java.util.concurrent.TimeUnit;
  * call that reaches the database, time read from the database's own clock, and failures told apart
  * into "no retry will cure this" (wrong credentials, no such database, no driver, not allowed) and
  * "cannot reach it now".
+ *
+ * <p>An instance that hangs in the middle of a transaction (a long pause, SIGSTOP, a frozen VM)
+ * keeps its locks for as long as its connection stays open, and a hung process's connection does
+ * stay open. So work that others must never wait for (the leases) runs {@link #callEachStatement
+ * statement by statement}, each committed on its own, and PostgreSQL ends any of these sessions
+ * that sits in an open transaction for longer than one call may take ({@code
+ * idle_in_transaction_session_timeout}), releasing its locks. H2 has no such setting.
  */
 public final class Database implements AutoCloseable {
 
@@ -101,6 +109,12 @@ public final class Database implements AutoCloseable {
                 c.addDataSourceProperty("loginTimeout", seconds);
             }
             c.addDataSourceProperty("ApplicationName", "camel-hot-backup");
+            if (!url.contains("options=")) {
+                // a session idle inside a transaction longer than a call may take belongs to a
+                // hung instance: the server ends it and its locks go with it
+                c.addDataSourceProperty(
+                        "options", "-c idle_in_transaction_session_timeout=" + this.timeoutMillis);
+            }
         }
         try {
             pool = new HikariDataSource(c);
@@ -115,6 +129,19 @@ public final class Database implements AutoCloseable {
      * and the pool only checks connections idle for more than half a second.
      */
     public <T> T call(Work<T> work) throws SQLException {
+        return run(work, false);
+    }
+
+    /**
+     * Runs {@code work} with every statement committed on its own: no lock outlives the statement
+     * that took it, so an instance that hangs between two statements holds nothing another instance
+     * waits for. For work that is correct statement by statement (conditional updates).
+     */
+    public <T> T callEachStatement(Work<T> work) throws SQLException {
+        return run(work, true);
+    }
+
+    private <T> T run(Work<T> work, boolean eachStatement) throws SQLException {
         if (pool.isClosed()) {
             throw new SQLException("closed", "08003");
         }
@@ -128,13 +155,23 @@ public final class Database implements AutoCloseable {
             if (!tablesReady) {
                 createTables(conn);
             }
-            T result = work.run(conn);
-            conn.commit();
+            if (eachStatement) {
+                conn.setAutoCommit(true);
+            }
+            Consumer<String> hook = afterStatement;
+            T result = work.run(hook == null ? conn : StatementHook.wrap(conn, hook));
+            if (eachStatement) {
+                conn.setAutoCommit(false);
+            } else {
+                conn.commit();
+            }
             conn.close();
             return result;
         } catch (SQLException | RuntimeException e) {
             try {
-                conn.rollback();
+                if (!conn.getAutoCommit()) {
+                    conn.rollback();
+                }
             } catch (SQLException ignored) {
                 // evicted below
             }
@@ -142,6 +179,12 @@ public final class Database implements AutoCloseable {
             throw e;
         }
     }
+
+    /**
+     * For tests: runs after each statement of a call has executed, on the calling thread, with the
+     * statement's SQL; a hook that blocks is an instance hung at that point.
+     */
+    static volatile Consumer<String> afterStatement;
 
     /**
      * Creates the tables now if the database answers.

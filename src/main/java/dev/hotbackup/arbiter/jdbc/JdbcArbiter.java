@@ -20,10 +20,10 @@ import java.util.regex.Pattern;
 /**
  * Leases as rows of a table in a shared database (PostgreSQL in production, H2 for one machine),
  * BOX's arbitration table in spirit: one row per lease ({@code lease_key}, holder, instance, epoch,
- * {@code expires_ms}). Acquire, renew and release are conditional updates in one transaction;
- * expiry is read from the database's own clock ({@code CURRENT_TIMESTAMP}, the start of the
- * transaction), never from a host's. Rows are never deleted: the epoch of the next grant is always
- * one more than the last.
+ * {@code expires_ms}). Acquire, renew and release are conditional updates, each statement committed
+ * on its own so that a holder that hangs mid-call holds no lock anyone waits for; expiry is read
+ * from the database's own clock ({@code CURRENT_TIMESTAMP} of the statement), never from a host's.
+ * Rows are never deleted: the epoch of the next grant is always one more than the last.
  */
 public final class JdbcArbiter implements Arbiter {
 
@@ -134,10 +134,11 @@ public final class JdbcArbiter implements Arbiter {
     public Attempt acquire(String key, Holder me, long leaseMillis) {
         for (int round = 0; round < 2; round++) {
             try {
-                return call(conn -> acquire(conn, key, me, leaseMillis));
+                return db().callEachStatement(conn -> acquire(conn, key, me, leaseMillis));
             } catch (SQLException e) {
-                if ("23505".equals(e.getSQLState()) && round == 0) {
-                    continue; // another instance inserted the row first: read it
+                String state = e.getSQLState();
+                if (round == 0 && ("23505".equals(state) || CHANGED.equals(state))) {
+                    continue; // another instance wrote the row between our read and write: read it
                 }
                 return new Attempt.Unreachable(Database.rootMessage(e));
             }
@@ -145,23 +146,36 @@ public final class JdbcArbiter implements Arbiter {
         return new Attempt.Unreachable("the lease row changed twice while asked for");
     }
 
-    /** One transaction on the lease table (created by the first call that reaches it). */
-    private <T> T call(Database.Work<T> work) throws SQLException {
+    /** SQLSTATE of a conditional update that found the row changed since it was read. */
+    private static final String CHANGED = "40001";
+
+    private Database db() throws SQLException {
         Database d = db;
         if (d == null) {
             throw new SQLException("not started", "08003");
         }
-        return d.call(work);
+        return d;
     }
 
+    /** One transaction on the lease table (created by the first call that reaches it). */
+    private <T> T call(Database.Work<T> work) throws SQLException {
+        return db().call(work);
+    }
+
+    /**
+     * Read, decide, then a write that succeeds only if the row is still as read (compare and set),
+     * each statement committed on its own: no lock is held between them, so a holder that hangs
+     * here holds up no one, and its lease lapses as if it had hung anywhere else.
+     */
     private Attempt acquire(Connection conn, String key, Holder me, long leaseMillis)
             throws SQLException {
-        long now = now(conn);
         try (PreparedStatement ps =
                 conn.prepareStatement(
-                        "SELECT holder, instance, epoch, expires_ms FROM "
+                        "SELECT holder, instance, epoch, expires_ms, "
+                                + Database.NOW_MILLIS
+                                + " FROM "
                                 + table
-                                + " WHERE lease_key = ? FOR UPDATE")) {
+                                + " WHERE lease_key = ?")) {
             ps.setQueryTimeout(queryTimeoutSeconds());
             ps.setString(1, key);
             try (ResultSet rs = ps.executeQuery()) {
@@ -171,12 +185,14 @@ public final class JdbcArbiter implements Arbiter {
                                     "INSERT INTO "
                                             + table
                                             + " (lease_key, holder, instance, epoch, expires_ms)"
-                                            + " VALUES (?, ?, ?, 1, ?)")) {
+                                            + " VALUES (?, ?, ?, 1, "
+                                            + Database.NOW_MILLIS
+                                            + " + ?)")) {
                         ins.setQueryTimeout(queryTimeoutSeconds());
                         ins.setString(1, key);
                         ins.setString(2, me.host());
                         ins.setString(3, me.instance());
-                        ins.setLong(4, now + leaseMillis);
+                        ins.setLong(4, leaseMillis);
                         ins.executeUpdate();
                     }
                     return new Attempt.Granted(1);
@@ -184,6 +200,7 @@ public final class JdbcArbiter implements Arbiter {
                 Holder holder = new Holder(rs.getString(1), rs.getString(2));
                 long epoch = rs.getLong(3);
                 long expires = rs.getLong(4);
+                long now = rs.getLong(5);
                 boolean mine = holder.equals(me);
                 if (expires > now && !mine) {
                     return new Attempt.Held(new LeaseRecord(key, holder, epoch, expires - now));
@@ -193,17 +210,22 @@ public final class JdbcArbiter implements Arbiter {
                         conn.prepareStatement(
                                 "UPDATE "
                                         + table
-                                        + " SET holder = ?, instance = ?, epoch = ?,"
-                                        + " expires_ms = ? WHERE lease_key = ? AND epoch = ?")) {
+                                        + " SET holder = ?, instance = ?, epoch = ?, expires_ms = "
+                                        + Database.NOW_MILLIS
+                                        + " + ? WHERE lease_key = ? AND holder = ?"
+                                        + " AND instance = ? AND epoch = ? AND expires_ms = ?")) {
                     up.setQueryTimeout(queryTimeoutSeconds());
                     up.setString(1, me.host());
                     up.setString(2, me.instance());
                     up.setLong(3, next);
-                    up.setLong(4, now + leaseMillis);
+                    up.setLong(4, leaseMillis);
                     up.setString(5, key);
-                    up.setLong(6, epoch);
+                    up.setString(6, holder.host());
+                    up.setString(7, holder.instance());
+                    up.setLong(8, epoch);
+                    up.setLong(9, expires);
                     if (up.executeUpdate() != 1) {
-                        throw new SQLException("the lease row changed while locked", "40001");
+                        throw new SQLException("the lease row changed while asked for", CHANGED);
                     }
                 }
                 return new Attempt.Granted(next);
@@ -216,7 +238,7 @@ public final class JdbcArbiter implements Arbiter {
         Map<String, Attempt> out = new LinkedHashMap<>();
         List<String> keys = new ArrayList<>(held.keySet());
         try {
-            out.putAll(call(conn -> renew(conn, keys, held, me, leaseMillis)));
+            out.putAll(db().callEachStatement(conn -> renew(conn, keys, held, me, leaseMillis)));
         } catch (SQLException e) {
             Attempt u = new Attempt.Unreachable(Database.rootMessage(e));
             keys.forEach(k -> out.put(k, u));
@@ -224,11 +246,15 @@ public final class JdbcArbiter implements Arbiter {
         return out;
     }
 
+    /**
+     * Extends the leases still ours and unexpired by the database's clock, then reads which are
+     * ours and unexpired now: each statement committed on its own (see {@link #acquire}). A lease
+     * the update found expired stays expired, so the read finds exactly the renewed ones.
+     */
     private Map<String, Attempt> renew(
             Connection conn, List<String> keys, Map<String, Long> held, Holder me, long leaseMillis)
             throws SQLException {
         Map<String, Attempt> out = new LinkedHashMap<>();
-        long now = now(conn);
         Map<String, Long> ours = new HashMap<>();
         for (int from = 0; from < keys.size(); from += 500) {
             List<String> chunk = keys.subList(from, Math.min(keys.size(), from + 500));
@@ -237,17 +263,20 @@ public final class JdbcArbiter implements Arbiter {
                     conn.prepareStatement(
                             "UPDATE "
                                     + table
-                                    + " SET expires_ms = ? WHERE holder = ? AND instance = ?"
-                                    + " AND expires_ms > ? AND lease_key IN ("
+                                    + " SET expires_ms = "
+                                    + Database.NOW_MILLIS
+                                    + " + ? WHERE holder = ? AND instance = ?"
+                                    + " AND expires_ms > "
+                                    + Database.NOW_MILLIS
+                                    + " AND lease_key IN ("
                                     + in
                                     + ")")) {
                 up.setQueryTimeout(queryTimeoutSeconds());
-                up.setLong(1, now + leaseMillis);
+                up.setLong(1, leaseMillis);
                 up.setString(2, me.host());
                 up.setString(3, me.instance());
-                up.setLong(4, now);
                 for (int i = 0; i < chunk.size(); i++) {
-                    up.setString(5 + i, chunk.get(i));
+                    up.setString(4 + i, chunk.get(i));
                 }
                 up.executeUpdate();
             }
@@ -255,16 +284,16 @@ public final class JdbcArbiter implements Arbiter {
                     conn.prepareStatement(
                             "SELECT lease_key, epoch FROM "
                                     + table
-                                    + " WHERE holder = ? AND instance = ? AND expires_ms = ?"
+                                    + " WHERE holder = ? AND instance = ? AND expires_ms > "
+                                    + Database.NOW_MILLIS
                                     + " AND lease_key IN ("
                                     + in
                                     + ")")) {
                 sel.setQueryTimeout(queryTimeoutSeconds());
                 sel.setString(1, me.host());
                 sel.setString(2, me.instance());
-                sel.setLong(3, now + leaseMillis);
                 for (int i = 0; i < chunk.size(); i++) {
-                    sel.setString(4 + i, chunk.get(i));
+                    sel.setString(3 + i, chunk.get(i));
                 }
                 try (ResultSet rs = sel.executeQuery()) {
                     while (rs.next()) {
@@ -273,11 +302,13 @@ public final class JdbcArbiter implements Arbiter {
                 }
             }
         }
+        long now = -1;
         for (String k : keys) {
             Long epoch = ours.get(k);
             if (epoch != null && epoch.equals(held.get(k))) {
                 out.put(k, new Attempt.Granted(epoch));
             } else {
+                now = now < 0 ? now(conn) : now;
                 out.put(k, new Attempt.Held(read(conn, k, now)));
             }
         }
@@ -307,22 +338,22 @@ public final class JdbcArbiter implements Arbiter {
 
     @Override
     public void release(String key, Holder me, long epoch) throws SQLException {
-        call(
-                conn -> {
-                    try (PreparedStatement ps =
-                            conn.prepareStatement(
-                                    "UPDATE "
-                                            + table
-                                            + " SET expires_ms = 0 WHERE lease_key = ? AND holder ="
-                                            + " ? AND instance = ? AND epoch = ?")) {
-                        ps.setQueryTimeout(queryTimeoutSeconds());
-                        ps.setString(1, key);
-                        ps.setString(2, me.host());
-                        ps.setString(3, me.instance());
-                        ps.setLong(4, epoch);
-                        return ps.executeUpdate();
-                    }
-                });
+        db().callEachStatement(
+                        conn -> {
+                            try (PreparedStatement ps =
+                                    conn.prepareStatement(
+                                            "UPDATE "
+                                                    + table
+                                                    + " SET expires_ms = 0 WHERE lease_key = ? AND holder ="
+                                                    + " ? AND instance = ? AND epoch = ?")) {
+                                ps.setQueryTimeout(queryTimeoutSeconds());
+                                ps.setString(1, key);
+                                ps.setString(2, me.host());
+                                ps.setString(3, me.instance());
+                                ps.setLong(4, epoch);
+                                return ps.executeUpdate();
+                            }
+                        });
     }
 
     @Override

@@ -1,0 +1,155 @@
+package dev.hotbackup.arbiter.jdbc;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+
+import dev.hotbackup.arbiter.Attempt;
+import dev.hotbackup.arbiter.Holder;
+import dev.hotbackup.testing.FreePorts;
+import dev.hotbackup.testing.H2;
+import dev.hotbackup.testing.Postgres;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.h2.tools.Server;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * A holder that hangs in the middle of a call to the lease table (a pause, SIGSTOP, a frozen VM)
+ * must not keep the lease from the next asker once it has lapsed: its connection stays open while
+ * it hangs, so any lock it took would stay too. Found in a fresh-clone run of the fenced-pair
+ * sample: hostA, stopped inside its renewal, held the lease row's lock, and hostB waited for it
+ * ("Timeout trying to lock table") for as long as hostA stayed stopped.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class HungHolderTest {
+
+    static final Holder A = new Holder("hostA", "aaaa");
+    static final Holder B = new Holder("hostB", "bbbb");
+    static final long LEASE = 1500;
+
+    Postgres pg;
+    Server h2;
+    int tables;
+
+    @BeforeAll
+    void servers() throws Exception {
+        pg = Postgres.start(FreePorts.next());
+        h2 = H2.start(FreePorts.next(), Files.createTempDirectory("h2"));
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        if (pg != null) {
+            pg.close();
+        }
+        if (h2 != null) {
+            h2.stop();
+        }
+    }
+
+    @AfterEach
+    void noHook() {
+        Database.afterStatement = null;
+    }
+
+    Stream<Arguments> databases() {
+        return Stream.of(
+                Arguments.of("postgresql", pg.url(), Postgres.USER, Postgres.PASSWORD),
+                Arguments.of("h2", "jdbc:h2:tcp://localhost:" + h2.getPort() + "/./arb", "sa", ""));
+    }
+
+    @ParameterizedTest(name = "{0}, hung after {4}")
+    @MethodSource("points")
+    void aHolderHungMidCallHoldsUpNoOne(
+            String name, String url, String user, String password, String after) throws Exception {
+        String table = "hung_t" + (++tables);
+        try (JdbcArbiter a = new JdbcArbiter(url, user, password, table, 1000);
+                JdbcArbiter b = new JdbcArbiter(url, user, password, table, 1000)) {
+            a.start();
+            b.start();
+            long epoch =
+                    assertInstanceOf(Attempt.Granted.class, a.acquire("hostA/base", A, LEASE))
+                            .epoch();
+
+            // hostA's next renewal hangs right after its statement `after` ran
+            CountDownLatch hung = new CountDownLatch(1);
+            CountDownLatch resume = new CountDownLatch(1);
+            Thread[] holder = new Thread[1];
+            Database.afterStatement = hangOnce(after, holder, hung, resume);
+            CompletableFuture<Map<String, Attempt>> renewal =
+                    CompletableFuture.supplyAsync(
+                            () -> {
+                                holder[0] = Thread.currentThread();
+                                return a.renew(Map.of("hostA/base", epoch), A, LEASE);
+                            });
+            try {
+                assertEquals(true, hung.await(10, TimeUnit.SECONDS), "hostA's renewal hung");
+
+                // hostB gets the lease once it lapsed, while hostA still hangs
+                AtomicReference<Attempt> last = new AtomicReference<>();
+                await("hostB granted the lease of the hung holder")
+                        .atMost(Duration.ofMillis(LEASE * 4 + 3000))
+                        .pollInterval(Duration.ofMillis(100))
+                        .untilAsserted(
+                                () -> {
+                                    last.set(b.acquire("hostA/base", B, LEASE));
+                                    assertInstanceOf(Attempt.Granted.class, last.get());
+                                });
+                assertEquals(new Attempt.Granted(epoch + 1), last.get());
+            } finally {
+                resume.countDown();
+            }
+
+            // resumed, hostA's hung call ends (its answer is as of the moment it read, which the
+            // lease keeper dates from when the call was sent); its next renewal finds hostB's lease
+            renewal.get(10, TimeUnit.SECONDS);
+            Attempt again = a.renew(Map.of("hostA/base", epoch), A, LEASE).get("hostA/base");
+            Attempt.Held held = assertInstanceOf(Attempt.Held.class, again);
+            assertEquals(B, held.by().holder());
+        }
+    }
+
+    Stream<Arguments> points() {
+        return databases()
+                .flatMap(
+                        d ->
+                                Stream.of("UPDATE", "SELECT")
+                                        .map(
+                                                p -> {
+                                                    Object[] args = d.get();
+                                                    return Arguments.of(
+                                                            args[0], args[1], args[2], args[3], p);
+                                                }));
+    }
+
+    /** Blocks the holder's thread once, after its first statement starting with {@code sql}. */
+    private static Consumer<String> hangOnce(
+            String sql, Thread[] holder, CountDownLatch hung, CountDownLatch resume) {
+        return statement -> {
+            if (Thread.currentThread() == holder[0]
+                    && statement.startsWith(sql)
+                    && hung.getCount() > 0) {
+                hung.countDown();
+                try {
+                    resume.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
+    }
+}
