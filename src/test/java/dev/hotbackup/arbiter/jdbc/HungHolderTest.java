@@ -13,14 +13,11 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.h2.tools.Server;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -61,11 +58,6 @@ class HungHolderTest {
         }
     }
 
-    @AfterEach
-    void noHook() {
-        Database.afterStatement = null;
-    }
-
     Stream<Arguments> databases() {
         return Stream.of(
                 Arguments.of("postgresql", pg.url(), Postgres.USER, Postgres.PASSWORD),
@@ -86,18 +78,9 @@ class HungHolderTest {
                             .epoch();
 
             // hostA's next renewal hangs right after its statement `after` ran
-            CountDownLatch hung = new CountDownLatch(1);
-            CountDownLatch resume = new CountDownLatch(1);
-            Thread[] holder = new Thread[1];
-            Database.afterStatement = hangOnce(after, holder, hung, resume);
-            CompletableFuture<Map<String, Attempt>> renewal =
-                    CompletableFuture.supplyAsync(
-                            () -> {
-                                holder[0] = Thread.currentThread();
-                                return a.renew(Map.of("hostA/base", epoch), A, LEASE);
-                            });
-            try {
-                assertEquals(true, hung.await(10, TimeUnit.SECONDS), "hostA's renewal hung");
+            CompletableFuture<Map<String, Attempt>> renewal;
+            try (Hang hang = Hang.after(after)) {
+                renewal = hang.run(() -> a.renew(Map.of("hostA/base", epoch), A, LEASE));
 
                 // hostB gets the lease once it lapsed, while hostA still hangs
                 AtomicReference<Attempt> last = new AtomicReference<>();
@@ -110,8 +93,6 @@ class HungHolderTest {
                                     assertInstanceOf(Attempt.Granted.class, last.get());
                                 });
                 assertEquals(new Attempt.Granted(epoch + 1), last.get());
-            } finally {
-                resume.countDown();
             }
 
             // resumed, hostA's hung call ends (its answer is as of the moment it read, which the
@@ -134,22 +115,5 @@ class HungHolderTest {
                                                     return Arguments.of(
                                                             args[0], args[1], args[2], args[3], p);
                                                 }));
-    }
-
-    /** Blocks the holder's thread once, after its first statement starting with {@code sql}. */
-    private static Consumer<String> hangOnce(
-            String sql, Thread[] holder, CountDownLatch hung, CountDownLatch resume) {
-        return statement -> {
-            if (Thread.currentThread() == holder[0]
-                    && statement.startsWith(sql)
-                    && hung.getCount() > 0) {
-                hung.countDown();
-                try {
-                    resume.await(30, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        };
     }
 }
