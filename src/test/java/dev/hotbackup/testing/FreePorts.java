@@ -7,8 +7,9 @@ import java.net.ServerSocket;
 /**
  * A free port for a test, never the same one twice in a JVM. The unit tests run in three JVMs at
  * once (surefire's forkCount=3): each takes its ports from a range of its own, below the kernel's
- * ephemeral range, so that no two can be handed a port the other has picked and not yet bound.
- * Elsewhere (the end-to-end tests and the benchmark, one JVM) the whole of the three ranges.
+ * ephemeral range, so that no two can be handed a port the other has picked and not yet bound. The
+ * end-to-end tests (two JVMs, failsafe's forkCount=2) take their ranges the same way; elsewhere
+ * (the benchmark, one JVM) the whole of the three ranges.
  *
  * <p>Camel's {@code AvailablePortFinder.getNextAvailable(from, to)} is not used: it forgets a port
  * as soon as it returns it, so two calls before either port is bound return the same one (a test's

@@ -3,9 +3,12 @@ package dev.hotbackup.testing;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -23,6 +26,18 @@ public final class SampleScript {
      * @return what it printed, for the caller's own checks
      */
     public static String run(String sample) throws Exception {
+        // the samples use fixed ports on loopback: one at a time, also across the test JVMs
+        try (FileChannel lock =
+                        FileChannel.open(
+                                Path.of("target/samples.lock"),
+                                StandardOpenOption.CREATE,
+                                StandardOpenOption.WRITE);
+                FileLock held = lock.lock()) {
+            return runAlone(sample);
+        }
+    }
+
+    private static String runAlone(String sample) throws Exception {
         Path out = Files.createTempFile(sample, ".log");
         Process p =
                 new ProcessBuilder("bash", "samples/" + sample + "/run.sh")
