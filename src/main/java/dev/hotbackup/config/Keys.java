@@ -288,14 +288,16 @@ public final class Keys {
                     .doc(
                             "Frames received and waiting to be handled, at most, shared out"
                                     + " over the listener's lanes (one per core, each connection"
-                                    + " in one); when a lane is full the listener cannot keep up"
-                                    + " and drops that connection's new frames (counted as"
-                                    + " overloaded; the next frame of a host supersedes a dropped"
-                                    + " one) instead of queueing until it runs out of memory. A"
-                                    + " CLOSE frame is kept in a reserve of a hundredth of the lane"
-                                    + " and handled first (the older frames of its host are then"
-                                    + " refused as replayed). The default holds a second of 10,000"
-                                    + " hosts at 10 Hz, about 20 MiB when full.");
+                                    + " in one). A lane whose queue is full is behind: until it"
+                                    + " has caught up it keeps only the newest frame of each"
+                                    + " connection and host (the older ones counted as"
+                                    + " superseded), for at most as many hosts as its queue holds,"
+                                    + " and drops frames beyond that (counted as overloaded)"
+                                    + " instead of queueing until it runs out of memory. A CLOSE"
+                                    + " frame is never superseded and has a reserve of a"
+                                    + " hundredth of the lane. The default holds a second of"
+                                    + " 10,000 hosts at 10 Hz, about 20 MiB when full (twice that"
+                                    + " while behind).");
 
     public static final Key<Duration> IDLE_TIMEOUT =
             declare(

@@ -15,6 +15,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
@@ -79,8 +80,15 @@ public final class FrameDecoders {
      * network threads and the threads that hand each line to the monitor ({@code
      * hotbackup-intake-N}), without a Camel exchange per frame. Each connection is given one lane
      * (queue and thread) when it opens, so its frames stay in order; the lanes spread the
-     * connections over the cores. Bounded, so that a listener that cannot keep up drops frames
-     * (counted as {@code overloaded}) instead of queueing until it runs out of heap.
+     * connections over the cores.
+     *
+     * <p>A lane whose queue is full is <em>behind</em>: until it has caught up it keeps only the
+     * newest frame of each connection and host (a heartbeat says no more than the next one of the
+     * same host; the older one is counted as {@code superseded}), in the order the hosts first
+     * arrived, for at most as many hosts as its queue holds; a frame beyond that is dropped
+     * (counted as {@code overloaded}). So a listener that cannot keep up for a while, such as one
+     * started while thousands of hosts are already sending, loses no host's latest word and never
+     * queues until it runs out of heap. A CLOSE frame is never superseded.
      */
     public static final class Backlog extends ServiceSupport {
 
@@ -101,8 +109,20 @@ public final class FrameDecoders {
         /** A lane keeps room for one CLOSE frame per this many frames of its queue. */
         static final int CLOSE_RESERVE = 100;
 
-        private volatile long lastDropNanos;
-        private volatile boolean dropped;
+        /** What became of an offered frame. */
+        enum Offer {
+            /** Waiting to be handled. */
+            QUEUED,
+            /**
+             * Waiting to be handled, in place of an older frame of the same connection and host.
+             */
+            SUPERSEDED,
+            /** Not kept: the lane is behind on as many hosts as it can hold. */
+            DROPPED
+        }
+
+        private volatile long lastBehindNanos;
+        private volatile boolean wasBehind;
 
         /** One lane per core. */
         public Backlog(int max) {
@@ -132,9 +152,12 @@ public final class FrameDecoders {
             return lanes[Math.floorMod(next.getAndIncrement(), lanes.length)];
         }
 
-        /** Whether a frame was dropped in the last {@code nanos}. */
-        public boolean droppedWithin(long nanos) {
-            return dropped && System.nanoTime() - lastDropNanos < nanos;
+        /**
+         * Whether a lane was behind (frames superseded or dropped) in the last {@code nanos}: a
+         * host's silence may then be this listener's.
+         */
+        public boolean behindWithin(long nanos) {
+            return wasBehind && System.nanoTime() - lastBehindNanos < nanos;
         }
 
         public int max() {
@@ -145,7 +168,7 @@ public final class FrameDecoders {
         public int waiting() {
             int n = 0;
             for (Lane l : lanes) {
-                n += l.queue.size() + l.closes.size();
+                n += l.waiting();
             }
             return n;
         }
@@ -168,48 +191,99 @@ public final class FrameDecoders {
         }
 
         /**
-         * One queue and the thread that drains it, and a small reserve for CLOSE frames that find
-         * the queue full: a host that stops cleanly while the listener is overloaded is still seen
-         * to close, instead of going silent and being taken for DEAD. A CLOSE taken from the
-         * reserve may overtake older frames of its host; those are then refused as not newer.
+         * One queue and the thread that drains it; while behind, the newest frame of each
+         * connection and host instead (see {@link Backlog}), with a reserve of a hundredth for
+         * CLOSE frames, so that a host that stops cleanly while the listener is behind is still
+         * seen to close instead of going silent and being taken for DEAD.
          */
         final class Lane {
             private final ArrayBlockingQueue<Line> queue;
-            private final ArrayBlockingQueue<Line> closes;
+            // while behind: by connection and host, in the order they first came; guarded by itself
+            private final LinkedHashMap<String, Line> newest = new LinkedHashMap<>();
+            private volatile boolean behind;
             private final int capacity;
             private final String name;
             private Thread thread;
 
             Lane(int number, int capacity) {
                 this.queue = new ArrayBlockingQueue<>(capacity);
-                this.closes = new ArrayBlockingQueue<>(Math.max(1, capacity / CLOSE_RESERVE));
                 this.capacity = capacity;
                 this.name = "hotbackup-intake-" + number;
             }
 
-            /** Queues one line; false (and counted as a drop) when the lane is full. */
-            boolean offer(String line, String source, String address) {
+            /** Queues one line, or keeps it as its host's newest while the lane is behind. */
+            Offer offer(String line, String source, String address) {
                 Line l = new Line(line, source, address);
-                if (!queue.offer(l) && !(isClose(line) && closes.offer(l))) {
-                    lastDropNanos = System.nanoTime();
-                    dropped = true;
-                    return false;
+                if (!behind && queue.offer(l)) {
+                    return Offer.QUEUED;
                 }
-                return true;
+                synchronized (newest) {
+                    if (!behind) {
+                        if (queue.offer(l)) {
+                            return Offer.QUEUED;
+                        }
+                        behind = true;
+                    }
+                    lastBehindNanos = System.nanoTime();
+                    wasBehind = true;
+                    boolean close = isClose(line);
+                    String key = source + ' ' + hostAndConfig(line);
+                    Line older = newest.get(key);
+                    if (older != null) {
+                        if (isClose(older.text()) && !close) {
+                            return Offer.DROPPED; // nothing follows a CLOSE it could stand for
+                        }
+                        newest.put(key, l);
+                        return Offer.SUPERSEDED;
+                    }
+                    int room = close ? capacity + Math.max(1, capacity / CLOSE_RESERVE) : capacity;
+                    if (newest.size() >= room) {
+                        return Offer.DROPPED;
+                    }
+                    newest.put(key, l);
+                    return Offer.QUEUED;
+                }
+            }
+
+            /** Whether the lane is behind: not caught up since its queue was full. */
+            boolean isBehind() {
+                return behind;
+            }
+
+            int waiting() {
+                synchronized (newest) {
+                    return queue.size() + newest.size();
+                }
+            }
+
+            /**
+             * The next lines in order: from the queue; once it is empty while behind, every host's
+             * newest, and the lane has caught up when there are none left.
+             */
+            private void next(List<Line> batch) throws InterruptedException {
+                if (!behind) {
+                    batch.add(queue.take());
+                    queue.drainTo(batch, BATCH - 1);
+                    return;
+                }
+                queue.drainTo(batch, BATCH);
+                if (batch.isEmpty()) {
+                    synchronized (newest) {
+                        batch.addAll(newest.values());
+                        newest.clear();
+                        behind = !batch.isEmpty();
+                    }
+                }
             }
 
             private void drain() {
                 List<Line> batch = new ArrayList<>(BATCH);
                 while (isRunAllowed()) {
-                    // CLOSE frames wait in the reserve only while the queue is full, so the
-                    // queue is not empty then and take() does not block
-                    closes.drainTo(batch);
                     try {
-                        batch.add(queue.take());
+                        next(batch);
                     } catch (InterruptedException e) {
                         return; // stopping
                     }
-                    queue.drainTo(batch, BATCH - 1);
                     Sink to = sink;
                     for (Line l : batch) {
                         try {
@@ -241,7 +315,10 @@ public final class FrameDecoders {
                     thread = null;
                 }
                 queue.clear();
-                closes.clear();
+                synchronized (newest) {
+                    newest.clear();
+                    behind = false;
+                }
             }
         }
     }
@@ -260,6 +337,18 @@ public final class FrameDecoders {
             }
         }
         return line.startsWith("CLOSE ", at);
+    }
+
+    /**
+     * The second and third fields of {@code v host config STATE ...} as they stand (encoded), or
+     * the whole line when it has fewer: what tells one host's frames from another's on one
+     * connection, before the frame is checked.
+     */
+    static String hostAndConfig(String line) {
+        int from = line.indexOf(' ') + 1;
+        int mid = from == 0 ? -1 : line.indexOf(' ', from);
+        int to = mid < 0 ? -1 : line.indexOf(' ', mid + 1);
+        return from == 0 || mid < 0 ? line : line.substring(from, to < 0 ? line.length() : to);
     }
 
     /** The remote address as the netty consumer reports it: {@code /ip:port}. */
@@ -435,19 +524,37 @@ public final class FrameDecoders {
                                 ? inet.getAddress().getHostAddress()
                                 : null;
             }
-            if (!lane.offer(line.toString(from, n, StandardCharsets.US_ASCII), source, address)) {
-                rejections.reject(
-                        RejectReason.OVERLOADED,
-                        lane.capacity
-                                + " frames of this connection's lane wait to be handled"
-                                + " (hotbackup.listener.max-backlog="
-                                + backlog.max()
-                                + " shared by "
-                                + backlog.lanes.length
-                                + " lanes)",
-                        source);
+            switch (lane.offer(
+                    line.toString(from, n, StandardCharsets.US_ASCII), source, address)) {
+                case QUEUED -> {}
+                case SUPERSEDED ->
+                        rejections.reject(
+                                RejectReason.SUPERSEDED,
+                                "a newer frame of the same host came before this listener"
+                                        + " handled it (behind: "
+                                        + lanesBehind()
+                                        + ")",
+                                source);
+                case DROPPED ->
+                        rejections.reject(
+                                RejectReason.OVERLOADED,
+                                "this connection's lane is behind on "
+                                        + lane.capacity
+                                        + " hosts already ("
+                                        + lanesBehind()
+                                        + ")",
+                                source);
             }
             // nothing goes on to the route: the line is the monitor's (no exchange per frame)
+        }
+
+        private String lanesBehind() {
+            return lane.capacity
+                    + " frames of this connection's lane waited (hotbackup.listener.max-backlog="
+                    + backlog.max()
+                    + " shared by "
+                    + backlog.lanes.length
+                    + " lanes)";
         }
 
         @Override

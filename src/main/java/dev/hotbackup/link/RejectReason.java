@@ -34,9 +34,14 @@ public enum RejectReason {
     /** The connection sent no complete line for {@code hotbackup.listener.idle-timeout}. */
     IDLE("idle"),
     /**
-     * More frames wait to be handled than {@code hotbackup.listener.max-backlog}: the listener
-     * cannot keep up, and drops new frames (the next one supersedes them) instead of running out of
-     * memory.
+     * The listener is behind (its queue of {@code hotbackup.listener.max-backlog} frames filled)
+     * and a newer frame of the same connection and host came before this one was handled: only the
+     * newest is handled, the older one is counted here.
+     */
+    SUPERSEDED("superseded"),
+    /**
+     * The listener is behind on more hosts than {@code hotbackup.listener.max-backlog} allows: it
+     * drops new frames (the next one supersedes them) instead of running out of memory.
      */
     OVERLOADED("overloaded");
 

@@ -95,7 +95,7 @@ public final class MonitorRegistry extends ServiceSupport {
                         options.thresholdNanos(),
                         options.probeTimeoutNanos() + options.checkIntervalNanos(),
                         options.probeOnDisconnect(),
-                        () -> backlog.droppedWithin(options.thresholdNanos()),
+                        () -> backlog.behindWithin(options.thresholdNanos()),
                         activity,
                         later);
         this.timer =

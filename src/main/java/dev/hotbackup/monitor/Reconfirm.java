@@ -40,7 +40,8 @@ final class Reconfirm {
     /**
      * @param leadNanos how long before the threshold a LIVE host's probe goes out: the probe
      *     timeout and one timer period, so the answer is in when DEAD would be due
-     * @param overloaded whether this listener dropped frames within the threshold
+     * @param overloaded whether this listener was behind (frames superseded or dropped) within the
+     *     threshold
      */
     Reconfirm(
             Monitors monitors,

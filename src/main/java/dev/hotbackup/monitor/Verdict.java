@@ -51,7 +51,8 @@ final class Verdict {
      * @param quietNanos time since the host was last heard, answered a probe, or (WAITING) since
      *     this listener started
      * @param sinceHeardNanos time since its last frame: DEAD is due when this reaches the threshold
-     * @param overloaded whether this listener dropped frames within the threshold
+     * @param overloaded whether this listener was behind (frames superseded or dropped) within the
+     *     threshold
      */
     record Facts(
             MonitorState state,

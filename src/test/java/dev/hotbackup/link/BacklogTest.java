@@ -15,71 +15,137 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * The queue between the listener's network threads and the monitor: lines arrive in order, a full
- * queue drops (and says so) instead of growing, and a line whose handling throws does not stop the
+ * The queue between the listener's network threads and the monitor: lines arrive in order; a lane
+ * whose queue filled keeps each host's newest frame until it has caught up, never supersedes a
+ * CLOSE, and drops (and says so) instead of growing; a line whose handling throws does not stop the
  * ones after it.
  */
 class BacklogTest {
 
+    static final FrameDecoders.Backlog.Offer QUEUED = FrameDecoders.Backlog.Offer.QUEUED;
+    static final FrameDecoders.Backlog.Offer SUPERSEDED = FrameDecoders.Backlog.Offer.SUPERSEDED;
+    static final FrameDecoders.Backlog.Offer DROPPED = FrameDecoders.Backlog.Offer.DROPPED;
+
+    static String frame(String host, String state, int seq) {
+        return "HB1 " + host + " base " + state + " 7 " + seq + " 0 sig";
+    }
+
     @Test
-    void linesArriveInOrderAndAFullQueueDropsInsteadOfGrowing() throws Exception {
+    void linesArriveInOrderAndABehindLaneKeepsEachHostsNewest() throws Exception {
         List<String> got = new CopyOnWriteArrayList<>();
         try (HeldLane held =
                 new HeldLane(
-                        (line, source, address) -> got.add(line + "@" + source + "@" + address))) {
+                        (line, source, address) ->
+                                got.add(line.split(" ")[1] + line.split(" ")[5] + "@" + address))) {
             FrameDecoders.Backlog backlog = held.backlog;
             FrameDecoders.Backlog.Lane lane = held.lane;
-            CountDownLatch hold = held.hold;
-            CountDownLatch first = held.first;
-            assertTrue(lane.offer("l1", "/10.0.0.1:1", "10.0.0.1"));
-            assertTrue(first.await(5, TimeUnit.SECONDS), "the intake thread took the first line");
-            assertTrue(lane.offer("l2", "/10.0.0.1:1", "10.0.0.1"));
-            assertTrue(lane.offer("l3", "/10.0.0.1:1", "10.0.0.1"));
-            assertTrue(lane.offer("l4", "/10.0.0.1:1", "10.0.0.1"));
-            assertFalse(backlog.droppedWithin(TimeUnit.SECONDS.toNanos(1)));
+            String from = "/10.0.0.1:1";
+            assertEquals(QUEUED, lane.offer(frame("hostA", "LIVE", 1), from, "10.0.0.1"));
+            assertTrue(held.first.await(5, TimeUnit.SECONDS), "the intake thread took the first");
+            for (int seq = 2; seq <= 4; seq++) {
+                assertEquals(QUEUED, lane.offer(frame("hostA", "LIVE", seq), from, "10.0.0.1"));
+            }
+            assertFalse(backlog.behindWithin(TimeUnit.SECONDS.toNanos(1)));
             assertEquals(3, backlog.waiting());
-            assertFalse(lane.offer("l5", "/10.0.0.1:1", "10.0.0.1"), "the queue is full");
-            assertTrue(backlog.droppedWithin(TimeUnit.SECONDS.toNanos(1)));
-            hold.countDown();
-            await("the queued lines handled")
-                    .atMost(Duration.ofSeconds(5))
-                    .until(() -> got.size() == 4);
+
+            // the queue is full: the lane is behind and keeps each host's newest frame
+            assertEquals(QUEUED, lane.offer(frame("hostA", "LIVE", 5), from, "10.0.0.1"));
+            assertTrue(backlog.behindWithin(TimeUnit.SECONDS.toNanos(1)));
+            assertEquals(SUPERSEDED, lane.offer(frame("hostA", "LIVE", 6), from, "10.0.0.1"));
+            assertEquals(QUEUED, lane.offer(frame("hostB", "LIVE", 1), from, "10.0.0.1"));
+            assertEquals(
+                    QUEUED,
+                    lane.offer(frame("hostA", "LIVE", 1), "/10.0.0.2:2", "10.0.0.2"),
+                    "the same host on another connection is another sender");
+            assertEquals(
+                    DROPPED,
+                    lane.offer(frame("hostC", "LIVE", 1), from, "10.0.0.1"),
+                    "behind on as many hosts as the queue holds: no more");
+            assertEquals(6, backlog.waiting());
+            held.hold.countDown();
+            await("the lines handled").atMost(Duration.ofSeconds(5)).until(() -> got.size() == 7);
             assertEquals(
                     List.of(
-                            "l1@/10.0.0.1:1@10.0.0.1",
-                            "l2@/10.0.0.1:1@10.0.0.1",
-                            "l3@/10.0.0.1:1@10.0.0.1",
-                            "l4@/10.0.0.1:1@10.0.0.1"),
+                            "hostA1@10.0.0.1",
+                            "hostA2@10.0.0.1",
+                            "hostA3@10.0.0.1",
+                            "hostA4@10.0.0.1",
+                            "hostA6@10.0.0.1",
+                            "hostB1@10.0.0.1",
+                            "hostA1@10.0.0.2"),
+                    got);
+
+            // caught up: queued again, in order
+            await("caught up").atMost(Duration.ofSeconds(5)).until(() -> !lane.isBehind());
+            assertEquals(0, backlog.waiting());
+            for (int seq = 7; seq <= 9; seq++) {
+                assertEquals(QUEUED, lane.offer(frame("hostA", "LIVE", seq), from, "10.0.0.1"));
+            }
+            await("the new lines handled")
+                    .atMost(Duration.ofSeconds(5))
+                    .until(() -> got.size() == 10);
+            assertEquals(
+                    List.of("hostA7@10.0.0.1", "hostA8@10.0.0.1", "hostA9@10.0.0.1"),
+                    got.subList(7, 10));
+        }
+    }
+
+    @Test
+    void aCloseFrameIsNeverSupersededAndHasAReserve() throws Exception {
+        List<String> got = new CopyOnWriteArrayList<>();
+        try (HeldLane held =
+                new HeldLane(
+                        (line, source, address) ->
+                                got.add(
+                                        line.split(" ")[1]
+                                                + line.split(" ")[3]
+                                                + line.split(" ")[5]))) {
+            FrameDecoders.Backlog.Lane lane = held.lane;
+            String from = "/10.0.0.1:1";
+            assertEquals(QUEUED, lane.offer(frame("hostA", "LIVE", 8), from, "a"));
+            assertTrue(held.first.await(5, TimeUnit.SECONDS), "the intake thread took the first");
+            for (int seq = 9; seq <= 11; seq++) {
+                assertEquals(QUEUED, lane.offer(frame("hostA", "LIVE", seq), from, "a"));
+            }
+            assertEquals(QUEUED, lane.offer(frame("hostA", "LIVE", 12), from, "a"));
+            assertEquals(SUPERSEDED, lane.offer(frame("hostA", "CLOSE", 13), from, "a"));
+            assertEquals(
+                    DROPPED,
+                    lane.offer(frame("hostA", "LIVE", 14), from, "a"),
+                    "a CLOSE is never superseded");
+            assertEquals(QUEUED, lane.offer(frame("hostB", "LIVE", 1), from, "a"));
+            assertEquals(QUEUED, lane.offer(frame("hostC", "LIVE", 1), from, "a"));
+            assertEquals(DROPPED, lane.offer(frame("hostD", "LIVE", 1), from, "a"), "full");
+            assertEquals(
+                    QUEUED,
+                    lane.offer(frame("hostD", "CLOSE", 2), from, "a"),
+                    "a CLOSE still finds room: the reserve");
+            assertEquals(
+                    DROPPED,
+                    lane.offer(frame("hostE", "CLOSE", 1), from, "a"),
+                    "the reserve holds a hundredth of the lane, at least one: full too");
+            held.hold.countDown();
+            await("the lines handled").atMost(Duration.ofSeconds(5)).until(() -> got.size() == 8);
+            assertEquals(
+                    List.of(
+                            "hostALIVE8",
+                            "hostALIVE9",
+                            "hostALIVE10",
+                            "hostALIVE11",
+                            "hostACLOSE13",
+                            "hostBLIVE1",
+                            "hostCLIVE1",
+                            "hostDCLOSE2"),
                     got);
         }
     }
 
     @Test
-    void aCloseFrameFindingTheLaneFullIsKeptAndHandledFirst() throws Exception {
-        String close = "1 hostA base CLOSE 7 12 0 signature";
-        List<String> got = new CopyOnWriteArrayList<>();
-        try (HeldLane held = new HeldLane((line, source, address) -> got.add(line))) {
-            FrameDecoders.Backlog backlog = held.backlog;
-            FrameDecoders.Backlog.Lane lane = held.lane;
-            CountDownLatch hold = held.hold;
-            CountDownLatch first = held.first;
-            assertTrue(lane.offer("1 hostA base LIVE 7 8 0 s", "/10.0.0.1:1", "10.0.0.1"));
-            assertTrue(first.await(5, TimeUnit.SECONDS), "the intake thread took the first line");
-            for (int seq = 9; seq <= 11; seq++) {
-                assertTrue(lane.offer("1 hostA base LIVE 7 " + seq + " 0 s", "/a:1", "a"));
-            }
-            assertFalse(lane.offer("1 hostA base LIVE 7 12 0 s", "/a:1", "a"), "LIVE dropped");
-            assertTrue(lane.offer(close, "/a:1", "a"), "CLOSE kept although the lane is full");
-            assertEquals(4, backlog.waiting());
-            assertFalse(
-                    lane.offer("1 hostB base CLOSE 7 3 0 s", "/a:1", "a"),
-                    "the reserve holds a hundredth of the lane, at least one: full too");
-            hold.countDown();
-            await("the queued lines handled")
-                    .atMost(Duration.ofSeconds(5))
-                    .until(() -> got.size() == 5);
-            assertEquals(close, got.get(1), "the CLOSE goes before the frames queued: " + got);
-        }
+    void hostAndConfigAreTheSecondAndThirdFields() {
+        assertEquals("hostA base", FrameDecoders.hostAndConfig("HB1 hostA base LIVE 7 12 0 s"));
+        assertEquals("hostA base", FrameDecoders.hostAndConfig("HB1 hostA base"));
+        assertEquals("HB1 hostA", FrameDecoders.hostAndConfig("HB1 hostA"));
+        assertEquals("junk", FrameDecoders.hostAndConfig("junk"));
     }
 
     @Test
@@ -109,7 +175,7 @@ class BacklogTest {
         assertEquals(1, ours.size(), "one intake thread started");
         try {
             for (String l : List.of("a", "bad", "b", "c")) {
-                assertTrue(backlog.nextLane().offer(l, "/127.0.0.1:9", "127.0.0.1"));
+                assertEquals(QUEUED, backlog.nextLane().offer(l, "/127.0.0.1:9", "127.0.0.1"));
             }
             await("the lines after the bad one handled")
                     .atMost(Duration.ofSeconds(5))
@@ -152,23 +218,25 @@ class BacklogTest {
             FrameDecoders.Backlog.Lane b = backlog.nextLane();
             assertTrue(a != b, "two connections, two lanes");
             assertTrue(backlog.nextLane() == a, "the third connection shares the first lane");
-            assertTrue(a.offer("a1", "/10.0.0.1:1", "10.0.0.1"));
+            assertEquals(QUEUED, a.offer("a1", "/10.0.0.1:1", "10.0.0.1"));
             for (int i = 1; i <= 5; i++) {
-                assertTrue(b.offer("b" + i, "/10.0.0.2:2", "10.0.0.2"));
+                assertEquals(QUEUED, b.offer("b" + i, "/10.0.0.2:2", "10.0.0.2"));
             }
             await("the other lane's lines handled while the first is busy")
                     .atMost(Duration.ofSeconds(5))
                     .until(() -> got.equals(List.of("b1", "b2", "b3", "b4", "b5")));
             // each lane holds its share of hotbackup.listener.max-backlog: 5 of 10
             for (int i = 2; i <= 6; i++) {
-                assertTrue(a.offer("a" + i, "/10.0.0.1:1", "10.0.0.1"), "a" + i);
+                assertEquals(QUEUED, a.offer("a" + i, "/10.0.0.1:1", "10.0.0.1"), "a" + i);
             }
-            assertFalse(a.offer("a7", "/10.0.0.1:1", "10.0.0.1"), "the busy lane is full");
+            assertFalse(backlog.behindWithin(TimeUnit.SECONDS.toNanos(1)), "b is not behind");
+            assertEquals(QUEUED, a.offer("a7", "/10.0.0.1:1", "10.0.0.1"), "the busy lane is full");
+            assertTrue(backlog.behindWithin(TimeUnit.SECONDS.toNanos(1)), "a is behind");
             hold.countDown();
             await("the busy lane's lines handled, in order")
                     .atMost(Duration.ofSeconds(5))
-                    .until(() -> got.size() == 11);
-            assertEquals(List.of("a1", "a2", "a3", "a4", "a5", "a6"), got.subList(5, 11));
+                    .until(() -> got.size() == 12);
+            assertEquals(List.of("a1", "a2", "a3", "a4", "a5", "a6", "a7"), got.subList(5, 12));
         } finally {
             backlog.stop();
         }
