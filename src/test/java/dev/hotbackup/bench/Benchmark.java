@@ -415,7 +415,8 @@ public final class Benchmark {
             ActivityLines activity = listener.activity();
             try (LoadGenerator gen =
                     new LoadGenerator(n, Math.min(20, n), port, "bench-secret-0123456789")) {
-                long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+                long rampFrom = System.nanoTime();
+                long deadline = rampFrom + Duration.ofMinutes(3).toNanos();
                 int live;
                 while ((live =
                                 activity.matching("\"event\":\"signal\"", "\"state\":\"LIVE\"")
@@ -428,10 +429,12 @@ public final class Benchmark {
                     }
                     TimeUnit.MILLISECONDS.sleep(500);
                 }
+                row.allLiveMillis = (System.nanoTime() - rampFrom) / 1_000_000;
                 TimeUnit.SECONDS.sleep(10);
                 // refusals while all hosts became LIVE at once do not count: the window does
                 int rejected0 = activity.matching("\"event\":\"rejected\"").size();
-                row.rampOverloaded = overloadedFrames(activity);
+                row.rampOverloaded = refusedFrames(activity, "overloaded");
+                row.rampSuperseded = refusedFrames(activity, "superseded");
                 long cpu0 = Proc.cpuNanos(listener.pid());
                 long sent0 = gen.sent();
                 long t0 = System.nanoTime();
@@ -443,7 +446,8 @@ public final class Benchmark {
                 row.heapMiB = Proc.heapAfterGc(listener.pid()) / 1048576.0;
                 row.rssMiB = Proc.rss(listener.pid()) / 1048576.0;
                 row.rejected = activity.matching("\"event\":\"rejected\"").size() - rejected0;
-                row.overloaded = overloadedFrames(activity) - row.rampOverloaded;
+                row.overloaded = refusedFrames(activity, "overloaded") - row.rampOverloaded;
+                row.superseded = refusedFrames(activity, "superseded") - row.rampSuperseded;
 
                 List<Integer> all = new ArrayList<>();
                 for (int i = 0; i < n; i++) {
@@ -480,14 +484,17 @@ public final class Benchmark {
                 say(
                         String.format(
                                 Locale.ROOT,
-                                "scale %d hosts: %.0f frames/s, %.2f cores, heap %.0f MiB, rss %.0f MiB, overloaded %d (%d while becoming LIVE), DEAD lateness %s, other DEAD %d",
+                                "scale %d hosts: all LIVE %.1f s after the load started, %.0f frames/s, %.2f cores, heap %.0f MiB, rss %.0f MiB, overloaded %d (%d while becoming LIVE), superseded %d (%d while becoming LIVE), DEAD lateness %s, other DEAD %d",
                                 n,
+                                row.allLiveMillis / 1000.0,
                                 row.framesPerSecond,
                                 row.cores,
                                 row.heapMiB,
                                 row.rssMiB,
                                 row.overloaded,
                                 row.rampOverloaded,
+                                row.superseded,
+                                row.rampSuperseded,
                                 row.lateness.row(),
                                 row.falseDeads));
                 return row;
@@ -496,12 +503,13 @@ public final class Benchmark {
     }
 
     /**
-     * Frames dropped as overloaded so far: each report, and the ones it says were refused since the
-     * last (reports are rate-limited).
+     * Frames refused for {@code code} ({@code overloaded}: dropped; {@code superseded}: a newer one
+     * of the same host handled instead) so far: each report, and the ones it says were refused
+     * since the last (reports are rate-limited).
      */
-    private static int overloadedFrames(ActivityLines activity) throws Exception {
+    private static int refusedFrames(ActivityLines activity, String code) throws Exception {
         int n = 0;
-        for (String line : activity.matching("\"event\":\"rejected\"", "overloaded")) {
+        for (String line : activity.matching("\"event\":\"rejected\"", code + ":")) {
             n++;
             java.util.regex.Matcher m =
                     java.util.regex.Pattern.compile("\\((\\d+) more refused").matcher(line);
@@ -618,6 +626,15 @@ public final class Benchmark {
         int overloaded;
 
         int rampOverloaded;
+
+        /** Frames superseded by a newer one of their host in the window, and before it. */
+        int superseded;
+
+        int rampSuperseded;
+
+        /** From the load generator's start to every host LIVE (polled every 500 ms). */
+        long allLiveMillis;
+
         int notLive;
         Stats lateness = Stats.of(List.of());
         int falseDeads;

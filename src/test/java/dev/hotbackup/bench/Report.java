@@ -113,11 +113,14 @@ final class Report {
                         String.format(
                                 Locale.ROOT,
                                 "%.2f cores (%.1f us a frame), %d overloaded (%d while all"
-                                        + " became LIVE at once)",
+                                        + " became LIVE at once; superseded by a newer frame of"
+                                        + " their host: %d, %d while all became LIVE)",
                                 s.cores,
                                 s.cores * 1e6 / Math.max(1, s.framesPerSecond),
                                 s.overloaded,
-                                s.rampOverloaded),
+                                s.rampOverloaded,
+                                s.superseded,
+                                s.rampSuperseded),
                         s.cores <= 0.3 && s.overloaded == 0);
                 row(
                         md,
