@@ -185,10 +185,28 @@ public final class HeartbeatTable implements AutoCloseable {
             return; // refused once: this instance has no row any more, and is stopping
         }
         PairRole p = pair;
+        String current = p == null ? PLAIN : p.current().name();
+        // the usual heartbeat: one statement, committed on its own, so that an instance that
+        // hangs right after it holds no lock on its row (the primary deletes a stopped standby's)
+        if (started()
+                .callEachStatement(
+                        conn ->
+                                update(
+                                        conn,
+                                        f.host(),
+                                        f.config(),
+                                        current,
+                                        f.boot(),
+                                        f.seq(),
+                                        f.state(),
+                                        p != null))) {
+            return;
+        }
+        // the row is not there (the first write, or deregistered): again, in one transaction
         String refusal =
                 call(
                         conn -> {
-                            String role = p == null ? PLAIN : p.current().name();
+                            String role = current;
                             if (update(
                                     conn,
                                     f.host(),
@@ -531,11 +549,15 @@ public final class HeartbeatTable implements AutoCloseable {
 
     /** One transaction on the table's database. */
     <T> T call(Database.Work<T> work) throws SQLException {
+        return started().call(work);
+    }
+
+    private Database started() throws SQLException {
         Database d = db;
         if (d == null) {
             throw new SQLException("not started", "08003");
         }
-        return d.call(work);
+        return d;
     }
 
     /**

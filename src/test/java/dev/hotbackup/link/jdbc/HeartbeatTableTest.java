@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.hotbackup.arbiter.jdbc.Hang;
 import dev.hotbackup.link.FrameState;
 import dev.hotbackup.link.HeartbeatFrame;
 import dev.hotbackup.testing.FreePorts;
@@ -215,6 +216,45 @@ class HeartbeatTableTest extends TwoDatabases {
             assertEquals(1, noRoom.size(), "told once; its CLOSE is not written");
             assertTrue(noRoom.get(0).contains("primary hostA"), noRoom.toString());
             assertTrue(noRoom.get(0).contains("standby hostC"), noRoom.toString());
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("backends")
+    void aStandbyHungInTheMiddleOfItsHeartbeatIsStillDeregistered(
+            String name, Function<String[], HeartbeatTable> make) throws Exception {
+        String t = "hung_t" + (++tables);
+        try (HeartbeatTable a = make.apply(new String[] {t, "hostA"});
+                HeartbeatTable b = make.apply(new String[] {t, "hostB"})) {
+            for (HeartbeatTable h : List.of(a, b)) {
+                h.threshold(3000, 2).open();
+            }
+            a.register(false, 100);
+            b.register(false, 100);
+            List<String> events = new ArrayList<>();
+            a.eventsTo((state, detail) -> events.add(state + " " + detail));
+            b.write(frame("hostB", FrameState.LIVE, 1, 1));
+            a.poll();
+            // the standby hangs right after its next heartbeat's UPDATE, before the commit (a
+            // SIGSTOP there): the lock on its row must not keep the primary from deleting it
+            try (Hang hang = Hang.after("UPDATE")) {
+                hang.run(
+                        () -> {
+                            try {
+                                b.write(frame("hostB", FrameState.LIVE, 1, 2));
+                                return null;
+                            } catch (SQLException e) {
+                                throw new IllegalStateException(e);
+                            }
+                        });
+                for (int i = 0; i < 6 && events.isEmpty(); i++) {
+                    a.poll();
+                }
+                assertEquals(1, events.size(), "deregistered while it hangs: " + events);
+                assertTrue(
+                        events.get(0).startsWith("DEREGISTERED standby hostB deregistered"),
+                        events.toString());
+            }
         }
     }
 
