@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ServiceStatus;
 
@@ -51,43 +52,44 @@ public final class Await {
             throw new AssertionError(
                     "no Backup listener runs in this context: set hotbackup.listener.port");
         }
-        long deadline = System.nanoTime() + atMost.toNanos();
-        MonitorState now;
-        while ((now = monitors.stateOf(host, config)) != wanted) {
-            if (System.nanoTime() - deadline >= 0) {
-                throw new AssertionError(
-                        host
-                                + "/"
-                                + config
-                                + " not "
-                                + wanted
-                                + " within "
-                                + atMost.toMillis()
-                                + " ms: "
-                                + (now == null ? "never heard of" : now));
-            }
-            TimeUnit.MILLISECONDS.sleep(POLL_MILLIS);
-        }
+        poll(
+                host + "/" + config + " not " + wanted,
+                atMost,
+                () -> {
+                    MonitorState now = monitors.stateOf(host, config);
+                    return now == wanted ? null : now == null ? "never heard of" : now.name();
+                });
     }
 
     private static void until(
             CamelContext context, Duration atMost, ServiceStatus wanted, String... routeIds)
             throws InterruptedException {
+        poll(
+                "not " + wanted,
+                atMost,
+                () -> {
+                    List<String> not = new ArrayList<>();
+                    for (String id : routeIds) {
+                        ServiceStatus s = context.getRouteController().getRouteStatus(id);
+                        if (s != wanted) {
+                            not.add(id + " is " + (s == null ? "not a route of this context" : s));
+                        }
+                    }
+                    return not.isEmpty() ? null : not.toString();
+                });
+    }
+
+    /**
+     * Polls {@code problem} (what is not as wanted yet, or {@code null}) until it is {@code null},
+     * failing with {@code what} and the last problem after {@code atMost}.
+     */
+    private static void poll(String what, Duration atMost, Supplier<String> problem)
+            throws InterruptedException {
         long deadline = System.nanoTime() + atMost.toNanos();
-        while (true) {
-            List<String> not = new ArrayList<>();
-            for (String id : routeIds) {
-                ServiceStatus s = context.getRouteController().getRouteStatus(id);
-                if (s != wanted) {
-                    not.add(id + " is " + (s == null ? "not a route of this context" : s));
-                }
-            }
-            if (not.isEmpty()) {
-                return;
-            }
+        String last;
+        while ((last = problem.get()) != null) {
             if (System.nanoTime() - deadline >= 0) {
-                throw new AssertionError(
-                        "not " + wanted + " within " + atMost.toMillis() + " ms: " + not);
+                throw new AssertionError(what + " within " + atMost.toMillis() + " ms: " + last);
             }
             TimeUnit.MILLISECONDS.sleep(POLL_MILLIS);
         }
