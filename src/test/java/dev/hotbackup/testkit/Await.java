@@ -83,7 +83,7 @@ public final class Await {
      * Polls {@code problem} (what is not as wanted yet, or {@code null}) until it is {@code null},
      * failing with {@code what} and the last problem after {@code atMost}.
      */
-    private static void poll(String what, Duration atMost, Supplier<String> problem)
+    static void poll(String what, Duration atMost, Supplier<String> problem)
             throws InterruptedException {
         long deadline = System.nanoTime() + atMost.toNanos();
         String last;

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
             "hotbackup.listener.signals-to=seda:signals",
             "hotbackup.http.enabled=false",
             "hotbackup.state-dir=target/hotbackup-state/alerts",
+            "hotbackup.listener.activity-log-file=target/alerts-activity.log",
             "camel.main.routes-include-pattern="
                     + "classpath:routes/*.camel.yaml,classpath:routes/*.camel.xml"
         })
