@@ -14,6 +14,7 @@ import dev.hotbackup.arbiter.zookeeper.ZooKeeperArbiter;
 import dev.hotbackup.testing.FreePorts;
 import dev.hotbackup.testing.H2;
 import dev.hotbackup.testing.Postgres;
+import dev.hotbackup.testing.TwoDatabases;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,7 +26,6 @@ import org.h2.tools.Server;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -37,32 +37,21 @@ import org.junit.jupiter.params.provider.MethodSource;
  * holder to the next; a lease given back or lapsed goes to the next asker; setup mistakes are
  * refused naming the key, an unreachable arbiter is a state.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ArbiterContractTest {
+class ArbiterContractTest extends TwoDatabases {
 
     static final Holder A = new Holder("hostA", "aaaa");
     static final Holder B = new Holder("hostB", "bbbb");
 
     @TempDir Path tmp;
-    Postgres pg;
-    Server h2;
     TestingServer zk;
 
     @BeforeAll
-    void servers() throws Exception {
-        pg = Postgres.start(FreePorts.next());
-        h2 = H2.start(FreePorts.next(), Files.createTempDirectory("h2"));
+    void zooKeeper() throws Exception {
         zk = new TestingServer(FreePorts.next(), true);
     }
 
     @AfterAll
-    void stop() throws Exception {
-        if (pg != null) {
-            pg.close();
-        }
-        if (h2 != null) {
-            h2.stop();
-        }
+    void stopZooKeeper() throws Exception {
         if (zk != null) {
             zk.close();
         }
@@ -79,7 +68,6 @@ class ArbiterContractTest {
     }
 
     String table = "t0";
-    int tables;
 
     String nextTable() {
         table = "lease_t" + (++tables);

@@ -6,20 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 import dev.hotbackup.arbiter.Attempt;
 import dev.hotbackup.arbiter.Holder;
-import dev.hotbackup.testing.FreePorts;
-import dev.hotbackup.testing.H2;
 import dev.hotbackup.testing.Postgres;
-import java.nio.file.Files;
+import dev.hotbackup.testing.TwoDatabases;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
-import org.h2.tools.Server;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -31,32 +25,11 @@ import org.junit.jupiter.params.provider.MethodSource;
  * sample: hostA, stopped inside its renewal, held the lease row's lock, and hostB waited for it
  * ("Timeout trying to lock table") for as long as hostA stayed stopped.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class HungHolderTest {
+class HungHolderTest extends TwoDatabases {
 
     static final Holder A = new Holder("hostA", "aaaa");
     static final Holder B = new Holder("hostB", "bbbb");
     static final long LEASE = 1500;
-
-    Postgres pg;
-    Server h2;
-    int tables;
-
-    @BeforeAll
-    void servers() throws Exception {
-        pg = Postgres.start(FreePorts.next());
-        h2 = H2.start(FreePorts.next(), Files.createTempDirectory("h2"));
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        if (pg != null) {
-            pg.close();
-        }
-        if (h2 != null) {
-            h2.stop();
-        }
-    }
 
     Stream<Arguments> databases() {
         return Stream.of(

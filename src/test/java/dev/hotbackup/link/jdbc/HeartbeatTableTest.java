@@ -12,6 +12,7 @@ import dev.hotbackup.link.HeartbeatFrame;
 import dev.hotbackup.testing.FreePorts;
 import dev.hotbackup.testing.H2;
 import dev.hotbackup.testing.Postgres;
+import dev.hotbackup.testing.TwoDatabases;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;

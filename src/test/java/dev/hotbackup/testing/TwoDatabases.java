@@ -1,8 +1,5 @@
-package dev.hotbackup.link.jdbc;
+package dev.hotbackup.testing;
 
-import dev.hotbackup.testing.FreePorts;
-import dev.hotbackup.testing.H2;
-import dev.hotbackup.testing.Postgres;
 import java.nio.file.Files;
 import org.h2.tools.Server;
 import org.junit.jupiter.api.AfterAll;
@@ -14,20 +11,20 @@ import org.junit.jupiter.api.TestInstance;
  * ({@link #tables} counts them).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class TwoDatabases {
+public abstract class TwoDatabases {
 
-    Postgres pg;
-    Server h2;
-    int tables;
+    protected Postgres pg;
+    protected Server h2;
+    protected int tables;
 
     @BeforeAll
-    void servers() throws Exception {
+    protected void servers() throws Exception {
         pg = Postgres.start(FreePorts.next());
         h2 = H2.start(FreePorts.next(), Files.createTempDirectory("h2"));
     }
 
     @AfterAll
-    void stop() {
+    protected void stop() {
         if (pg != null) {
             pg.close();
         }
