@@ -202,22 +202,12 @@ public final class HeartbeatTable implements AutoCloseable {
                                         p != null))) {
             return;
         }
-        // the row is not there (the first write, or deregistered): again, in one transaction
+        // the row is not there (the first write, or deregistered): written again in one
+        // transaction, under the pair's registration rules when there is a pair
         String refusal =
                 call(
                         conn -> {
                             String role = current;
-                            if (update(
-                                    conn,
-                                    f.host(),
-                                    f.config(),
-                                    role,
-                                    f.boot(),
-                                    f.seq(),
-                                    f.state(),
-                                    p != null)) {
-                                return null;
-                            }
                             if (p != null) {
                                 PairRegistry.Decision d =
                                         new PairRegistry(this)
