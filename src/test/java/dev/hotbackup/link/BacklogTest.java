@@ -40,11 +40,7 @@ class BacklogTest {
             FrameDecoders.Backlog backlog = held.backlog;
             FrameDecoders.Backlog.Lane lane = held.lane;
             String from = "/10.0.0.1:1";
-            assertEquals(QUEUED, lane.offer(frame("hostA", "LIVE", 1), from, "10.0.0.1"));
-            assertTrue(held.first.await(5, TimeUnit.SECONDS), "the intake thread took the first");
-            for (int seq = 2; seq <= 4; seq++) {
-                assertEquals(QUEUED, lane.offer(frame("hostA", "LIVE", seq), from, "10.0.0.1"));
-            }
+            held.fill("hostA", 1, from, "10.0.0.1");
             assertFalse(backlog.behindWithin(TimeUnit.SECONDS.toNanos(1)));
             assertEquals(3, backlog.waiting());
 
@@ -102,11 +98,7 @@ class BacklogTest {
                                                 + line.split(" ")[5]))) {
             FrameDecoders.Backlog.Lane lane = held.lane;
             String from = "/10.0.0.1:1";
-            assertEquals(QUEUED, lane.offer(frame("hostA", "LIVE", 8), from, "a"));
-            assertTrue(held.first.await(5, TimeUnit.SECONDS), "the intake thread took the first");
-            for (int seq = 9; seq <= 11; seq++) {
-                assertEquals(QUEUED, lane.offer(frame("hostA", "LIVE", seq), from, "a"));
-            }
+            held.fill("hostA", 8, from, "a");
             assertEquals(QUEUED, lane.offer(frame("hostA", "LIVE", 12), from, "a"));
             assertEquals(SUPERSEDED, lane.offer(frame("hostA", "CLOSE", 13), from, "a"));
             assertEquals(
@@ -265,6 +257,18 @@ class BacklogTest {
                     });
             backlog.start();
             lane = backlog.nextLane();
+        }
+
+        /**
+         * Fills the lane with LIVE frames of {@code host} from sequence {@code first}: the first is
+         * taken and held by the intake thread, the next three fill the queue.
+         */
+        void fill(String host, int first, String from, String address) throws Exception {
+            assertEquals(QUEUED, lane.offer(frame(host, "LIVE", first), from, address));
+            assertTrue(this.first.await(5, TimeUnit.SECONDS), "the intake thread took the first");
+            for (int seq = first + 1; seq <= first + 3; seq++) {
+                assertEquals(QUEUED, lane.offer(frame(host, "LIVE", seq), from, address));
+            }
         }
 
         @Override
