@@ -6,6 +6,7 @@ import dev.hotbackup.emitter.HeartbeatEmitter;
 import dev.hotbackup.group.GroupMember;
 import dev.hotbackup.link.jdbc.ConfigBackup;
 import dev.hotbackup.link.jdbc.HeartbeatTable;
+import dev.hotbackup.operate.ActiveHost;
 import dev.hotbackup.operate.ArbiterMetrics;
 import dev.hotbackup.operate.GroupMetrics;
 import dev.hotbackup.operate.HotBackupHealthCheck;
@@ -63,6 +64,7 @@ final class OperateWiring {
                         l == null ? null : l.deadLetters(),
                         arbitration == null ? null : arbitration.keeper());
         camelContext.getRegistry().bind("hotbackupStatus", status);
+        camelContext.getRegistry().bind("hotbackupActive", new ActiveHost(status, camelContext));
         status.group(group);
         status.link(
                 camelContext

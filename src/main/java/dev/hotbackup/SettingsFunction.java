@@ -104,7 +104,7 @@ public final class SettingsFunction implements PropertiesFunction, CamelContextA
             case HEARTBEAT_READER -> s.listenerEnabled() && s.databaseLink();
             case SILENCE_TIMER, RECONFIRM, SIGNAL_ROUTER -> s.listenerEnabled();
             case SIGNAL_MAIL -> (s.listenerEnabled() || s.guardsLeases()) && s.mailEnabled();
-            case STATUS_API, STATUS_PAGE -> s.httpEnabled;
+            case STATUS_API, ACTIVE_API, STATUS_PAGE -> s.httpEnabled;
             case OPERATOR_API -> s.httpEnabled && s.listenerEnabled();
             case GROUP_API -> s.httpEnabled && s.group != null;
         };

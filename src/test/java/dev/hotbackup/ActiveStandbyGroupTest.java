@@ -44,9 +44,15 @@ class ActiveStandbyGroupTest extends ListenerTestSupport {
                         java.time.Duration.ofSeconds(1),
                         java.time.Duration.ofSeconds(5),
                         () -> status("takeover-a").isStopped());
+        // active-standby: a member's name stands for the master role, not run here (the fake
+        // hostA holds no lease)
+        assertTrue(
+                active("hostB").why().equals("master of group edge runs on no member now"),
+                active("hostB").toString());
         a.crash();
         awaitState("hostA", MonitorState.DEAD);
         eventually(() -> status("takeover-a").isStarted() && status("takeover-b").isStarted());
+        eventually(() -> active("hostA").active() && active("edge").active());
         assertTrue(
                 !log().matching("\"event\":\"group\"", "\"state\":\"MASTER\"").isEmpty(),
                 log().lines().toString());

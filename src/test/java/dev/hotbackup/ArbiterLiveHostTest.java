@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.util.ServerSetup;
 import dev.hotbackup.activity.ActivityLog;
+import dev.hotbackup.operate.ActiveHost;
 import dev.hotbackup.routes.Headers;
 import dev.hotbackup.testing.ActivityLines;
 import dev.hotbackup.testing.FreePorts;
@@ -138,10 +139,16 @@ class ArbiterLiveHostTest {
     void losingTheDatabaseStopsTheRouteBeforeTheLeaseLapsesAndMails() throws Exception {
         log().until("the route runs", Duration.ofSeconds(10), this::running);
         long before = (Long) lastEpoch();
+        ActiveHost.Answer holding = active();
+        assertTrue(holding.active(), holding.toString());
+        assertTrue(holding.why().startsWith("holds its own lease; running"), holding.why());
         long cut = System.currentTimeMillis();
         long cutNanos = System.nanoTime();
         h2.stop();
         log().until("the route stops", Duration.ofSeconds(5), () -> !running());
+        ActiveHost.Answer fenced = active();
+        assertEquals(503, fenced.status(), fenced.toString());
+        assertTrue(fenced.why().contains("not every route runs: [guarded-work"), fenced.why());
         // the gate closed at the renew deadline (1.2 s after the last renewal, before the cut)
         long lastStarted =
                 work.getReceivedExchanges().stream()
@@ -172,6 +179,13 @@ class ArbiterLiveHostTest {
         log().until("the route runs again", Duration.ofSeconds(15), this::running);
         long after = (Long) lastEpoch();
         assertTrue(after > before, "epoch " + after + " after " + before);
+    }
+
+    /** What GET /hotbackup/active/serverA answers. */
+    private ActiveHost.Answer active() {
+        return context.getRegistry()
+                .lookupByNameAndType("hotbackupActive", ActiveHost.class)
+                .of("serverA", null);
     }
 
     private Object lastEpoch() throws Exception {

@@ -49,6 +49,10 @@ class FullBackupModeTest extends ListenerTestSupport {
                         THRESHOLD,
                         THRESHOLD.multipliedBy(2),
                         () -> itsBackup.connections() == 0);
+        assertTrue(
+                active("backupB").why().contains("a full backup that has not taken over"),
+                active("backupB").toString());
+        assertEquals(503, active("serverA").status(), active("serverA").toString());
 
         a.crash();
 
@@ -62,6 +66,8 @@ class FullBackupModeTest extends ListenerTestSupport {
         assertTrue(first.isAccepted(), String.valueOf(first));
         assertEquals("backupB", first.frame().host());
         assertEquals(FrameState.LIVE, first.frame().state());
+        eventually(() -> active("serverA").active());
+        assertTrue(active("backupB").active(), active("backupB").toString());
 
         a.restart();
         a.startHeartbeats(100);
@@ -70,6 +76,7 @@ class FullBackupModeTest extends ListenerTestSupport {
                 () ->
                         status("heartbeat-emitter").isStopped()
                                 && status("takeover-auto").isStopped());
+        assertEquals(503, active("serverA").status(), active("serverA").toString());
         List<String> lines = itsBackup.lines();
         assertEquals(FrameState.CLOSE, codec.decode(lines.get(lines.size() - 1)).frame().state());
         // the routes report stopped a moment before the release is recorded

@@ -70,6 +70,16 @@ class GroupSignalsTest extends ListenerTestSupport {
         // hostB is LIVE: its work is not run here (stopped again if a slow start let the member's
         // silence since the listener started count as DEAD first)
         eventually(() -> status("orders-hostB").isStopped());
+        // by the processing map: hostA's own work and the master role run here, hostB's does not
+        assertTrue(active("hostA").why().startsWith("work/hostA of group hub runs here"));
+        assertTrue(active("hub").why().startsWith("master of group hub runs here"));
+        // (the fake hostB holds no lease)
+        eventually(
+                () ->
+                        active("hostB")
+                                .why()
+                                .equals("work/hostB of group hub runs on no member now"));
+        assertEquals(404, active("hostC").status(), active("hostC").toString());
         eventually(() -> alerts("yaml").contains("group hub: hostB is LIVE"));
         eventually(() -> alerts("xml").contains("group hub: hostB is LIVE"));
         assertTrue(
@@ -80,6 +90,7 @@ class GroupSignalsTest extends ListenerTestSupport {
         b.crash();
         awaitState("hostB", MonitorState.DEAD);
         eventually(() -> status("orders-hostB").isStarted());
+        eventually(() -> active("hostB").active());
         eventually(() -> alerts("yaml").contains("group hub: hostB is DEAD"));
         eventually(() -> alerts("xml").contains("group hub: hostB is DEAD"));
         eventually(

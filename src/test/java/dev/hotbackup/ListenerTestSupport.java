@@ -6,6 +6,7 @@ import dev.hotbackup.activity.ActivityLog;
 import dev.hotbackup.link.Rejections;
 import dev.hotbackup.monitor.MonitorRegistry;
 import dev.hotbackup.monitor.MonitorState;
+import dev.hotbackup.operate.ActiveHost;
 import dev.hotbackup.routes.Headers;
 import dev.hotbackup.testing.ActivityLines;
 import dev.hotbackup.testing.FakeLiveHost;
@@ -142,6 +143,13 @@ public abstract class ListenerTestSupport {
     /** Waits up to ten seconds for {@code condition}; a failure shows the recent activity. */
     protected void eventually(Callable<Boolean> condition) {
         log().until("the condition", Duration.ofSeconds(10), condition);
+    }
+
+    /** What GET /hotbackup/active/{host} answers here. */
+    protected ActiveHost.Answer active(String host) {
+        return context.getRegistry()
+                .lookupByNameAndType("hotbackupActive", ActiveHost.class)
+                .of(host, null);
     }
 
     /** A live host for this test that heartbeats every 100 ms and is LIVE. */

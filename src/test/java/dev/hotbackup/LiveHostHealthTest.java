@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * /observe/health of a live host: UP while it heartbeats (degraded when its backup cannot be
- * reached: restarting it would not help), DOWN when its heartbeat emitter stops.
+ * reached: restarting it would not help), DOWN when its heartbeat emitter stops; and
+ * /hotbackup/active/{host}, 200 for itself only while it heartbeats.
  */
 @CamelMainTest(
         mainClass = HotBackupMain.class,
@@ -35,6 +36,9 @@ import org.junit.jupiter.api.Test;
 class LiveHostHealthTest {
 
     private static final LineServer BACKUP = LineServer.open(0);
+
+    private static final String ACTIVE =
+            "http://127.0.0.1:" + ListenerTestSupport.HTTP_PORT + "/hotbackup/active/";
 
     @BeanInject CamelContext context;
 
@@ -67,6 +71,14 @@ class LiveHostHealthTest {
         assertEquals(200, up.statusCode(), up.body());
         assertTrue(up.body().contains("\"role\":\"live\""), up.body());
         assertTrue(up.body().contains("\"degraded\":false"), up.body());
+        var active = Http.get(ACTIVE + "serverL");
+        assertEquals(200, active.statusCode(), active.body());
+        assertTrue(active.body().contains("the live host: it heartbeats to"), active.body());
+        var other = Http.get(ACTIVE + "serverQ");
+        assertEquals(404, other.statusCode(), other.body());
+        assertTrue(
+                other.body().contains("serverQ is neither this instance (serverL/base)"),
+                other.body());
 
         context.getRouteController().stopRoute("heartbeat-emitter");
 
@@ -76,5 +88,9 @@ class LiveHostHealthTest {
         // Camel writes the health JSON with every / escaped
         String body = Http.get(StandbyHealthTest.HEALTH).body().replace("\\", "");
         assertTrue(body.contains("heartbeat-emitter is Stopped"), body);
+        // a live host that no longer heartbeats may be replaced: not the active one any more
+        var stopped = Http.get(ACTIVE + "serverL");
+        assertEquals(503, stopped.statusCode(), stopped.body());
+        assertTrue(stopped.body().contains("sends no heartbeat"), stopped.body());
     }
 }

@@ -66,6 +66,30 @@ abstract class OperateBehaviour extends ListenerTestSupport {
     }
 
     @Test
+    void activeAnswers200OnlyWhileTheHostsRoutesRunHere() throws Exception {
+        FakeLiveHost a = beatingHost("serverA");
+        HttpResponse<String> live = Http.get(BASE + "active/serverA");
+        assertEquals(503, live.statusCode(), live.body());
+        assertTrue(live.body().contains("serverA/base is LIVE, not taken over"), live.body());
+        HttpResponse<String> typo = Http.get(BASE + "active/serverAA");
+        assertEquals(404, typo.statusCode(), typo.body());
+        assertTrue(typo.body().contains("nor a host it monitors [serverA/base]"), typo.body());
+
+        a.crash();
+        awaitState("serverA", MonitorState.DEAD);
+        eventually(() -> Http.get(BASE + "active/serverA").statusCode() == 200);
+        String taken = Http.get(BASE + "active/serverA?config=base").body();
+        assertTrue(taken.contains("\"active\":true"), taken);
+        assertTrue(taken.contains("took over serverA/base; running [takeover-a"), taken);
+        assertEquals(404, Http.get(BASE + "active/serverA?config=other").statusCode());
+
+        beatsAgain(a);
+        // 503 as soon as the release is decided, while the routes may still be stopping
+        eventually(() -> Http.get(BASE + "active/serverA").statusCode() == 503);
+        eventually(() -> status("takeover-a").isStopped());
+    }
+
+    @Test
     void operatorTakesOverAndReleasesWithTheTokenOnly() throws Exception {
         FakeLiveHost a = beatingHost("serverA");
         String takeover = BASE + "monitors/serverA/base/takeover";

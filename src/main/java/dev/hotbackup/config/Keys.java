@@ -1067,8 +1067,10 @@ public final class Keys {
                     .defaultDoc("on where a Backup listener runs, off elsewhere")
                     .doc(
                             "The embedded HTTP server: the status page at /hotbackup/, its JSON"
-                                    + " at /hotbackup/status and the operator API, and on its own"
-                                    + " port /observe/health and /observe/metrics.");
+                                    + " at /hotbackup/status, the operator API and"
+                                    + " /hotbackup/active/<host> for a load balancer's health check"
+                                    + " (docs/clients.md; turn it on on a live host behind one),"
+                                    + " and on its own port /observe/health and /observe/metrics.");
 
     public static final Key<Integer> HTTP_PORT =
             declare(Key.port("hotbackup.http.port", 8080, null), Section.HTTP)

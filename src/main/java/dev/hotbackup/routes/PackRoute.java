@@ -18,6 +18,7 @@ public enum PackRoute {
     SIGNAL_MAIL("signal-mail"),
     HEARTBEAT_EMITTER("heartbeat-emitter"),
     STATUS_API("status-api"),
+    ACTIVE_API("active-api"),
     STATUS_PAGE("status-page"),
     OPERATOR_API("operator-api"),
     GROUP_API("group-api");

@@ -9,8 +9,10 @@ import dev.hotbackup.testing.Chromium;
 import dev.hotbackup.testing.FreePorts;
 import dev.hotbackup.testing.H2;
 import dev.hotbackup.testing.HotBackupProcess;
+import dev.hotbackup.testing.Http;
 import dev.hotbackup.testing.Ledger;
 import dev.hotbackup.testing.Postgres;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -167,6 +169,11 @@ class PairRolesIT {
         b.awaitStarted();
         b.activity().await(1, "\"event\":\"pair\"", "registered as the standby of pair base");
         a.activity().await(1, "\"event\":\"pair\"", "registered as the primary of pair base");
+        // a load balancer's check: either name of the pair stands for the pair's routes
+        String active = "http://127.0.0.1:" + http + "/hotbackup/active/";
+        HttpResponse<String> standby = Http.get(active + "hostA");
+        assertEquals(503, standby.statusCode(), standby.body());
+        assertTrue(standby.body().contains("the standby of pair base"), standby.body());
 
         // the primary's configuration reaches the standby without its password; a file only the
         // primary has is a drift, on the status page too
@@ -245,6 +252,12 @@ class PairRolesIT {
         b.activity().await(1, "\"event\":\"signal\"", "\"host\":\"hostA\"", "\"state\":\"DEAD\"");
         b.activity()
                 .await(1, "\"event\":\"pair\"", "\"state\":\"PRIMARY\"", "took over hostA/base");
+        await("hostB answers 200 for hostA and for itself")
+                .atMost(Duration.ofSeconds(10))
+                .until(
+                        () ->
+                                Http.get(active + "hostA").statusCode() == 200
+                                        && Http.get(active + "hostB").statusCode() == 200);
 
         // it comes back as the standby: the route stays where it is
         long back = System.currentTimeMillis();
