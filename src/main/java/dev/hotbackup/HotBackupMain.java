@@ -3,6 +3,7 @@ package dev.hotbackup;
 import dev.hotbackup.config.InvalidConfigurationException;
 import dev.hotbackup.support.Causes;
 import java.io.PrintStream;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
@@ -15,7 +16,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Exit codes: 0 after a normal stop or {@code --help}; {@value #USAGE_ERROR} for an unknown
  * command-line option; {@value InvalidConfigurationException#EXIT_CODE} when the configuration is
- * refused (one line per problem on stderr, no stack trace); 1 when the start failed otherwise.
+ * refused (one line per problem on stderr, no stack trace), and also when a running instance
+ * stopped itself because its place no longer exists (a standby of a {@code hotbackup.role=auto}
+ * pair whose place another one took: started again, it would be refused); 1 when the start failed
+ * otherwise.
  */
 public final class HotBackupMain {
 
@@ -36,7 +40,18 @@ public final class HotBackupMain {
                     + " (HOTBACKUP_LISTENER_PORT).\n"
                     + "Every key: docs/configuration.md.\n";
 
+    /** The exit code after a stop this instance decided itself, or 0. */
+    private static final AtomicInteger STOPPED_WITH = new AtomicInteger();
+
     private HotBackupMain() {}
+
+    /**
+     * Makes the process exit with {@code code} once Camel has stopped: for an instance that stops
+     * itself for a reason a restart would not cure.
+     */
+    static void exitAfterStop(int code) {
+        STOPPED_WITH.set(code);
+    }
 
     public static void main(String... args) {
         System.exit(run(args, System.out, System.err));
@@ -76,7 +91,8 @@ public final class HotBackupMain {
                     }
                 });
         try {
-            return main.run(new String[0]);
+            int code = main.run(new String[0]);
+            return code != 0 ? code : STOPPED_WITH.get();
         } catch (Exception e) {
             // a failed start is not a shutdown: keep Camel's hook from logging one
             main.completed();

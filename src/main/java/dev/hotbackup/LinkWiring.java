@@ -143,6 +143,8 @@ final class LinkWiring {
                 why -> {
                     LOG.error("No room in the pair any more, stopping: {}", why);
                     activity.record("pair", s.host, s.config, "REFUSED", why);
+                    // started again it would be refused: not a failure a restart cures
+                    HotBackupMain.exitAfterStop(InvalidConfigurationException.EXIT_CODE);
                     Thread stop =
                             new Thread(
                                     () -> {

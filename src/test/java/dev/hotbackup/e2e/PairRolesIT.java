@@ -284,9 +284,10 @@ class PairRolesIT {
         c.awaitStarted();
         c.activity().await(1, "registered as the standby of pair base");
 
-        // the old standby resumes: its row is gone and there is no room for it: it stops
+        // the old standby resumes: its row is gone and there is no room for it: it stops, with
+        // the exit code of a refused start (a restart would be refused)
         a.resume();
-        assertEquals(0, a.exitCode(Duration.ofSeconds(30)), a.output());
+        assertEquals(2, a.exitCode(Duration.ofSeconds(30)), a.output());
         assertTrue(a.output().contains("No room in the pair any more, stopping"), a.output());
 
         // the standby takes over when the primary stops cleanly
