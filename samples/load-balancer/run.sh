@@ -55,6 +55,13 @@ ACTIVE_B="http://127.0.0.1:$B_HTTP/hotbackup/active/serverA"
 active_is "$ACTIVE_A" 200
 say "serverA runs orders: /hotbackup/active/serverA answers $(code_of "$ACTIVE_A") on serverA, $(code_of "$ACTIVE_B") on serverB"
 
+# HAProxy has seen serverA's check pass (it checks every 200 ms) once a call through it is served
+deadline=$(( $(date +%s) + 30 ))
+until curl -s --max-time 2 "http://127.0.0.1:$LB/orders" 2>/dev/null | grep -q "by serverA"; do
+  [ "$(date +%s)" -lt "$deadline" ] || { say "FAILED: HAProxy does not send calls to serverA (see $WORK/haproxy.log)"; exit 1; }
+  sleep 0.1
+done
+
 # the client: one call every 50 ms; a line per call: when it started (ms), the HTTP code, who served
 CALLS="$WORK/calls.txt"
 now_ms() { echo $(( ${EPOCHREALTIME/./} / 1000 )); }

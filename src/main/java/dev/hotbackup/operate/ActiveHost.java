@@ -87,16 +87,17 @@ public final class ActiveHost {
             return new Answer(404, name, s.host, "no host named: ask /hotbackup/active/<host>");
         }
         GroupMember group = status.group();
-        if (group != null) {
-            return group(group.view(), name);
-        }
+        GroupMember.View view = group == null ? null : group.view();
         boolean own = name.equals(s.host) && (config == null || config.equals(s.config));
         List<MonitorKey> watched = watched(name, config);
-        if (!own && watched.isEmpty()) {
-            return unknown(name, config);
+        if (view != null ? !inGroup(view, name) : !own && watched.isEmpty()) {
+            return unknown(view, name, config);
         }
         if (!camelContext.getStatus().isStarted()) {
             return no(name, "this instance is " + camelContext.getStatus().name().toLowerCase());
+        }
+        if (view != null) {
+            return group(view, name);
         }
         HeartbeatTable table = status.link();
         PairRole pair = table == null ? null : table.pair();
@@ -104,6 +105,10 @@ public final class ActiveHost {
             return pair(pair, name);
         }
         return own ? own(name) : takenOver(name, watched);
+    }
+
+    private static boolean inGroup(GroupMember.View v, String name) {
+        return name.equals(v.name()) || v.members().stream().anyMatch(m -> m.host().equals(name));
     }
 
     private Answer own(String name) {
@@ -161,31 +166,17 @@ public final class ActiveHost {
 
     private Answer group(GroupMember.View v, String name) {
         String me = v.me();
-        boolean member = v.members().stream().anyMatch(m -> m.host().equals(name));
-        if (!member && !name.equals(v.name())) {
-            List<String> known = new ArrayList<>();
-            known.add(v.name());
-            v.members().forEach(m -> known.add(m.host()));
-            return new Answer(
-                    404,
-                    name,
-                    me,
-                    name + " is neither group " + v.name() + " nor one of its members " + known);
-        }
-        if (!camelContext.getStatus().isStarted()) {
-            return no(name, "this instance is " + camelContext.getStatus().name().toLowerCase());
-        }
-        GroupMember.UnitView unit = null;
-        for (GroupMember.UnitView u : v.map()) {
-            if (member && name.equals(u.member())) {
-                unit = u;
-            }
-        }
-        for (GroupMember.UnitView u : v.map()) {
-            if (unit == null && u.member() == null) {
-                unit = u;
-            }
-        }
+        // a member's own work, else (the group's name, a member without work) the master role
+        GroupMember.UnitView unit =
+                v.map().stream()
+                        .filter(u -> name.equals(u.member()))
+                        .findFirst()
+                        .orElseGet(
+                                () ->
+                                        v.map().stream()
+                                                .filter(u -> u.member() == null)
+                                                .findFirst()
+                                                .orElse(null));
         if (unit == null) {
             return no(name, "group " + v.name() + " has no work of " + name + " to run");
         }
@@ -230,8 +221,22 @@ public final class ActiveHost {
                 .toList();
     }
 
-    private Answer unknown(String name, String config) {
+    private Answer unknown(GroupMember.View group, String name, String config) {
         HotBackupSettings s = status.settings();
+        if (group != null) {
+            List<String> known = new ArrayList<>();
+            known.add(group.name());
+            group.members().forEach(m -> known.add(m.host()));
+            return new Answer(
+                    404,
+                    name,
+                    s.host,
+                    name
+                            + " is neither group "
+                            + group.name()
+                            + " nor one of its members "
+                            + known);
+        }
         Set<String> known = new TreeSet<>();
         if (status.monitors() != null) {
             status.monitors().keys().forEach(k -> known.add(k.toString()));
