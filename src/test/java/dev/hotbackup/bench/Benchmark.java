@@ -387,6 +387,29 @@ public final class Benchmark {
         }
     }
 
+    /** hotbackup_frames_waiting from the listener's Prometheus metrics, or -1. */
+    private static long framesWaiting(int observePort) {
+        try {
+            String body =
+                    java.net.http.HttpClient.newHttpClient()
+                            .send(
+                                    java.net.http.HttpRequest.newBuilder(
+                                                    java.net.URI.create(
+                                                            "http://127.0.0.1:"
+                                                                    + observePort
+                                                                    + "/observe/metrics"))
+                                            .build(),
+                                    java.net.http.HttpResponse.BodyHandlers.ofString())
+                            .body();
+            java.util.regex.Matcher m =
+                    java.util.regex.Pattern.compile("(?m)^hotbackup_frames_waiting\\S* ([0-9.E]+)")
+                            .matcher(body);
+            return m.find() ? (long) Double.parseDouble(m.group(1)) : -1;
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
     /**
      * One listener watching {@code n} hosts of the load generator; {@code record}: with a JFR
      * recording from its start to the DEAD signals, in target/bench/listener-N.jfr.
@@ -396,6 +419,7 @@ public final class Benchmark {
         ScaleRow row = new ScaleRow();
         row.hosts = n;
         int port = FreePorts.next();
+        int observe = FreePorts.next();
         Path jfr = work.resolve("listener-" + n + ".jfr");
         try (HotBackupProcess listener =
                 new HotBackupProcess(
@@ -407,7 +431,11 @@ public final class Benchmark {
                         .set("hotbackup.listener.port", port)
                         .set("hotbackup.listener.bind-address", "127.0.0.1")
                         .set("hotbackup.listener.threshold", threshold.toMillis() + "ms")
-                        .set("hotbackup.secret", "bench-secret-0123456789")) {
+                        .set("hotbackup.secret", "bench-secret-0123456789")
+                        .set("hotbackup.http.enabled", "true")
+                        .set("hotbackup.http.bind-address", "127.0.0.1")
+                        .set("hotbackup.http.port", FreePorts.next())
+                        .set("hotbackup.http.observe-port", observe)) {
             if (record) {
                 listener.jvmArg("-XX:StartFlightRecording=name=bench,settings=profile");
             }
@@ -455,14 +483,54 @@ public final class Benchmark {
                 }
                 Collections.shuffle(all, new Random(n));
                 List<Integer> silent = all.subList(0, n / 10);
+                // what waits in the kernel around the silence: a late DEAD whose frames were late
+                long[] queued = new long[5];
+                Thread sampler =
+                        new Thread(
+                                () -> {
+                                    long until = System.nanoTime() + 1_500_000_000L;
+                                    try {
+                                        long[] first = Proc.tcpQueues(port);
+                                        queued[0] = first[0] + first[1];
+                                        queued[3] = framesWaiting(observe);
+                                        while (System.nanoTime() < until) {
+                                            long[] q = Proc.tcpQueues(port);
+                                            queued[1] = Math.max(queued[1], q[0]);
+                                            queued[2] = Math.max(queued[2], q[1]);
+                                            queued[4] = Math.max(queued[4], framesWaiting(observe));
+                                            TimeUnit.MILLISECONDS.sleep(10);
+                                        }
+                                    } catch (Exception e) {
+                                        queued[0] = -1;
+                                    }
+                                },
+                                "bench-tcp-queues");
+                sampler.start();
                 long[] lastSent = gen.silence(silent);
+                sampler.join();
+                row.queuedAtSilenceKiB = queued[0] / 1024;
+                row.unreadMaxKiB = queued[1] / 1024;
+                row.unsentMaxKiB = queued[2] / 1024;
+                row.silenceWaitMillis = gen.silenceWaitMillis();
+                row.waitingAtSilence = queued[3];
+                row.waitingMax = queued[4];
                 TimeUnit.MILLISECONDS.sleep(threshold.toMillis() + 10_000);
                 Map<String, Long> deadAt = new LinkedHashMap<>();
+                List<Long> monitorSilence = new ArrayList<>();
                 for (String line :
                         activity.matching("\"event\":\"signal\"", "\"state\":\"DEAD\"")) {
                     String host = line.replaceAll(".*\"host\":\"([^\"]+)\".*", "$1");
                     String time = line.replaceAll(".*\"time\":\"([^\"]+)\".*", "$1");
                     deadAt.put(host, Instant.parse(time).toEpochMilli());
+                    String silence = line.replaceAll(".*\"silent for ([0-9.]+) s.*", "$1");
+                    if (!silence.equals(line)) {
+                        monitorSilence.add(Math.round(Double.parseDouble(silence) * 1000));
+                    }
+                }
+                Collections.sort(monitorSilence);
+                if (!monitorSilence.isEmpty()) {
+                    row.monitorSilenceP50 = monitorSilence.get(monitorSilence.size() / 2);
+                    row.monitorSilenceMax = monitorSilence.get(monitorSilence.size() - 1);
                 }
                 List<Long> lateness = new ArrayList<>();
                 for (int k = 0; k < silent.size(); k++) {
@@ -484,7 +552,7 @@ public final class Benchmark {
                 say(
                         String.format(
                                 Locale.ROOT,
-                                "scale %d hosts: all LIVE %.1f s after the load started, %.0f frames/s, %.2f cores, heap %.0f MiB, rss %.0f MiB, overloaded %d (%d while becoming LIVE), superseded %d (%d while becoming LIVE), DEAD lateness %s, other DEAD %d",
+                                "scale %d hosts: all LIVE %.1f s after the load started, %.0f frames/s, %.2f cores, heap %.0f MiB, rss %.0f MiB, overloaded %d (%d while becoming LIVE), superseded %d (%d while becoming LIVE), DEAD lateness %s, other DEAD %d; in the kernel at the silence %d KiB, then at most %d KiB unread by the listener, %d KiB unsent; in the lanes %d frames, then at most %d; the monitor's silence p50 %d ms, max %d ms; the generator's last batches written within %d ms",
                                 n,
                                 row.allLiveMillis / 1000.0,
                                 row.framesPerSecond,
@@ -496,7 +564,15 @@ public final class Benchmark {
                                 row.superseded,
                                 row.rampSuperseded,
                                 row.lateness.row(),
-                                row.falseDeads));
+                                row.falseDeads,
+                                row.queuedAtSilenceKiB,
+                                row.unreadMaxKiB,
+                                row.unsentMaxKiB,
+                                row.waitingAtSilence,
+                                row.waitingMax,
+                                row.monitorSilenceP50,
+                                row.monitorSilenceMax,
+                                row.silenceWaitMillis));
                 return row;
             }
         }
@@ -636,6 +712,29 @@ public final class Benchmark {
         long allLiveMillis;
 
         int notLive;
+
+        /**
+         * Bytes in the kernel on the listener's connections when the hosts fell silent, and the
+         * most in the 1.5 s after (unread by the listener; unsent by the generator): frames that
+         * reach the monitor late make a DEAD late.
+         */
+        long queuedAtSilenceKiB;
+
+        long unreadMaxKiB;
+        long unsentMaxKiB;
+
+        /** How long the generator took to write two more batches on every connection. */
+        long silenceWaitMillis;
+
+        /** Frames in the listener's lanes at the silence, and the most in the 1.5 s after. */
+        long waitingAtSilence;
+
+        long waitingMax;
+
+        /** The DEAD signals' own "silent for" (the monitor's clock), p50 and max, in ms. */
+        long monitorSilenceP50;
+
+        long monitorSilenceMax;
         Stats lateness = Stats.of(List.of());
         int falseDeads;
 

@@ -22,6 +22,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * Many live hosts in one JVM: {@code hosts} monitored hosts heartbeating every 100 ms with the real
@@ -43,12 +44,18 @@ final class LoadGenerator implements AutoCloseable {
     private final ExecutorService answering = Executors.newFixedThreadPool(8);
     private final AtomicLong sent = new AtomicLong();
 
+    private volatile long silenceWaitNanos;
+
+    /** Batches written so far, per connection. */
+    private final AtomicLongArray batches;
+
     LoadGenerator(int hosts, int connections, int listenerPort, String secret) throws IOException {
         this.hosts = hosts;
         this.signer = Signer.of(secret);
         this.codec = new HeartbeatCodec(signer);
         this.seq = new long[hosts];
         this.lastSent = new long[hosts];
+        this.batches = new AtomicLongArray(connections);
         responder = new ServerSocket(0, 1024, InetAddress.getLoopbackAddress());
         Thread accept = new Thread(this::answerProbes, "generator-probes");
         accept.setDaemon(true);
@@ -65,8 +72,12 @@ final class LoadGenerator implements AutoCloseable {
             s.setTcpNoDelay(true);
             sockets.add(s);
             // spread the connections over the 100 ms period
+            int connection = c;
             senders.scheduleAtFixedRate(
-                    () -> send(s, from, to), c * 100L / connections, 100, TimeUnit.MILLISECONDS);
+                    () -> send(s, connection, from, to),
+                    c * 100L / connections,
+                    100,
+                    TimeUnit.MILLISECONDS);
         }
     }
 
@@ -74,7 +85,7 @@ final class LoadGenerator implements AutoCloseable {
         return "gen-" + i;
     }
 
-    private void send(Socket s, int from, int to) {
+    private void send(Socket s, int connection, int from, int to) {
         StringBuilder batch = new StringBuilder((to - from) * 100);
         List<Integer> included = new ArrayList<>(to - from);
         for (int i = from; i < to; i++) {
@@ -99,13 +110,16 @@ final class LoadGenerator implements AutoCloseable {
             out.write(batch.toString().getBytes(StandardCharsets.US_ASCII));
             out.flush();
             long now = System.currentTimeMillis();
-            for (int i : included) {
-                lastSent[i] = now;
+            synchronized (lastSent) {
+                for (int i : included) {
+                    lastSent[i] = now;
+                }
             }
             sent.addAndGet(included.size());
         } catch (IOException e) {
             // the listener went away; the benchmark notices
         }
+        batches.incrementAndGet(connection);
     }
 
     private void answerProbes() {
@@ -149,20 +163,43 @@ final class LoadGenerator implements AutoCloseable {
         return sent.get();
     }
 
-    /** Stops heartbeats and probe answers of these hosts; returns each one's last send time. */
+    /**
+     * Stops heartbeats and probe answers of these hosts; returns each one's last send time. A batch
+     * being built or written now may still carry them, late if this JVM is short of CPU: the times
+     * are read once every connection has written two more batches, the second built without them.
+     */
     long[] silence(List<Integer> which) {
         silenced.addAll(which);
-        // a batch being written now may still carry them: wait for every connection's next turn
+        long[] before = new long[batches.length()];
+        for (int c = 0; c < before.length; c++) {
+            before[c] = batches.get(c);
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         try {
-            TimeUnit.MILLISECONDS.sleep(250);
+            for (int c = 0; c < before.length; c++) {
+                while (batches.get(c) < before[c] + 2 && System.nanoTime() < deadline) {
+                    TimeUnit.MILLISECONDS.sleep(5);
+                }
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        silenceWaitNanos = System.nanoTime() - (deadline - TimeUnit.SECONDS.toNanos(5));
         long[] last = new long[which.size()];
-        for (int k = 0; k < which.size(); k++) {
-            last[k] = lastSent[which.get(k)];
+        synchronized (lastSent) {
+            for (int k = 0; k < which.size(); k++) {
+                last[k] = lastSent[which.get(k)];
+            }
         }
         return last;
+    }
+
+    /**
+     * How long the last {@link #silence} waited for two more batches of every connection: 100 to
+     * 200 ms when this JVM keeps its schedule.
+     */
+    long silenceWaitMillis() {
+        return TimeUnit.NANOSECONDS.toMillis(silenceWaitNanos);
     }
 
     int hosts() {

@@ -24,6 +24,30 @@ final class Proc {
         return ticks * 1_000_000_000L / TICKS;
     }
 
+    /**
+     * Bytes waiting in the kernel on loopback connections to {@code port} (from /proc/net/tcp):
+     * {@code [0]} received and not yet read by the process listening on it, {@code [1]} written by
+     * its peers and not yet sent (the listener's receive window is full).
+     */
+    static long[] tcpQueues(int port) throws IOException {
+        String hexPort = String.format(":%04X", port);
+        long unread = 0;
+        long unsent = 0;
+        for (String line : Files.readAllLines(Path.of("/proc/net/tcp"))) {
+            String[] f = line.trim().split("\\s+");
+            if (f.length < 5 || !f[3].equals("01")) {
+                continue; // the header, or not ESTABLISHED
+            }
+            String[] q = f[4].split(":");
+            if (f[1].endsWith(hexPort)) {
+                unread += Long.parseLong(q[1], 16);
+            } else if (f[2].endsWith(hexPort)) {
+                unsent += Long.parseLong(q[0], 16);
+            }
+        }
+        return new long[] {unread, unsent};
+    }
+
     /** CPU time of every process of {@code user}, summed (PostgreSQL forks one per connection). */
     static long cpuNanosOfUser(String user) throws IOException {
         String uid = uid(user);
