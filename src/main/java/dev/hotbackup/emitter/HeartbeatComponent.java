@@ -4,10 +4,12 @@ import dev.hotbackup.config.Durations;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ScheduledFuture;
+import org.apache.camel.CamelContext;
 import org.apache.camel.Consumer;
 import org.apache.camel.Endpoint;
 import org.apache.camel.Processor;
 import org.apache.camel.Producer;
+import org.apache.camel.StartupListener;
 import org.apache.camel.support.DefaultComponent;
 import org.apache.camel.support.DefaultConsumer;
 import org.apache.camel.support.DefaultEndpoint;
@@ -89,8 +91,16 @@ public final class HeartbeatComponent extends DefaultComponent {
         }
     }
 
+    /**
+     * Starts the heartbeat once Camel has fully started: LIVE tells a backup that took over that
+     * this host runs its routes again, and the backup stops its copies when it hears it. A first
+     * frame sent while the other routes were still starting (a slow broker connection, the HTTP
+     * server) left a moment in which neither host ran them. Started later (a full backup going
+     * live, controlbus), the heartbeat begins at once.
+     */
     private static final class HeartbeatConsumer extends DefaultConsumer {
         private ScheduledFuture<?> beats;
+        private boolean wanted;
 
         HeartbeatConsumer(HeartbeatEndpoint endpoint, Processor processor) {
             super(endpoint, processor);
@@ -99,15 +109,44 @@ public final class HeartbeatComponent extends DefaultComponent {
         @Override
         protected void doStart() throws Exception {
             super.doStart();
-            HeartbeatEndpoint e = (HeartbeatEndpoint) getEndpoint();
-            beats = e.emitter.beatEvery(e.interval);
+            CamelContext context = getEndpoint().getCamelContext();
+            synchronized (this) {
+                wanted = true;
+            }
+            if (context.isStarted()) {
+                beat();
+                return;
+            }
+            context.addStartupListener(
+                    new StartupListener() {
+                        @Override
+                        public void onCamelContextStarted(CamelContext c, boolean alreadyStarted) {
+                            // not yet: routes may still be starting
+                        }
+
+                        @Override
+                        public void onCamelContextFullyStarted(
+                                CamelContext c, boolean alreadyStarted) {
+                            beat();
+                        }
+                    });
+        }
+
+        private synchronized void beat() {
+            if (wanted && beats == null) {
+                HeartbeatEndpoint e = (HeartbeatEndpoint) getEndpoint();
+                beats = e.emitter.beatEvery(e.interval);
+            }
         }
 
         @Override
         protected void doStop() throws Exception {
-            if (beats != null) {
-                beats.cancel(false);
-                beats = null;
+            synchronized (this) {
+                wanted = false;
+                if (beats != null) {
+                    beats.cancel(false);
+                    beats = null;
+                }
             }
             super.doStop();
         }

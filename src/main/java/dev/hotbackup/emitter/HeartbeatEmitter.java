@@ -74,6 +74,7 @@ public final class HeartbeatEmitter {
     private volatile boolean closing;
     private volatile boolean closed;
     private volatile CountDownLatch closeSent = new CountDownLatch(1);
+    private volatile ScheduledFuture<?> clock;
 
     /**
      * @param backups where heartbeats go ({@code hotbackup.backup-location}), one connection each
@@ -273,10 +274,19 @@ public final class HeartbeatEmitter {
      * thread of its own.
      */
     ScheduledFuture<?> beatEvery(Duration interval) {
-        return connections
-                .clock()
-                .scheduleWithFixedDelay(
-                        this::beatSafely, 0, interval.toNanos(), TimeUnit.NANOSECONDS);
+        ScheduledFuture<?> f =
+                connections
+                        .clock()
+                        .scheduleWithFixedDelay(
+                                this::beatSafely, 0, interval.toNanos(), TimeUnit.NANOSECONDS);
+        clock = f;
+        return f;
+    }
+
+    /** Whether the heartbeat's clock runs (it starts once Camel has fully started). */
+    private boolean ticking() {
+        ScheduledFuture<?> f = clock;
+        return f != null && !f.isCancelled();
     }
 
     /**
@@ -348,9 +358,11 @@ public final class HeartbeatEmitter {
         return out;
     }
 
-    /** Whether this instance is emitting heartbeats now (route started and not closed). */
+    /**
+     * Whether this instance is emitting heartbeats now (route started, clock running, not closed).
+     */
     public boolean isEmitting() {
-        return !closed && routeStarted();
+        return !closed && routeStarted() && ticking();
     }
 
     /** Lets the emitter send LIVE frames again after a CLOSE; called before its route starts. */
@@ -362,12 +374,13 @@ public final class HeartbeatEmitter {
 
     /**
      * Makes the next frame a CLOSE and waits until it has been written to the backups, up to {@code
-     * timeoutMillis}. Returns at once if the emitter is not running.
+     * timeoutMillis}. Returns at once if the emitter is not running, or never began (Camel did not
+     * fully start: no backup heard LIVE from this run).
      */
     public void closeAndWait(long timeoutMillis) {
         CountDownLatch latch;
         synchronized (this) {
-            if (closed || !routeStarted()) {
+            if (closed || !routeStarted() || !ticking()) {
                 closed = true;
                 return;
             }
@@ -390,7 +403,7 @@ public final class HeartbeatEmitter {
     private boolean routeStarted() {
         ServiceStatus status =
                 camelContext.getRouteController().getRouteStatus(PackRoute.HEARTBEAT_EMITTER.id());
-        // the first frame leaves while the route is still starting: it counts as emitting
+        // started by controlbus, the first frame leaves while the route is still starting
         return status != null && (status.isStarted() || status.isStarting());
     }
 
