@@ -12,6 +12,7 @@ import dev.hotbackup.takeover.TakeoverPlan;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 import org.apache.camel.CamelContext;
@@ -94,7 +95,9 @@ public final class ActiveHost {
             return unknown(view, name, config);
         }
         if (!camelContext.getStatus().isStarted()) {
-            return no(name, "this instance is " + camelContext.getStatus().name().toLowerCase());
+            return no(
+                    name,
+                    "this instance is " + camelContext.getStatus().name().toLowerCase(Locale.ROOT));
         }
         if (view != null) {
             return group(view, name);
@@ -131,7 +134,9 @@ public final class ActiveHost {
                 name,
                 emitter == null
                         ? "runs its own routes (it sends no heartbeats: no backup runs them)"
-                        : "the live host: it heartbeats to " + s.backupLocation);
+                        : s.backupLocation.isEmpty()
+                                ? "the live host: it heartbeats through the heartbeat table"
+                                : "the live host: it heartbeats to " + s.backupLocation);
     }
 
     private Answer takenOver(String name, List<MonitorKey> watched) {
