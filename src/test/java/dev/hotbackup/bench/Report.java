@@ -170,7 +170,12 @@ final class Report {
             row(
                     md,
                     "emitter under 0.5 % of one core at 10 Hz",
-                    String.format(Locale.ROOT, "%.2f %% (whole process)", r.emitterCpu * 100),
+                    String.format(
+                            Locale.ROOT,
+                            "%.2f %% (whole process, %d s after a %d s warm-up)",
+                            r.emitterCpu * 100,
+                            r.emitterWindow.toSeconds(),
+                            r.emitterWarmUp.toSeconds()),
                     r.emitterCpu < 0.005);
         }
         long lease = ArbiterBench.LEASE.toMillis();
