@@ -51,7 +51,8 @@ start() {
     jar=camel-hot-backup.jar
     cds=("-XX:SharedArchiveFile=$ROOT/target/camel-hot-backup.jsa")
   fi
-  (cd "$dir" && exec java -Xmx256m "${cds[@]}" -jar "$jar" "$@" >> "$dir/out.log" 2>&1) &
+  # vert.x's file cache in the host's folder: a killed host cannot remove it
+  (cd "$dir" && exec java -Xmx256m -Dvertx.cacheDirBase="$dir/vertx-cache" "${cds[@]}" -jar "$jar" "$@" >> "$dir/out.log" 2>&1) &
   PIDS+=($!)
   eval "PID_$name=$!"
   say "$name started (pid $!)"

@@ -13,7 +13,6 @@ import dev.hotbackup.testing.ActivityLines;
 import dev.hotbackup.testing.FreePorts;
 import dev.hotbackup.testing.H2;
 import dev.hotbackup.testing.TestProperties;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -88,7 +87,7 @@ class ArbiterLiveHostTest {
 
     static Path tempDir() {
         try {
-            return Files.createTempDirectory("h2-live");
+            return H2.newDir();
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

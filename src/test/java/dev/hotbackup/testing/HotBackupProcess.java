@@ -153,6 +153,8 @@ public final class HotBackupProcess implements AutoCloseable {
             // tests: start fast rather than run fast (the benchmark sets bench.full-jit)
             command.add("-XX:TieredStopAtLevel=1");
         }
+        // vert.x's file cache in the instance's folder: a killed instance cannot remove it
+        command.add("-Dvertx.cacheDirBase=" + dir.resolve("vertx-cache").toAbsolutePath());
         command.addAll(jvmArgs);
         command.add("-jar");
         command.add(jarWithArchive(command));

@@ -1,6 +1,5 @@
 package dev.hotbackup.testing;
 
-import java.nio.file.Files;
 import org.h2.tools.Server;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -20,7 +19,7 @@ public abstract class TwoDatabases {
     @BeforeAll
     protected void servers() throws Exception {
         pg = Postgres.start(FreePorts.next());
-        h2 = H2.start(FreePorts.next(), Files.createTempDirectory("h2"));
+        h2 = H2.start(FreePorts.next(), H2.newDir());
     }
 
     @AfterAll

@@ -13,7 +13,6 @@ import dev.hotbackup.testing.FreePorts;
 import dev.hotbackup.testing.H2;
 import dev.hotbackup.testing.Postgres;
 import dev.hotbackup.testing.TwoDatabases;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -124,7 +123,7 @@ class HeartbeatTableTest extends TwoDatabases {
     @Test
     void aDatabaseThatGoesAwayIsAStateOfTheReaderAndAnErrorOfTheWriter() throws Exception {
         int port = FreePorts.next();
-        Path dir = Files.createTempDirectory("h2");
+        Path dir = H2.newDir();
         Server own = H2.start(port, dir);
         String url = "jdbc:h2:tcp://localhost:" + port + "/./away";
         try (HeartbeatTable live =
