@@ -22,6 +22,7 @@ import dev.hotbackup.link.jdbc.PairRole;
 import dev.hotbackup.mail.EventMail;
 import dev.hotbackup.monitor.MonitorKey;
 import dev.hotbackup.routes.PackRoute;
+import dev.hotbackup.support.Startup;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.LinkedHashSet;
@@ -172,7 +173,7 @@ final class ArbiterWiring {
                         }
                     };
             // once every route exists and the others have started
-            HotBackupConfiguration.whenFullyStarted(camelContext, () -> keeper.want(own, ownLease));
+            Startup.whenFullyStarted(camelContext, () -> keeper.want(own, ownLease));
         }
         return new Arbitration(
                 keeper,
@@ -209,8 +210,7 @@ final class ArbiterWiring {
                         pair.standby("lost the lease " + key + ": " + why);
                     }
                 };
-        HotBackupConfiguration.whenFullyStarted(
-                camelContext, () -> keeper.want(pair.leaseKey(), lease));
+        Startup.whenFullyStarted(camelContext, () -> keeper.want(pair.leaseKey(), lease));
     }
 
     private static Arbiter arbiter(HotBackupSettings s) {

@@ -5,6 +5,7 @@ import dev.hotbackup.config.HotBackupSettings;
 import dev.hotbackup.config.InvalidConfigurationException;
 import dev.hotbackup.group.GroupMember;
 import dev.hotbackup.group.GroupSpec;
+import dev.hotbackup.support.Startup;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -45,7 +46,7 @@ final class GroupWiring {
         listener.plan().groupMembers(s.group.name(), new LinkedHashSet<>(s.group.hosts()));
         camelContext.addService(member);
         camelContext.getRegistry().bind("hotbackupGroup", member);
-        HotBackupConfiguration.whenFullyStarted(camelContext, member::begin);
+        Startup.whenFullyStarted(camelContext, member::begin);
         return member;
     }
 

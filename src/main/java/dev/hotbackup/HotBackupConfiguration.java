@@ -6,10 +6,10 @@ import dev.hotbackup.config.SettingsLoader;
 import dev.hotbackup.emitter.HeartbeatEmitter;
 import dev.hotbackup.group.GroupMember;
 import dev.hotbackup.mail.MailDeadLetters;
+import dev.hotbackup.support.Startup;
 import java.util.LinkedHashSet;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
-import org.apache.camel.StartupListener;
 import org.apache.camel.support.LifecycleStrategySupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -88,24 +88,6 @@ public final class HotBackupConfiguration implements CamelConfiguration {
                         }
                     });
         }
-        whenFullyStarted(camelContext, () -> Ports.logEndpoints(s));
-    }
-
-    /** Runs {@code task} once Camel has started every route (and bound its meter registry). */
-    static void whenFullyStarted(CamelContext camelContext, Runnable task) throws Exception {
-        camelContext.addStartupListener(
-                new StartupListener() {
-                    @Override
-                    public void onCamelContextStarted(
-                            CamelContext context, boolean alreadyStarted) {
-                        // not yet: routes may still be starting
-                    }
-
-                    @Override
-                    public void onCamelContextFullyStarted(
-                            CamelContext context, boolean alreadyStarted) {
-                        task.run();
-                    }
-                });
+        Startup.whenFullyStarted(camelContext, () -> Ports.logEndpoints(s));
     }
 }

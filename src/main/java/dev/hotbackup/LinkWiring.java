@@ -12,6 +12,7 @@ import dev.hotbackup.link.jdbc.HeartbeatTable;
 import dev.hotbackup.link.jdbc.PairRole;
 import dev.hotbackup.mail.EventMail;
 import dev.hotbackup.support.Causes;
+import dev.hotbackup.support.Startup;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
@@ -126,7 +127,7 @@ final class LinkWiring {
         String registered = "registered as the " + pair + (s.backup ? " (-b)" : "");
         try {
             // the activity log is written once Camel has started
-            HotBackupConfiguration.whenFullyStarted(
+            Startup.whenFullyStarted(
                     camelContext,
                     () ->
                             activity.record(

@@ -15,6 +15,7 @@ import dev.hotbackup.operate.HotBackupStatus;
 import dev.hotbackup.operate.JmxControl;
 import dev.hotbackup.operate.Operator;
 import dev.hotbackup.routes.PackRoute;
+import dev.hotbackup.support.Startup;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -117,17 +118,17 @@ final class OperateWiring {
                             l.deadLetters());
             camelContext.addService(metrics);
             // the meter registry is bound once Camel has fully started
-            HotBackupConfiguration.whenFullyStarted(camelContext, metrics::bind);
+            Startup.whenFullyStarted(camelContext, metrics::bind);
         }
         if (group != null) {
             GroupMetrics groupMetrics = new GroupMetrics(camelContext, group);
             camelContext.addService(groupMetrics);
-            HotBackupConfiguration.whenFullyStarted(camelContext, groupMetrics::bind);
+            Startup.whenFullyStarted(camelContext, groupMetrics::bind);
         }
         if (arbitration != null) {
             ArbiterMetrics leaseMetrics = new ArbiterMetrics(camelContext, arbitration.keeper());
             camelContext.addService(leaseMetrics);
-            HotBackupConfiguration.whenFullyStarted(camelContext, leaseMetrics::bind);
+            Startup.whenFullyStarted(camelContext, leaseMetrics::bind);
         }
     }
 }

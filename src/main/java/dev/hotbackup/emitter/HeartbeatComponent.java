@@ -1,6 +1,7 @@
 package dev.hotbackup.emitter;
 
 import dev.hotbackup.config.Durations;
+import dev.hotbackup.support.Startup;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ScheduledFuture;
@@ -9,7 +10,6 @@ import org.apache.camel.Consumer;
 import org.apache.camel.Endpoint;
 import org.apache.camel.Processor;
 import org.apache.camel.Producer;
-import org.apache.camel.StartupListener;
 import org.apache.camel.support.DefaultComponent;
 import org.apache.camel.support.DefaultConsumer;
 import org.apache.camel.support.DefaultEndpoint;
@@ -117,19 +117,7 @@ public final class HeartbeatComponent extends DefaultComponent {
                 beat();
                 return;
             }
-            context.addStartupListener(
-                    new StartupListener() {
-                        @Override
-                        public void onCamelContextStarted(CamelContext c, boolean alreadyStarted) {
-                            // not yet: routes may still be starting
-                        }
-
-                        @Override
-                        public void onCamelContextFullyStarted(
-                                CamelContext c, boolean alreadyStarted) {
-                            beat();
-                        }
-                    });
+            Startup.whenFullyStarted(context, this::beat);
         }
 
         private synchronized void beat() {
