@@ -4,6 +4,7 @@ import dev.hotbackup.monitor.MonitorRegistry;
 import dev.hotbackup.testing.ActivityLines;
 import dev.hotbackup.testing.FreePorts;
 import dev.hotbackup.testing.HotBackupProcess;
+import dev.hotbackup.testing.Http;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,6 +23,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -391,23 +394,38 @@ public final class Benchmark {
         }
     }
 
+    /**
+     * For 1.5 s from now, into {@code row}: bytes in the kernel on the listener's connections and
+     * frames in its lanes at the start, and the most of each after ({@code -1} if unreadable).
+     */
+    private static void sampleQueues(ScaleRow row, int port, int observe) {
+        long until = System.nanoTime() + 1_500_000_000L;
+        try {
+            long[] first = Proc.tcpQueues(port);
+            row.queuedAtSilenceKiB = (first[0] + first[1]) / 1024;
+            row.waitingAtSilence = framesWaiting(observe);
+            while (System.nanoTime() < until) {
+                long[] q = Proc.tcpQueues(port);
+                row.unreadMaxKiB = Math.max(row.unreadMaxKiB, q[0] / 1024);
+                row.unsentMaxKiB = Math.max(row.unsentMaxKiB, q[1] / 1024);
+                row.waitingMax = Math.max(row.waitingMax, framesWaiting(observe));
+                TimeUnit.MILLISECONDS.sleep(10);
+            }
+        } catch (IOException | InterruptedException e) {
+            row.queuedAtSilenceKiB = -1;
+        }
+    }
+
+    private static final Pattern FRAMES_WAITING =
+            Pattern.compile("(?m)^hotbackup_frames_waiting\\S* ([0-9.E]+)");
+
     /** hotbackup_frames_waiting from the listener's Prometheus metrics, or -1. */
     private static long framesWaiting(int observePort) {
         try {
-            String body =
-                    java.net.http.HttpClient.newHttpClient()
-                            .send(
-                                    java.net.http.HttpRequest.newBuilder(
-                                                    java.net.URI.create(
-                                                            "http://127.0.0.1:"
-                                                                    + observePort
-                                                                    + "/observe/metrics"))
-                                            .build(),
-                                    java.net.http.HttpResponse.BodyHandlers.ofString())
-                            .body();
-            java.util.regex.Matcher m =
-                    java.util.regex.Pattern.compile("(?m)^hotbackup_frames_waiting\\S* ([0-9.E]+)")
-                            .matcher(body);
+            Matcher m =
+                    FRAMES_WAITING.matcher(
+                            Http.get("http://127.0.0.1:" + observePort + "/observe/metrics")
+                                    .body());
             return m.find() ? (long) Double.parseDouble(m.group(1)) : -1;
         } catch (Exception e) {
             return -1;
@@ -487,37 +505,14 @@ public final class Benchmark {
                 }
                 Collections.shuffle(all, new Random(n));
                 List<Integer> silent = all.subList(0, n / 10);
-                // what waits in the kernel around the silence: a late DEAD whose frames were late
-                long[] queued = new long[5];
+                // what waits in the kernel and the lanes around the silence: a late DEAD whose
+                // frames were late
                 Thread sampler =
-                        new Thread(
-                                () -> {
-                                    long until = System.nanoTime() + 1_500_000_000L;
-                                    try {
-                                        long[] first = Proc.tcpQueues(port);
-                                        queued[0] = first[0] + first[1];
-                                        queued[3] = framesWaiting(observe);
-                                        while (System.nanoTime() < until) {
-                                            long[] q = Proc.tcpQueues(port);
-                                            queued[1] = Math.max(queued[1], q[0]);
-                                            queued[2] = Math.max(queued[2], q[1]);
-                                            queued[4] = Math.max(queued[4], framesWaiting(observe));
-                                            TimeUnit.MILLISECONDS.sleep(10);
-                                        }
-                                    } catch (Exception e) {
-                                        queued[0] = -1;
-                                    }
-                                },
-                                "bench-tcp-queues");
+                        new Thread(() -> sampleQueues(row, port, observe), "bench-tcp-queues");
                 sampler.start();
                 long[] lastSent = gen.silence(silent);
                 sampler.join();
-                row.queuedAtSilenceKiB = queued[0] / 1024;
-                row.unreadMaxKiB = queued[1] / 1024;
-                row.unsentMaxKiB = queued[2] / 1024;
                 row.silenceWaitMillis = gen.silenceWaitMillis();
-                row.waitingAtSilence = queued[3];
-                row.waitingMax = queued[4];
                 TimeUnit.MILLISECONDS.sleep(threshold.toMillis() + 10_000);
                 Map<String, Long> deadAt = new LinkedHashMap<>();
                 List<Long> monitorSilence = new ArrayList<>();

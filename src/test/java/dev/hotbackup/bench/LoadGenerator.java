@@ -174,7 +174,8 @@ final class LoadGenerator implements AutoCloseable {
         for (int c = 0; c < before.length; c++) {
             before[c] = batches.get(c);
         }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        long from = System.nanoTime();
+        long deadline = from + TimeUnit.SECONDS.toNanos(5);
         try {
             for (int c = 0; c < before.length; c++) {
                 while (batches.get(c) < before[c] + 2 && System.nanoTime() < deadline) {
@@ -184,7 +185,7 @@ final class LoadGenerator implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        silenceWaitNanos = System.nanoTime() - (deadline - TimeUnit.SECONDS.toNanos(5));
+        silenceWaitNanos = System.nanoTime() - from;
         long[] last = new long[which.size()];
         synchronized (lastSent) {
             for (int k = 0; k < which.size(); k++) {
