@@ -77,17 +77,26 @@ h2_server() {
   return 1
 }
 
-# wait_status URL JQ_FILTER EXPECTED [SECONDS]: polls a status JSON until the filter gives EXPECTED
-wait_status() {
-  local url="$1" filter="$2" expected="$3" limit="${4:-60}"
-  local deadline=$(( $(date +%s) + limit )) got=""
-  while [ "$(date +%s)" -lt "$deadline" ]; do
-    got=$(curl -fsS "$url" 2>/dev/null | jq -r "$filter" 2>/dev/null || true)
-    if [ "$got" = "$expected" ]; then return 0; fi
+# wait_for SECONDS COMMAND...: runs COMMAND every 0.2 s until it succeeds; returns 1 after SECONDS
+# (a host that refused its configuration ends the script at once)
+wait_for() {
+  local deadline=$(( $(date +%s) + $1 )); shift
+  until "$@"; do
+    [ "$(date +%s)" -lt "$deadline" ] || return 1
     refused_start
     sleep 0.2
   done
-  say "FAILED: $filter at $url is '$got', expected '$expected'"
+}
+
+# status_of URL JQ_FILTER: the filter applied to a status JSON, empty when it does not answer
+status_of() { curl -fsS "$1" 2>/dev/null | jq -r "$2" 2>/dev/null || true; }
+status_is() { [ "$(status_of "$1" "$2")" = "$3" ]; }
+
+# wait_status URL JQ_FILTER EXPECTED [SECONDS]: polls a status JSON until the filter gives EXPECTED
+wait_status() {
+  local url="$1" filter="$2" expected="$3" limit="${4:-60}"
+  wait_for "$limit" status_is "$url" "$filter" "$expected" && return 0
+  say "FAILED: $filter at $url is '$(status_of "$url" "$filter")', expected '$expected'"
   return 1
 }
 

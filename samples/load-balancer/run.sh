@@ -38,29 +38,20 @@ start serverA "$A"
 PIDS+=($!)
 say "HAProxy on 127.0.0.1:$LB in front of serverA (:$A_HTTP) and serverB (:$B_HTTP)"
 wait_status "http://127.0.0.1:$B_HTTP/hotbackup/status" '.monitors[] | select(.host=="serverA") | .state' LIVE
+code_of() { curl -s -o /dev/null -w '%{http_code}' "$1" || true; }
+answers() { [ "$(code_of "$1")" = "$2" ]; }
 # active_is URL CODE: waits until the active-host check at URL answers CODE
 active_is() {
-  local deadline=$(( $(date +%s) + 30 )) got=""
-  while [ "$(date +%s)" -lt "$deadline" ]; do
-    got=$(curl -s -o /dev/null -w '%{http_code}' "$1" || true)
-    [ "$got" = "$2" ] && return 0
-    refused_start
-    sleep 0.2
-  done
-  say "FAILED: $1 answers $got, expected $2"; exit 1
+  wait_for 30 answers "$1" "$2" || { say "FAILED: $1 answers $(code_of "$1"), expected $2"; exit 1; }
 }
-code_of() { curl -s -o /dev/null -w '%{http_code}' "$1" || true; }
 ACTIVE_A="http://127.0.0.1:$A_HTTP/hotbackup/active/serverA"
 ACTIVE_B="http://127.0.0.1:$B_HTTP/hotbackup/active/serverA"
 active_is "$ACTIVE_A" 200
 say "serverA runs orders: /hotbackup/active/serverA answers $(code_of "$ACTIVE_A") on serverA, $(code_of "$ACTIVE_B") on serverB"
 
 # HAProxy has seen serverA's check pass (it checks every 200 ms) once a call through it is served
-deadline=$(( $(date +%s) + 30 ))
-until curl -s --max-time 2 "http://127.0.0.1:$LB/orders" 2>/dev/null | grep -q "by serverA"; do
-  [ "$(date +%s)" -lt "$deadline" ] || { say "FAILED: HAProxy does not send calls to serverA (see $WORK/haproxy.log)"; exit 1; }
-  sleep 0.1
-done
+lb_serves_a() { curl -s --max-time 2 "http://127.0.0.1:$LB/orders" 2>/dev/null | grep -q "by serverA"; }
+wait_for 30 lb_serves_a || { say "FAILED: HAProxy does not send calls to serverA (see $WORK/haproxy.log)"; exit 1; }
 
 # the client: one call every 50 ms; a line per call: when it started (ms), the HTTP code, who served
 CALLS="$WORK/calls.txt"
@@ -83,13 +74,9 @@ CLIENT=$!
 PIDS+=($CLIENT)
 
 # served_by NAME SINCE_MS [SECONDS]: waits until a call started after SINCE_MS was served by NAME
+served() { awk -v s="$2" -v n="$1" '$1 >= s && $2 == 200 && $3 == n { found = 1 } END { exit !found }' "$CALLS"; }
 served_by() {
-  local deadline=$(( $(date +%s) + ${3:-30} ))
-  while [ "$(date +%s)" -lt "$deadline" ]; do
-    awk -v s="$2" -v n="$1" '$1 >= s && $2 == 200 && $3 == n { found = 1 } END { exit !found }' "$CALLS" && return 0
-    refused_start
-    sleep 0.2
-  done
+  wait_for "${3:-30}" served "$1" "$2" && return 0
   say "FAILED: no call after $2 was served by $1 within ${3:-30} s"; tail -5 "$CALLS" >&2
   exit 1
 }
