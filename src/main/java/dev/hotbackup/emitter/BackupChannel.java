@@ -1,179 +1,29 @@
 package dev.hotbackup.emitter;
 
-import dev.hotbackup.config.HostPort;
-import dev.hotbackup.link.Tls;
-import io.netty.bootstrap.Bootstrap;
-import io.netty.buffer.ByteBufUtil;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.util.ReferenceCountUtil;
 import java.util.function.Consumer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * One backup's heartbeat connection: a netty channel kept open and written by the emitter itself,
- * one line per frame. Camel's netty producer borrowed the channel from a pool, made an exchange and
- * its state for every frame; at 10 Hz that was most of a live host's CPU, in code the JIT had not
- * compiled yet (docs/profiles/emitter.md).
+ * One backup's heartbeat connection, kept open and written by the emitter itself, one line per
+ * frame: a plain socket ({@link SocketBackupChannel}) or, with {@code hotbackup.tls.*}, a netty
+ * channel ({@link TlsBackupChannel}).
  *
  * <p>A frame sent while the connection is being opened waits for it (only the newest such frame: an
  * older one is superseded and reported as {@link #CONNECTING}, not as a failure); if opening fails,
- * that frame fails with the cause. A closed connection is opened again by the next frame. Frames
- * leave in the order they were sent, on the same connection, so the CLOSE frame follows the
- * heartbeats before it.
+ * that frame fails with the cause. A connection the backup closed is opened again by the next
+ * frame. Frames leave in the order they were sent, on the same connection, so the CLOSE frame
+ * follows the heartbeats before it.
  */
-final class BackupChannel {
-
-    private static final Logger LOG = LoggerFactory.getLogger(BackupChannel.class);
+interface BackupChannel {
 
     /** A frame's outcome while the connection is still being opened: not a failure yet. */
-    static final Exception CONNECTING = new Exception("connecting", null, false, false) {};
-
-    private final HostPort backup;
-    private final Bootstrap bootstrap;
-
-    // guarded by this
-    private Channel channel;
-    private boolean connecting;
-    private String pending;
-    private Consumer<Throwable> pendingDone;
-    private boolean closed;
+    Exception CONNECTING = new Exception("connecting", null, false, false) {};
 
     /**
-     * @param tls TLS for the connection, or {@code null}
+     * Writes one line (ASCII, without its terminator); {@code done} gets {@code null} once it is
+     * written, the cause if it cannot be, or {@link #CONNECTING}. Never blocks.
      */
-    BackupChannel(HostPort backup, EventLoopGroup group, long connectTimeoutMillis, Tls tls) {
-        this.backup = backup;
-        this.bootstrap =
-                new Bootstrap()
-                        .group(group)
-                        .channel(NioSocketChannel.class)
-                        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) connectTimeoutMillis)
-                        .option(ChannelOption.TCP_NODELAY, true)
-                        .option(ChannelOption.SO_KEEPALIVE, true)
-                        .handler(
-                                new ChannelInitializer<SocketChannel>() {
-                                    @Override
-                                    protected void initChannel(SocketChannel ch) {
-                                        if (tls != null) {
-                                            ch.pipeline()
-                                                    .addLast(
-                                                            "ssl",
-                                                            tls.clientHandler(
-                                                                    backup.host(), backup.port()));
-                                        }
-                                        ch.pipeline().addLast("ignore", new IgnoreInbound());
-                                    }
-                                });
-    }
-
-    /**
-     * Writes one line (without its terminator); {@code done} gets {@code null} once it is written,
-     * the cause if it cannot be, or {@link #CONNECTING}. Never blocks.
-     */
-    void send(String line, Consumer<Throwable> done) {
-        Channel c;
-        Consumer<Throwable> superseded = null;
-        synchronized (this) {
-            if (closed) {
-                done.accept(new IllegalStateException("the emitter is stopped"));
-                return;
-            }
-            c = channel;
-            if (c == null || !c.isActive()) {
-                superseded = pendingDone;
-                pending = line;
-                pendingDone = done;
-                if (!connecting) {
-                    connecting = true;
-                    bootstrap.connect(backup.host(), backup.port()).addListener(this::opened);
-                }
-                c = null;
-            }
-        }
-        if (superseded != null) {
-            superseded.accept(CONNECTING);
-        }
-        if (c != null) {
-            write(c, line, done);
-        }
-    }
-
-    private void opened(io.netty.util.concurrent.Future<? super Void> f) {
-        Channel c = ((ChannelFuture) f).channel();
-        String line;
-        Consumer<Throwable> done;
-        synchronized (this) {
-            connecting = false;
-            line = pending;
-            done = pendingDone;
-            pending = null;
-            pendingDone = null;
-            if (f.isSuccess()) {
-                if (closed) {
-                    c.close();
-                } else {
-                    channel = c;
-                }
-            }
-        }
-        if (!f.isSuccess()) {
-            if (done != null) {
-                done.accept(f.cause());
-            }
-            return;
-        }
-        if (done != null) {
-            write(c, line, done);
-        }
-    }
-
-    private static void write(Channel c, String line, Consumer<Throwable> done) {
-        c.writeAndFlush(ByteBufUtil.writeAscii(c.alloc(), line + "\n"))
-                .addListener(w -> done.accept(w.cause()));
-    }
+    void send(String line, Consumer<Throwable> done);
 
     /** Closes the connection; frames sent afterwards fail at once. */
-    void close() {
-        Channel c;
-        synchronized (this) {
-            closed = true;
-            c = channel;
-            channel = null;
-        }
-        if (c != null) {
-            c.close().awaitUninterruptibly(1000);
-        }
-    }
-
-    @Override
-    public String toString() {
-        return backup.toString();
-    }
-
-    /** A backup sends nothing on this connection; whatever comes is dropped. */
-    private static final class IgnoreInbound extends ChannelInboundHandlerAdapter {
-        @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            ReferenceCountUtil.release(msg);
-        }
-
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            // the next frame finds the connection closed and opens it again
-            LOG.debug(
-                    "Heartbeat connection to {} failed: {}",
-                    ctx.channel().remoteAddress(),
-                    cause.toString());
-            ctx.close();
-        }
-    }
+    void close();
 }

@@ -191,7 +191,10 @@ public final class HeartbeatEmitter {
         private EventLoopGroup group;
         private ScheduledExecutorService own;
 
-        /** Where heartbeats are timed: the event loop, else a thread of its own. */
+        /**
+         * Where heartbeats are timed and written: the TLS connections' event loop, else a thread of
+         * its own.
+         */
         synchronized ScheduledExecutorService clock() {
             if (group != null) {
                 return group.next();
@@ -210,13 +213,18 @@ public final class HeartbeatEmitter {
             if (backups.isEmpty()) {
                 return;
             }
-            group = new NioEventLoopGroup(1, new DefaultThreadFactory("hotbackup-heartbeat", true));
+            if (tls != null) {
+                group =
+                        new NioEventLoopGroup(
+                                1, new DefaultThreadFactory("hotbackup-heartbeat", true));
+            }
             List<Sink> made = new ArrayList<>();
             for (HostPort b : backups) {
-                made.add(
-                        new ChannelSink(
-                                new BackupChannel(b, group, connectTimeoutMillis, tls),
-                                reach.get(b.toString())));
+                BackupChannel channel =
+                        tls == null
+                                ? new SocketBackupChannel(b, clock(), connectTimeoutMillis)
+                                : new TlsBackupChannel(b, group, connectTimeoutMillis, tls);
+                made.add(new ChannelSink(channel, reach.get(b.toString())));
             }
             sinks = List.copyOf(made);
         }
@@ -227,7 +235,7 @@ public final class HeartbeatEmitter {
                 camelContext.getExecutorServiceManager().shutdownNow(own);
                 own = null;
             }
-            if (group == null) {
+            if (backups.isEmpty()) {
                 return;
             }
             for (Sink sink : sinks) {
@@ -235,9 +243,11 @@ public final class HeartbeatEmitter {
                     c.channel().close();
                 }
             }
-            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5000);
-            group = null;
             sinks = null;
+            if (group != null) {
+                group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5000);
+                group = null;
+            }
         }
     }
 
@@ -269,9 +279,9 @@ public final class HeartbeatEmitter {
 
     /**
      * Sends the next frame every {@code interval} until the returned future is cancelled (the
-     * emitter route's consumer, {@link HeartbeatComponent}): on the connections' event loop, where
-     * the writes happen anyway, or, for endpoint targets (the heartbeat table's JDBC writes), on a
-     * thread of its own.
+     * emitter route's consumer, {@link HeartbeatComponent}): on the thread that writes the
+     * connections (with TLS their event loop), or, for endpoint targets (the heartbeat table's JDBC
+     * writes), on a thread of its own.
      */
     ScheduledFuture<?> beatEvery(Duration interval) {
         ScheduledFuture<?> f =

@@ -1,0 +1,191 @@
+package dev.hotbackup.emitter;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.hotbackup.config.HostPort;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The plain heartbeat connection on its own, against real sockets: a backup that closes the
+ * connection gets the next frame on a new one, a backup that stops reading costs bounded memory and
+ * never a cut line, and a connection that cannot be opened fails after the timeout, saying so.
+ */
+class SocketBackupChannelTest {
+
+    private ScheduledExecutorService thread;
+    private final List<AutoCloseable> open = new ArrayList<>();
+
+    @BeforeEach
+    void thread() {
+        thread = Executors.newSingleThreadScheduledExecutor();
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        thread.shutdownNow();
+        for (AutoCloseable c : open) {
+            c.close();
+        }
+    }
+
+    @Test
+    void aConnectionTheBackupClosedIsReplacedByTheNextFrame() throws Exception {
+        ServerSocket server = listen(50);
+        SocketBackupChannel channel = channel(server, 1000);
+        Socket first = accept(server, channel, "one");
+        assertEquals("one", reader(first).readLine());
+
+        first.close();
+        // the next frame finds the connection closed, opens a new one and goes there
+        Socket second = accept(server, channel, "two");
+        assertEquals("two", reader(second).readLine());
+        assertNull(send(channel, "three"), "written on the new connection");
+        assertEquals("three", reader(second).readLine());
+    }
+
+    @Test
+    void aBackupThatStopsReadingGetsNoCutLineAndFramesFailUntilItReadsAgain() throws Exception {
+        ServerSocket server = new ServerSocket();
+        // a small window, so that the kernel's buffers fill after a few frames
+        server.setReceiveBufferSize(4096);
+        server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
+        server.setSoTimeout(5000);
+        open.add(server);
+        SocketBackupChannel channel = channel(server, 1000);
+        String line = "x".repeat(1000);
+        Socket backup = accept(server, channel, line);
+
+        Throwable refused = null;
+        int sent = 1;
+        while (refused == null && sent < 100_000) {
+            refused = send(channel, line + " " + sent);
+            sent++;
+        }
+        assertInstanceOf(IOException.class, refused, "a full buffer is reported");
+        assertTrue(refused.getMessage().startsWith("the backup does not read"), refused.toString());
+
+        // once the backup reads again, every line it gets is whole, and new frames go through
+        List<String> got = new CopyOnWriteArrayList<>();
+        BufferedReader in = reader(backup);
+        CompletableFuture.runAsync(
+                () -> {
+                    try {
+                        for (String l = in.readLine(); l != null; l = in.readLine()) {
+                            got.add(l);
+                        }
+                    } catch (IOException ended) {
+                        // the test closed the socket
+                    }
+                });
+        await("frames accepted again once the backup reads")
+                .atMost(Duration.ofSeconds(10))
+                .until(() -> send(channel, "after") == null);
+        await("the frame after it arrives")
+                .atMost(Duration.ofSeconds(10))
+                .until(() -> got.contains("after"));
+        for (String l : got) {
+            assertTrue(l.equals("after") || l.startsWith(line), "a whole line: " + l.length());
+        }
+    }
+
+    @Test
+    void aConnectionThatCannotBeOpenedFailsAfterTheTimeout() throws Exception {
+        // a backup whose accept queue is full: the kernel drops further SYNs, as a cut link would
+        ServerSocket server = listen(1);
+        for (int i = 0; i < 4; i++) {
+            Socket s = new Socket();
+            open.add(s);
+            try {
+                s.connect(server.getLocalSocketAddress(), 200);
+            } catch (IOException timedOut) {
+                break;
+            }
+        }
+        SocketBackupChannel channel = channel(server, 300);
+        CompletableFuture<Throwable> outcome = new CompletableFuture<>();
+        long t0 = System.nanoTime();
+        thread.execute(() -> channel.send("one", outcome::complete));
+        Throwable error = outcome.get(5, TimeUnit.SECONDS);
+        long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+        assertInstanceOf(ConnectException.class, error);
+        assertEquals("connection timed out after 300 ms", error.getMessage());
+        assertTrue(waited >= 300, "failed after " + waited + " ms");
+    }
+
+    @Test
+    void framesAfterCloseFailAtOnce() throws Exception {
+        ServerSocket server = listen(50);
+        SocketBackupChannel channel = channel(server, 1000);
+        accept(server, channel, "one");
+        channel.close();
+        Throwable error = send(channel, "two");
+        assertInstanceOf(IllegalStateException.class, error);
+        assertEquals("the emitter is stopped", error.getMessage());
+    }
+
+    private ServerSocket listen(int backlog) throws IOException {
+        ServerSocket server = new ServerSocket(0, backlog, InetAddress.getLoopbackAddress());
+        server.setSoTimeout(5000);
+        open.add(server);
+        return server;
+    }
+
+    private SocketBackupChannel channel(ServerSocket server, long connectTimeoutMillis) {
+        SocketBackupChannel channel =
+                new SocketBackupChannel(
+                        new HostPort("127.0.0.1", server.getLocalPort()),
+                        thread,
+                        connectTimeoutMillis);
+        open.add(channel::close);
+        return channel;
+    }
+
+    /**
+     * Sends {@code line} on the channel's thread and returns its outcome once the connection is
+     * open.
+     */
+    private Socket accept(ServerSocket server, SocketBackupChannel channel, String line)
+            throws Exception {
+        CompletableFuture<Throwable> outcome = new CompletableFuture<>();
+        thread.execute(() -> channel.send(line, outcome::complete));
+        Socket s = server.accept();
+        open.add(s);
+        assertNull(outcome.get(5, TimeUnit.SECONDS), "the first frame written once connected");
+        return s;
+    }
+
+    /** Sends a frame on the channel's thread; its outcome. */
+    private Throwable send(SocketBackupChannel channel, String line) throws Exception {
+        CompletableFuture<Throwable> outcome = new CompletableFuture<>();
+        thread.execute(() -> channel.send(line, outcome::complete));
+        return outcome.get(5, TimeUnit.SECONDS);
+    }
+
+    private static BufferedReader reader(Socket s) throws IOException {
+        return new BufferedReader(
+                new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII));
+    }
+}
