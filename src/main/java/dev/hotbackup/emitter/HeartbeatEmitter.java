@@ -331,17 +331,23 @@ public final class HeartbeatEmitter {
         }
         String line = codec.encode(frame);
         List<Sink> all = sinks();
-        AtomicInteger left = new AtomicInteger(all.size());
-        boolean close = frame.state() == FrameState.CLOSE;
-        for (Sink sink : all) {
-            sink.send(frame, line, error -> written(sink, error, left, close));
+        if (frame.state() != FrameState.CLOSE) {
+            for (Sink sink : all) {
+                sink.send(frame, line, sink.target());
+            }
+            return;
         }
-    }
-
-    private void written(Sink sink, Throwable error, AtomicInteger left, boolean close) {
-        sink.target().record(error);
-        if (left.decrementAndGet() == 0 && close) {
-            closeSent.countDown();
+        AtomicInteger left = new AtomicInteger(all.size());
+        for (Sink sink : all) {
+            sink.send(
+                    frame,
+                    line,
+                    error -> {
+                        sink.target().accept(error);
+                        if (left.decrementAndGet() == 0) {
+                            closeSent.countDown();
+                        }
+                    });
         }
     }
 
@@ -417,8 +423,8 @@ public final class HeartbeatEmitter {
         return status != null && (status.isStarted() || status.isStarting());
     }
 
-    /** Reachability of one backup, reported on change only. */
-    private static final class Target {
+    /** Reachability of one backup, reported on change only; takes each frame's outcome. */
+    private static final class Target implements Consumer<Throwable> {
         final String name;
         volatile long failingSince;
         volatile String lastError;
@@ -427,7 +433,15 @@ public final class HeartbeatEmitter {
             this.name = name;
         }
 
-        synchronized void record(Throwable error) {
+        @Override
+        public void accept(Throwable error) {
+            if (error == null && failingSince == 0) {
+                return; // reached, as the frame before: nothing changes (nearly every frame)
+            }
+            record(error);
+        }
+
+        private synchronized void record(Throwable error) {
             if (error == BackupChannel.CONNECTING) {
                 // superseded while the connection is being opened: not a failure yet; if the
                 // connection attempt fails, the frame waiting for it reports why

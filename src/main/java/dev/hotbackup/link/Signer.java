@@ -19,6 +19,8 @@ public final class Signer {
 
     private static final String ALGORITHM = "HmacSHA256";
 
+    private static final Base64.Encoder BASE64 = Base64.getUrlEncoder().withoutPadding();
+
     private final SecretKeySpec key;
     private final ThreadLocal<Mac> macs;
 
@@ -39,7 +41,7 @@ public final class Signer {
     public String sign(String text) {
         Mac mac = macs.get();
         byte[] digest = mac.doFinal(text.getBytes(StandardCharsets.US_ASCII));
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
+        return BASE64.encodeToString(digest);
     }
 
     /** Whether {@code signature} is the signature of {@code text}; constant-time comparison. */
