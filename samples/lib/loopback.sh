@@ -52,7 +52,7 @@ start() {
     cds=("-XX:SharedArchiveFile=$ROOT/target/camel-hot-backup.jsa")
   fi
   # vert.x's file cache in the host's folder: a killed host cannot remove it
-  (cd "$dir" && exec java -Xmx256m -Dvertx.cacheDirBase="$dir/vertx-cache" "${cds[@]}" -jar "$jar" "$@" >> "$dir/out.log" 2>&1) &
+  (cd "$dir" && exec java -Xmx256m -XX:PerfDataSamplingInterval=1000 -Dvertx.cacheDirBase="$dir/vertx-cache" "${cds[@]}" -jar "$jar" "$@" >> "$dir/out.log" 2>&1) &
   PIDS+=($!)
   eval "PID_$name=$!"
   say "$name started (pid $!)"

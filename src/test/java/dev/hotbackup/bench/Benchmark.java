@@ -318,48 +318,81 @@ public final class Benchmark {
         }
     }
 
+    /**
+     * The JVM flag the docs give a live host (README, samples/systemd): the JVM's statistics for
+     * {@code jstat} sampled once a second instead of every 50 ms, each a wake-up of its own.
+     */
+    static final String SAMPLING_FLAG = "-XX:PerfDataSamplingInterval=1000";
+
     private void emitter() throws Exception {
         // issue 13's window: a minute's warm-up, then five minutes measured. At 10 Hz the JIT's C2
         // reaches the heartbeat's methods only about 8 minutes in: -Dbench.emitter.warm-up=600
-        // measures the steady state after it (docs/profiles/emitter.md)
+        // measures the steady state after it (docs/profiles/emitter.md). Four instances side by
+        // side: a live host and an idle one as the docs start them, and both without the flag
         Duration warmUp =
                 Duration.ofSeconds(quick ? 10 : Long.getLong("bench.emitter.warm-up", 60));
         Duration window = Duration.ofSeconds(quick ? 20 : 300);
         try (GapRecorder gaps = new GapRecorder();
-                HotBackupProcess live =
-                        new HotBackupProcess(
-                                        "serverA",
-                                        dir("emitter/live"),
-                                        HotBackupProcess.packagedJar())
-                                .set("hotbackup.backup-location", "127.0.0.1:" + gaps.port())
-                                .set("hotbackup.allow-unsigned", "false")
-                                .set("hotbackup.secret", "bench-secret-0123456789");
+                GapRecorder plainGaps = new GapRecorder();
+                HotBackupProcess live = heartbeatOnly("emitter/live", gaps).jvmArg(SAMPLING_FLAG);
+                HotBackupProcess plain = heartbeatOnly("emitter/live-without-flag", plainGaps);
                 HotBackupProcess idle =
                         new HotBackupProcess(
-                                "idle", dir("emitter/idle"), HotBackupProcess.packagedJar())) {
-            live.start().awaitStarted();
-            idle.start().awaitStarted();
+                                        "idle", dir("emitter/idle"), HotBackupProcess.packagedJar())
+                                .jvmArg(SAMPLING_FLAG);
+                HotBackupProcess plainIdle =
+                        new HotBackupProcess(
+                                "idle",
+                                dir("emitter/idle-without-flag"),
+                                HotBackupProcess.packagedJar())) {
+            List<HotBackupProcess> all = List.of(live, idle, plain, plainIdle);
+            for (HotBackupProcess p : all) {
+                p.start();
+            }
+            for (HotBackupProcess p : all) {
+                p.awaitStarted();
+            }
             TimeUnit.NANOSECONDS.sleep(warmUp.toNanos());
             gaps.reset();
-            long live0 = Proc.cpuNanos(live.pid());
-            long idle0 = Proc.cpuNanos(idle.pid());
+            long[] cpu0 = new long[all.size()];
+            for (int i = 0; i < cpu0.length; i++) {
+                cpu0[i] = Proc.cpuNanos(all.get(i).pid());
+            }
             long t0 = System.nanoTime();
             TimeUnit.NANOSECONDS.sleep(window.toNanos());
             long elapsed = System.nanoTime() - t0;
-            results.emitterCpu = (Proc.cpuNanos(live.pid()) - live0) / (double) elapsed;
+            double[] cpu = new double[all.size()];
+            for (int i = 0; i < cpu.length; i++) {
+                cpu[i] = (Proc.cpuNanos(all.get(i).pid()) - cpu0[i]) / (double) elapsed;
+            }
+            results.emitterCpu = cpu[0];
+            results.idleCpu = cpu[1];
+            results.emitterCpuWithoutFlag = cpu[2];
+            results.idleCpuWithoutFlag = cpu[3];
             results.emitterWindow = window;
             results.emitterWarmUp = warmUp;
-            results.idleCpu = (Proc.cpuNanos(idle.pid()) - idle0) / (double) elapsed;
             results.emitterGaps = Stats.of(gaps.gapsMillis());
             results.emitterFrames = gaps.count();
             say(
                     String.format(
                             Locale.ROOT,
-                            "emitter: %.3f %% of a core (an idle instance: %.3f %%), gaps %s",
-                            results.emitterCpu * 100,
-                            results.idleCpu * 100,
-                            results.emitterGaps.row()));
+                            "emitter: %.3f %% of a core (an idle instance: %.3f %%), gaps %s;"
+                                    + " without %s %.3f %% (idle %.3f %%)",
+                            cpu[0] * 100,
+                            cpu[1] * 100,
+                            results.emitterGaps.row(),
+                            SAMPLING_FLAG,
+                            cpu[2] * 100,
+                            cpu[3] * 100));
         }
+    }
+
+    /** A live host that only heartbeats, signed, to {@code backup}. */
+    private HotBackupProcess heartbeatOnly(String folder, GapRecorder backup) throws IOException {
+        return new HotBackupProcess("serverA", dir(folder), HotBackupProcess.packagedJar())
+                .set("hotbackup.backup-location", "127.0.0.1:" + backup.port())
+                .set("hotbackup.allow-unsigned", "false")
+                .set("hotbackup.secret", "bench-secret-0123456789");
     }
 
     // ---- 4: scale of one listener
@@ -771,6 +804,11 @@ public final class Benchmark {
         int busyDeads = -1;
         double emitterCpu = -1;
         double idleCpu;
+
+        /** The same two started without {@link #SAMPLING_FLAG}. */
+        double emitterCpuWithoutFlag;
+
+        double idleCpuWithoutFlag;
         Stats emitterGaps;
         int emitterFrames;
         final List<ScaleRow> scale = new ArrayList<>();
