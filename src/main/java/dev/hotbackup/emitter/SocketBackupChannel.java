@@ -27,9 +27,9 @@ import org.slf4j.LoggerFactory;
  * whether the backup closed the connection (it never sends anything else), and the frame goes to a
  * new connection instead. A connection is opened without blocking the heartbeat: its completion is
  * checked on the same thread, soon and then less often, until {@code connectTimeoutMillis}. If the
- * backup stops reading and the kernel's buffer is full, the unsent end of a frame is kept (a line
- * is never cut) and the frames after it fail, saying so, until the backup reads again; memory stays
- * bounded.
+ * kernel's buffer is full (the backup stopped reading, or a cut link acknowledges nothing), the
+ * unsent end of a frame is kept (a line is never cut) and the frames after it fail, saying so,
+ * until the connection moves again; memory stays bounded.
  */
 final class SocketBackupChannel implements BackupChannel {
 
@@ -121,7 +121,8 @@ final class SocketBackupChannel implements BackupChannel {
                 channel.write(out);
                 if (out.hasRemaining()) {
                     return new IOException(
-                            "the backup does not read: "
+                            "the connection is stalled (the backup does not read, or the network"
+                                    + " does not deliver): "
                                     + out.remaining()
                                     + " bytes of an earlier frame still wait to be sent");
                 }
