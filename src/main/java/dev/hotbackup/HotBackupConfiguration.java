@@ -8,6 +8,7 @@ import dev.hotbackup.group.GroupMember;
 import dev.hotbackup.mail.MailDeadLetters;
 import dev.hotbackup.support.Startup;
 import java.util.LinkedHashSet;
+import java.util.List;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.support.LifecycleStrategySupport;
@@ -32,6 +33,10 @@ public final class HotBackupConfiguration implements CamelConfiguration {
         }
         LOG.info("Hot backup: {}", s);
         s.warnings.forEach(w -> LOG.warn("{}", w));
+        List<String> unread = SettingsFunction.unreadRouteFiles();
+        if (!unread.isEmpty()) {
+            LOG.warn("Not read as routes: {} ({})", unread, PackRoutes.ROUTE_FILES);
+        }
         if (s.secret.isEmpty() && !s.databaseLink()) {
             LOG.warn(
                     "hotbackup.secret is not set: heartbeats are not authenticated ({})",

@@ -110,6 +110,10 @@ final class PackRoutes {
         }
     }
 
+    /** Which files in routes/ are read, for messages about the others. */
+    static final String ROUTE_FILES =
+            "route files are read from routes/ itself and end in .yaml or .xml";
+
     /** Refuses to start a backup that could not take over: every takeover route must exist. */
     static void checkTakeoverRoutes(CamelContext context, Set<String> routes) {
         checkRoutes(context, "hotbackup.takeover.routes", "taken over", routes);
@@ -140,12 +144,16 @@ final class PackRoutes {
                                 + "' is one of the pack's own routes and cannot be "
                                 + what);
             } else if (model.getRouteDefinition(id) == null) {
+                List<String> unread = SettingsFunction.unreadRouteFiles();
                 problems.add(
                         key
                                 + ": no route has the id '"
                                 + id
                                 + "'; the routes loaded from routes/ are "
-                                + known);
+                                + known
+                                + (unread.isEmpty()
+                                        ? ""
+                                        : "; not read: " + unread + " (" + ROUTE_FILES + ")"));
             }
         }
         if (!problems.isEmpty()) {

@@ -4,8 +4,12 @@ import dev.hotbackup.config.Durations;
 import dev.hotbackup.config.HotBackupSettings;
 import dev.hotbackup.config.SettingsLoader;
 import dev.hotbackup.routes.PackRoute;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+import java.util.stream.Stream;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
 import org.apache.camel.spi.PropertiesFunction;
@@ -26,8 +30,9 @@ import org.apache.camel.spi.PropertiesFunction;
  *   <li>{@code tls-client-auth}: whether the listener asks for client certificates;
  *   <li>{@code signals-to}, {@code signals-to-enabled}: the user's signal endpoint, or a harmless
  *       one when none is set;
- *   <li>{@code user-routes}: the user's route files, {@code routes/*.camel.yaml} and {@code
- *       routes/*.xml}, or none when there is no {@code routes/} folder (Camel would fail on it);
+ *   <li>{@code user-routes}: the user's route files, {@code routes/*.yaml} (which includes {@code
+ *       *.camel.yaml}) and {@code routes/*.xml}, or none when there is no {@code routes/} folder
+ *       (Camel would fail on it);
  *   <li>{@code http-enabled}, {@code http-port}, {@code http-bind-address}, {@code observe-port}:
  *       the embedded HTTP servers, which camel-main configures before the pack's configuration
  *       class runs (so this function reads the settings itself the first time).
@@ -88,9 +93,38 @@ public final class SettingsFunction implements PropertiesFunction, CamelContextA
     /** The user's route files, if the working directory has a routes/ folder. */
     static String userRoutes() {
         return Files.isDirectory(Path.of(USER_ROUTES))
-                ? "file:" + USER_ROUTES + "/*.camel.yaml,file:" + USER_ROUTES + "/*.xml"
+                ? "file:" + USER_ROUTES + "/*.yaml,file:" + USER_ROUTES + "/*.xml"
                 // a pattern that matches nothing: camel-main cannot be told 'no routes'
                 : "classpath:hotbackup/no-user-routes/*.camel.yaml";
+    }
+
+    /**
+     * What is in routes/ but not read as routes: files not named {@code *.yaml} or {@code *.xml}
+     * ({@code orders.yml}, {@code orders.java}) and folders (only routes/ itself is read), as
+     * {@code routes/orders.yml} and {@code routes/local/}; hidden files aside. Empty without
+     * routes/.
+     */
+    static List<String> unreadRouteFiles() {
+        Path dir = Path.of(USER_ROUTES);
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> entries = Files.list(dir)) {
+            return entries.map(SettingsFunction::unread).filter(Objects::nonNull).sorted().toList();
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
+    private static String unread(Path entry) {
+        String name = entry.getFileName().toString();
+        if (name.startsWith(".")) {
+            return null;
+        }
+        if (Files.isDirectory(entry)) {
+            return USER_ROUTES + "/" + name + "/";
+        }
+        return name.endsWith(".yaml") || name.endsWith(".xml") ? null : USER_ROUTES + "/" + name;
     }
 
     /** The folder of the user's own routes, in the working directory. */

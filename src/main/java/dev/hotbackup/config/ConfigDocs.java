@@ -116,7 +116,7 @@ public final class ConfigDocs {
                                 + " `classpath:hotbackup/camel.properties` inside the jar, read"
                                 + " after your `application.properties`, which may override them:"
                                 + " `camel.main.routes-include-pattern` (your routes: every"
-                                + " `*.camel.yaml` and `*.xml` in `routes/`; the pack's own routes"
+                                + " `*.yaml` (such as `*.camel.yaml`) and `*.xml` in `routes/`; the pack's own routes"
                                 + " are loaded from the jar whatever it says),"
                                 + " `camel.main.shutdown-timeout=10`, and the embedded HTTP servers"
                                 + " from the `hotbackup.http.*` keys: `camel.server.*` (status page"

@@ -1109,7 +1109,7 @@ public final class Keys {
                     .doc(
                             "Which DSL the pack's own routes are loaded from (both are inside the"
                                     + " jar and behave the same): yaml or xml. Your own routes are"
-                                    + " every *.camel.yaml and *.xml file in routes/"
+                                    + " every *.yaml (such as *.camel.yaml) and *.xml file in routes/"
                                     + " (camel.main.routes-include-pattern).");
 
     // ---- checks ---------------------------------------------------------------------------------

@@ -215,6 +215,28 @@ class MisconfigurationIT {
                                 "routes/backup-listener.camel.yaml defines the route"
                                         + " 'backup-listener', one of the pack's own routes")),
                 new Case(
+                        "a takeover route in a file that is not read",
+                        backup("hotbackup.takeover.routes", "ledger"),
+                        List.of(),
+                        Map.of(),
+                        List.of(),
+                        Map.of(
+                                "billing.yaml",
+                                "- route:\n    id: billing\n    autoStartup: false\n    from:\n"
+                                        + "      uri: direct:billing\n      steps:\n"
+                                        + "        - to: log:billing\n",
+                                "ledger.yml",
+                                "- route:\n    id: ledger\n    from:\n"
+                                        + "      uri: direct:ledger\n      steps:\n"
+                                        + "        - to: log:ledger\n"),
+                        2,
+                        List.of(
+                                // billing.yaml is read (every *.yaml), ledger.yml is named
+                                "no route has the id 'ledger'; the routes loaded from routes/ are"
+                                        + " [billing, orders]; not read: [routes/ledger.yml] (route"
+                                        + " files are read from routes/ itself and end in .yaml"
+                                        + " or .xml)")),
+                new Case(
                         "a misspelled environment variable",
                         backup(),
                         List.of(),
