@@ -345,6 +345,9 @@ class MisconfigurationIT {
                 new ProcessBuilder(
                                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                                 "-XX:TieredStopAtLevel=1",
+                                // vert.x's file cache in the test's folder: a killed instance
+                                // cannot remove it
+                                "-Dvertx.cacheDirBase=" + dir.resolve("vertx-cache"),
                                 "-jar",
                                 HotBackupProcess.packagedJar().toString())
                         .directory(dir.toFile())
@@ -401,6 +404,7 @@ class MisconfigurationIT {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-XX:TieredStopAtLevel=1");
+        command.add("-Dvertx.cacheDirBase=" + dir.resolve("vertx-cache"));
         command.addAll(c.jvmArgs());
         command.add("-jar");
         command.add(HotBackupProcess.packagedJar().toString());
