@@ -151,13 +151,13 @@ final class SocketBackupChannel implements BackupChannel {
     }
 
     private void connect() {
-        SocketChannel c = null;
         try {
-            c = SocketChannel.open();
+            SocketChannel c = SocketChannel.open();
+            // from here on a failure closes it (connectFailed)
+            connecting = c;
             c.configureBlocking(false);
             c.setOption(StandardSocketOptions.TCP_NODELAY, true);
             c.setOption(StandardSocketOptions.SO_KEEPALIVE, true);
-            connecting = c;
             connectStarted = System.nanoTime();
             if (c.connect(new InetSocketAddress(backup.host(), backup.port()))) {
                 connected();
@@ -176,7 +176,8 @@ final class SocketBackupChannel implements BackupChannel {
         check = thread.schedule(() -> checkConnect(nanos), nanos, TimeUnit.NANOSECONDS);
     }
 
-    private synchronized void checkConnect(long waited) {
+    /** Whether the connection is open yet; if not, checks again after twice {@code delay}. */
+    private synchronized void checkConnect(long delay) {
         if (connecting == null) {
             return;
         }
@@ -190,7 +191,7 @@ final class SocketBackupChannel implements BackupChannel {
                                         + TimeUnit.NANOSECONDS.toMillis(connectTimeoutNanos)
                                         + " ms"));
             } else {
-                checkIn(Math.min(waited * 2, LAST_CHECK_NANOS));
+                checkIn(Math.min(delay * 2, LAST_CHECK_NANOS));
             }
         } catch (IOException | RejectedExecutionException e) {
             connectFailed(e);
