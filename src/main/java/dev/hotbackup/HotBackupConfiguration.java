@@ -35,7 +35,7 @@ public final class HotBackupConfiguration implements CamelConfiguration {
         s.warnings.forEach(w -> LOG.warn("{}", w));
         List<String> unread = SettingsFunction.unreadRouteFiles();
         if (!unread.isEmpty()) {
-            LOG.warn("Not read as routes: {} ({})", unread, PackRoutes.ROUTE_FILES);
+            LOG.warn("Not read as routes: {} ({})", unread, SettingsFunction.ROUTE_FILES);
         }
         if (s.secret.isEmpty() && !s.databaseLink()) {
             LOG.warn(

@@ -110,10 +110,6 @@ final class PackRoutes {
         }
     }
 
-    /** Which files in routes/ are read, for messages about the others. */
-    static final String ROUTE_FILES =
-            "route files are read from routes/ itself and end in .yaml or .xml";
-
     /** Refuses to start a backup that could not take over: every takeover route must exist. */
     static void checkTakeoverRoutes(CamelContext context, Set<String> routes) {
         checkRoutes(context, "hotbackup.takeover.routes", "taken over", routes);
@@ -153,7 +149,11 @@ final class PackRoutes {
                                 + known
                                 + (unread.isEmpty()
                                         ? ""
-                                        : "; not read: " + unread + " (" + ROUTE_FILES + ")"));
+                                        : "; not read: "
+                                                + unread
+                                                + " ("
+                                                + SettingsFunction.ROUTE_FILES
+                                                + ")"));
             }
         }
         if (!problems.isEmpty()) {

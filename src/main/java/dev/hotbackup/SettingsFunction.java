@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
@@ -90,10 +91,20 @@ public final class SettingsFunction implements PropertiesFunction, CamelContextA
         };
     }
 
+    /** How the user's route files in routes/ end; every other file there is not read. */
+    private static final List<String> ROUTE_FILE_ENDINGS = List.of(".yaml", ".xml");
+
+    /** Which files in routes/ are read, for messages about the others. */
+    static final String ROUTE_FILES =
+            "route files are read from routes/ itself and end in "
+                    + String.join(" or ", ROUTE_FILE_ENDINGS);
+
     /** The user's route files, if the working directory has a routes/ folder. */
     static String userRoutes() {
         return Files.isDirectory(Path.of(USER_ROUTES))
-                ? "file:" + USER_ROUTES + "/*.yaml,file:" + USER_ROUTES + "/*.xml"
+                ? ROUTE_FILE_ENDINGS.stream()
+                        .map(ending -> "file:" + USER_ROUTES + "/*" + ending)
+                        .collect(Collectors.joining(","))
                 // a pattern that matches nothing: camel-main cannot be told 'no routes'
                 : "classpath:hotbackup/no-user-routes/*.camel.yaml";
     }
@@ -124,7 +135,9 @@ public final class SettingsFunction implements PropertiesFunction, CamelContextA
         if (Files.isDirectory(entry)) {
             return USER_ROUTES + "/" + name + "/";
         }
-        return name.endsWith(".yaml") || name.endsWith(".xml") ? null : USER_ROUTES + "/" + name;
+        return ROUTE_FILE_ENDINGS.stream().anyMatch(name::endsWith)
+                ? null
+                : USER_ROUTES + "/" + name;
     }
 
     /** The folder of the user's own routes, in the working directory. */
