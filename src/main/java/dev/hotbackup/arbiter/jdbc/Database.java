@@ -124,9 +124,10 @@ public final class Database implements AutoCloseable {
     }
 
     /**
-     * Runs {@code work} in one transaction. A connection that failed is evicted from the pool, not
-     * reused: after a database restart it would fail every call (H2: "Database is already closed"),
-     * and the pool only checks connections idle for more than half a second.
+     * Runs {@code work} in one transaction. When a call fails, no connection the pool holds is
+     * reused: after a database restart each would fail a call of its own (H2: "Connection is
+     * broken"), and the pool only checks connections idle for more than half a second, so the first
+     * call after the restart could be handed the other, stale one.
      */
     public <T> T call(Work<T> work) throws SQLException {
         return run(work, false);
@@ -176,6 +177,8 @@ public final class Database implements AutoCloseable {
                 // evicted below
             }
             pool.evictConnection(conn);
+            // those idle now are closed at once, one in use when it is handed back
+            pool.getHikariPoolMXBean().softEvictConnections();
             throw e;
         }
     }
