@@ -53,7 +53,8 @@ say "serverA runs orders: /hotbackup/active/serverA answers $(code_of "$ACTIVE_A
 lb_serves_a() { curl -s --max-time 2 "http://127.0.0.1:$LB/orders" 2>/dev/null | grep -q "by serverA"; }
 wait_for 30 lb_serves_a || { say "FAILED: HAProxy does not send calls to serverA (see $WORK/haproxy.log)"; exit 1; }
 
-# the client: one call every 50 ms; a line per call: when it started (ms), the HTTP code, who served
+# the client: one call every 50 ms; a line per call: when it started and when it ended (ms), the
+# HTTP code, who served it
 CALLS="$WORK/calls.txt"
 now_ms() { echo $(( ${EPOCHREALTIME/./} / 1000 )); }
 client() {
@@ -64,7 +65,7 @@ client() {
     code=${out##* }
     who=-
     [ "$code" = 200 ] && who=$(echo "$out" | sed -n 's/^order accepted by \([^ ]*\).*/\1/p' | head -1)
-    echo "$t ${code:-000} $who" >> "$CALLS"
+    echo "$t $(now_ms) ${code:-000} $who" >> "$CALLS"
     sleep 0.05
   done
 }
@@ -74,7 +75,7 @@ CLIENT=$!
 PIDS+=($CLIENT)
 
 # served_by NAME SINCE_MS [SECONDS]: waits until a call started after SINCE_MS was served by NAME
-served() { awk -v s="$2" -v n="$1" '$1 >= s && $2 == 200 && $3 == n { found = 1 } END { exit !found }' "$CALLS"; }
+served() { awk -v s="$2" -v n="$1" '$1 >= s && $3 == 200 && $4 == n { found = 1 } END { exit !found }' "$CALLS"; }
 served_by() {
   wait_for "${3:-30}" served "$1" "$2" && return 0
   say "FAILED: no call after $2 was served by $1 within ${3:-30} s"; tail -5 "$CALLS" >&2
@@ -99,13 +100,13 @@ touch "$WORK/stop-client"
 wait "$CLIENT" 2>/dev/null || true
 END=$(now_ms)
 
-# phase FROM TO: calls in [FROM, TO), failed ones, and the time from the first failed call to the
-# next one served
+# phase FROM TO: calls that ended in [FROM, TO) (one still under way at the kill is the kill's),
+# failed ones, and the time from the first failed call to the next one served
 phase() {
   awk -v from="$1" -v to="$2" '
-    $1 >= from && $1 < to {
+    $2 >= from && $2 < to {
       n++
-      if ($2 != 200) { f++; if (first == "") first = $1 }
+      if ($3 != 200) { f++; if (first == "") first = $1 }
       else if (first != "" && back == "") back = $1
     }
     END {
