@@ -11,6 +11,7 @@ import dev.hotbackup.support.LogEvery;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -19,6 +20,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -191,6 +193,7 @@ public final class HeartbeatEmitter {
     private final class Connections extends ServiceSupport {
         private EventLoopGroup group;
         private ScheduledExecutorService own;
+        private ExecutorService lookups;
 
         /**
          * Where heartbeats are timed and written: the TLS connections' event loop, else a thread of
@@ -219,12 +222,17 @@ public final class HeartbeatEmitter {
                         new NioEventLoopGroup(
                                 1, new DefaultThreadFactory("hotbackup-heartbeat", true));
             }
+            lookups =
+                    camelContext
+                            .getExecutorServiceManager()
+                            .newCachedThreadPool(this, "hotbackup-lookup");
+            AddressLookup lookup = new AddressLookup(InetAddress::getByName, lookups);
             List<Sink> made = new ArrayList<>();
             for (HostPort b : backups) {
                 BackupChannel channel =
                         tls == null
-                                ? new SocketBackupChannel(b, clock(), connectTimeoutMillis)
-                                : new TlsBackupChannel(b, group, connectTimeoutMillis, tls);
+                                ? new SocketBackupChannel(b, clock(), lookup, connectTimeoutMillis)
+                                : new TlsBackupChannel(b, group, lookup, connectTimeoutMillis, tls);
                 made.add(new ChannelSink(channel, reach.get(b.toString())));
             }
             sinks = List.copyOf(made);
@@ -245,6 +253,9 @@ public final class HeartbeatEmitter {
                 }
             }
             sinks = null;
+            // a lookup still waiting for the name service ends with it; nobody takes its answer
+            camelContext.getExecutorServiceManager().shutdownNow(lookups);
+            lookups = null;
             if (group != null) {
                 group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5000);
                 group = null;

@@ -5,10 +5,8 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
-import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
-import java.nio.channels.UnresolvedAddressException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -25,11 +23,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Nothing waits on the socket between frames: before each frame a non-blocking read finds out
  * whether the backup closed the connection (it never sends anything else), and the frame goes to a
- * new connection instead. A connection is opened without blocking the heartbeat: its completion is
- * checked on the same thread, soon and then less often, until {@code connectTimeoutMillis}. If the
- * kernel's buffer is full (the backup stopped reading, or a cut link acknowledges nothing), the
- * unsent end of a frame is kept (a line is never cut) and the frames after it fail, saying so,
- * until the connection moves again; memory stays bounded.
+ * new connection instead. A connection is opened without blocking the heartbeat: the backup's name
+ * is looked up on another thread ({@link AddressLookup}), and the connection's completion is
+ * checked on the heartbeat's thread, soon and then less often; the lookup and the connection each
+ * have {@code connectTimeoutMillis}. If the kernel's buffer is full (the backup stopped reading, or
+ * a cut link acknowledges nothing), the unsent end of a frame is kept (a line is never cut) and the
+ * frames after it fail, saying so, until the connection moves again; memory stays bounded.
  */
 final class SocketBackupChannel implements BackupChannel {
 
@@ -43,6 +42,7 @@ final class SocketBackupChannel implements BackupChannel {
 
     private final HostPort backup;
     private final ScheduledExecutorService thread;
+    private final AddressLookup lookup;
     private final long connectTimeoutNanos;
 
     // guarded by this
@@ -51,6 +51,10 @@ final class SocketBackupChannel implements BackupChannel {
 
     private final ByteBuffer in = ByteBuffer.allocateDirect(256);
     private SocketChannel channel;
+
+    /** Whether a connection is being opened: its address looked up, then connected. */
+    private boolean opening;
+
     private SocketChannel connecting;
     private long connectStarted;
     private ScheduledFuture<?> check;
@@ -63,9 +67,13 @@ final class SocketBackupChannel implements BackupChannel {
      *     checked
      */
     SocketBackupChannel(
-            HostPort backup, ScheduledExecutorService thread, long connectTimeoutMillis) {
+            HostPort backup,
+            ScheduledExecutorService thread,
+            AddressLookup lookup,
+            long connectTimeoutMillis) {
         this.backup = backup;
         this.thread = thread;
+        this.lookup = lookup;
         this.connectTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(connectTimeoutMillis);
     }
 
@@ -88,8 +96,21 @@ final class SocketBackupChannel implements BackupChannel {
         if (superseded != null) {
             superseded.accept(CONNECTING);
         }
-        if (connecting == null) {
-            connect();
+        if (!opening) {
+            opening = true;
+            lookup.resolve(backup, thread, connectTimeoutNanos, this::resolved);
+        }
+    }
+
+    /** The backup's address, or why there is none: connects, or fails the waiting frame. */
+    private synchronized void resolved(InetSocketAddress address, Exception failure) {
+        if (!opening) {
+            return; // closed meanwhile
+        }
+        if (failure != null) {
+            connectFailed(failure);
+        } else {
+            connect(address);
         }
     }
 
@@ -150,7 +171,7 @@ final class SocketBackupChannel implements BackupChannel {
         out.limit(0);
     }
 
-    private void connect() {
+    private void connect(InetSocketAddress address) {
         try {
             SocketChannel c = SocketChannel.open();
             // from here on a failure closes it (connectFailed)
@@ -159,16 +180,13 @@ final class SocketBackupChannel implements BackupChannel {
             c.setOption(StandardSocketOptions.TCP_NODELAY, true);
             c.setOption(StandardSocketOptions.SO_KEEPALIVE, true);
             connectStarted = System.nanoTime();
-            if (c.connect(new InetSocketAddress(backup.host(), backup.port()))) {
+            if (c.connect(address)) {
                 connected();
             } else {
                 checkIn(FIRST_CHECK_NANOS);
             }
-        } catch (IOException | UnresolvedAddressException | RejectedExecutionException e) {
-            connectFailed(
-                    e instanceof UnresolvedAddressException
-                            ? new UnknownHostException(backup.host())
-                            : e);
+        } catch (IOException | RejectedExecutionException e) {
+            connectFailed(e);
         }
     }
 
@@ -201,6 +219,7 @@ final class SocketBackupChannel implements BackupChannel {
     private void connected() {
         channel = connecting;
         connecting = null;
+        opening = false;
         out.limit(0);
         Consumer<Throwable> done = pendingDone;
         String line = pending;
@@ -214,6 +233,7 @@ final class SocketBackupChannel implements BackupChannel {
     private void connectFailed(Exception cause) {
         closeQuietly(connecting);
         connecting = null;
+        opening = false;
         Consumer<Throwable> done = pendingDone;
         pending = null;
         pendingDone = null;

@@ -10,10 +10,13 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.ReferenceCountUtil;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,6 +34,9 @@ final class TlsBackupChannel implements BackupChannel {
 
     private final HostPort backup;
     private final Bootstrap bootstrap;
+    private final EventLoop loop;
+    private final AddressLookup lookup;
+    private final long connectTimeoutNanos;
 
     // guarded by this
     private Channel channel;
@@ -39,11 +45,19 @@ final class TlsBackupChannel implements BackupChannel {
     private Consumer<Throwable> pendingDone;
     private boolean closed;
 
-    TlsBackupChannel(HostPort backup, EventLoopGroup group, long connectTimeoutMillis, Tls tls) {
+    TlsBackupChannel(
+            HostPort backup,
+            EventLoopGroup group,
+            AddressLookup lookup,
+            long connectTimeoutMillis,
+            Tls tls) {
         this.backup = backup;
+        this.loop = group.next();
+        this.lookup = lookup;
+        this.connectTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(connectTimeoutMillis);
         this.bootstrap =
                 new Bootstrap()
-                        .group(group)
+                        .group(loop)
                         .channel(NioSocketChannel.class)
                         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) connectTimeoutMillis)
                         .option(ChannelOption.TCP_NODELAY, true)
@@ -78,7 +92,8 @@ final class TlsBackupChannel implements BackupChannel {
                 pendingDone = done;
                 if (!connecting) {
                     connecting = true;
-                    bootstrap.connect(backup.host(), backup.port()).addListener(this::opened);
+                    // the name looked up off the event loop, which times every backup's heartbeat
+                    lookup.resolve(backup, loop, connectTimeoutNanos, this::resolved);
                 }
                 c = null;
             }
@@ -88,6 +103,27 @@ final class TlsBackupChannel implements BackupChannel {
         }
         if (c != null) {
             write(c, line, done);
+        }
+    }
+
+    /** The backup's address: connects; or why there is none: fails the waiting frame. */
+    private void resolved(InetSocketAddress address, Exception failure) {
+        Consumer<Throwable> done;
+        synchronized (this) {
+            if (failure == null && !closed) {
+                bootstrap.connect(address).addListener(this::opened);
+                return;
+            }
+            connecting = false;
+            done = pendingDone;
+            pending = null;
+            pendingDone = null;
+        }
+        if (done != null) {
+            done.accept(
+                    failure != null
+                            ? failure
+                            : new IllegalStateException("the emitter is stopped"));
         }
     }
 

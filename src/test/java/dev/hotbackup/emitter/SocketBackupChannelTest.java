@@ -15,15 +15,19 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,21 +35,31 @@ import org.junit.jupiter.api.Test;
 /**
  * The plain heartbeat connection on its own, against real sockets: a backup that closes the
  * connection gets the next frame on a new one, a backup that stops reading costs bounded memory and
- * never a cut line, and a connection that cannot be opened fails after the timeout, saying so.
+ * never a cut line, a connection that cannot be opened fails after the timeout, saying so, and a
+ * backup's name that the name service does not answer holds no other backup's heartbeat.
  */
 class SocketBackupChannelTest {
 
     private ScheduledExecutorService thread;
+    private ExecutorService lookups;
+    private AddressLookup lookup;
+
+    /** The name service, as the channels see it. */
+    private volatile AddressLookup.Resolver names = InetAddress::getByName;
+
     private final List<AutoCloseable> open = new ArrayList<>();
 
     @BeforeEach
     void thread() {
         thread = Executors.newSingleThreadScheduledExecutor();
+        lookups = Executors.newCachedThreadPool();
+        lookup = new AddressLookup(host -> names.resolve(host), lookups);
     }
 
     @AfterEach
     void close() throws Exception {
         thread.shutdownNow();
+        lookups.shutdownNow();
         for (AutoCloseable c : open) {
             c.close();
         }
@@ -137,6 +151,72 @@ class SocketBackupChannelTest {
     }
 
     @Test
+    void aNameThatTheNameServiceDoesNotAnswerHoldsNoOtherBackupsHeartbeat() throws Exception {
+        ServerSocket serverA = listen(50);
+        ServerSocket serverB = listen(50);
+        CountDownLatch answer = new CountDownLatch(1);
+        AtomicInteger asked = new AtomicInteger();
+        names =
+                host -> {
+                    if (!host.equals("backup-b.test")) {
+                        return InetAddress.getByName(host);
+                    }
+                    asked.incrementAndGet();
+                    // a name service that does not answer (glibc waits 5 s a try by default)
+                    try {
+                        if (answer.await(30, TimeUnit.SECONDS)) {
+                            return InetAddress.getLoopbackAddress();
+                        }
+                    } catch (InterruptedException stopped) {
+                        Thread.currentThread().interrupt();
+                    }
+                    throw new UnknownHostException("the test never answered");
+                };
+        SocketBackupChannel a = channel(serverA, 300);
+        SocketBackupChannel b =
+                new SocketBackupChannel(
+                        new HostPort("backup-b.test", serverB.getLocalPort()), thread, lookup, 300);
+        open.add(b::close);
+
+        // one heartbeat as the emitter sends it: to every backup in turn, on one thread
+        CompletableFuture<Throwable> toB = new CompletableFuture<>();
+        CompletableFuture<Throwable> toA = new CompletableFuture<>();
+        thread.execute(
+                () -> {
+                    b.send("beat 1", toB::complete);
+                    a.send("beat 1", toA::complete);
+                });
+        Socket atA = serverA.accept();
+        open.add(atA);
+        assertNull(toA.get(5, TimeUnit.SECONDS), "A's frame left while B's name was looked up");
+        assertEquals("beat 1", reader(atA).readLine());
+
+        Throwable error = toB.get(5, TimeUnit.SECONDS);
+        assertInstanceOf(UnknownHostException.class, error);
+        assertEquals(
+                "the name service did not answer for backup-b.test within 300 ms",
+                error.getMessage());
+
+        // the next heartbeats: A's still leave at once; B waits for the same lookup, not a new one
+        CompletableFuture<Throwable> toB2 = new CompletableFuture<>();
+        CompletableFuture<Throwable> toA2 = new CompletableFuture<>();
+        thread.execute(
+                () -> {
+                    b.send("beat 2", toB2::complete);
+                    a.send("beat 2", toA2::complete);
+                });
+        assertNull(toA2.get(5, TimeUnit.SECONDS));
+        assertEquals(1, asked.get(), "one lookup of the name at a time");
+
+        // the name service answers: B's waiting frame goes out on a new connection
+        answer.countDown();
+        Socket atB = serverB.accept();
+        open.add(atB);
+        assertNull(toB2.get(5, TimeUnit.SECONDS), "B reached once its name is known");
+        assertEquals("beat 2", reader(atB).readLine());
+    }
+
+    @Test
     void framesAfterCloseFailAtOnce() throws Exception {
         ServerSocket server = listen(50);
         SocketBackupChannel channel = channel(server, 1000);
@@ -159,6 +239,7 @@ class SocketBackupChannelTest {
                 new SocketBackupChannel(
                         new HostPort("127.0.0.1", server.getLocalPort()),
                         thread,
+                        lookup,
                         connectTimeoutMillis);
         open.add(channel::close);
         return channel;

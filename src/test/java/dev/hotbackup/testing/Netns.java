@@ -1,5 +1,8 @@
 package dev.hotbackup.testing;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -34,12 +37,15 @@ public final class Netns implements AutoCloseable {
         }
     }
 
+    private static final Path ETC_NETNS = Path.of("/etc/netns");
+
     private final String id;
     private final String subnet;
     private final String switchNs;
     private final Map<String, Host> hosts = new LinkedHashMap<>();
     private final Thread hook;
     private boolean closed;
+    private boolean madeEtcNetns;
 
     private Netns(String id, String subnet) {
         this.id = id;
@@ -122,6 +128,22 @@ public final class Netns implements AutoCloseable {
         }
     }
 
+    /**
+     * The host's name service becomes an address of the test network that nobody answers from:
+     * looking up a name that is not in /etc/hosts waits about six seconds (two tries of four, the
+     * first cut short when the address cannot be found on the network) and fails. Written to
+     * /etc/netns/NAMESPACE/resolv.conf, which {@code ip netns exec} puts in place of
+     * /etc/resolv.conf for the programs it runs; {@link #close()} removes it.
+     */
+    public void nameServiceThatDoesNotAnswer(String name) throws IOException {
+        Path dir = ETC_NETNS.resolve(host(name).namespace());
+        madeEtcNetns |= !Files.isDirectory(ETC_NETNS);
+        Files.createDirectories(dir);
+        Files.writeString(
+                dir.resolve("resolv.conf"),
+                "nameserver " + subnet + "250\noptions timeout:4 attempts:2\n");
+    }
+
     @Override
     public void close() {
         deleteQuietly();
@@ -147,6 +169,20 @@ public final class Netns implements AutoCloseable {
             } catch (Exception e) {
                 // already gone, or never made
             }
+            Path etc = ETC_NETNS.resolve(ns);
+            try {
+                Files.deleteIfExists(etc.resolve("resolv.conf"));
+                Files.deleteIfExists(etc);
+            } catch (IOException e) {
+                // not ours, or already gone
+            }
+        }
+        try {
+            if (madeEtcNetns) {
+                Files.deleteIfExists(ETC_NETNS);
+            }
+        } catch (IOException othersStillThere) {
+            // other namespaces' files: left to them
         }
     }
 }
