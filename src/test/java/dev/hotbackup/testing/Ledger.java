@@ -15,6 +15,12 @@ import java.util.List;
  * by the route {@code ledger} of the partition tests (a timer every 20 ms appending to {@code
  * ledger/ledger.txt} in each instance's folder). The hosts run on one machine, so their wall clocks
  * are the same clock.
+ *
+ * <p>A line's time is when its exchange was made, just before the lease's gate let it in: what the
+ * pack decides is which exchanges start, and when. An exchange let in just before its process froze
+ * (SIGSTOP) finishes when it thaws, maybe after another host took the lease over; that late write
+ * is the fencing token's to refuse (docs/fencing.md, "Carry the epoch downstream"; {@code
+ * StuckRouteIT}), and stamped with the time it was written it would read as two hosts at once.
  */
 public final class Ledger {
 
@@ -31,7 +37,7 @@ public final class Ledger {
                     delay: 0
                   steps:
                     - setBody:
-                        simple: "${date:now:yyyy-MM-dd'T'HH:mm:ss.SSS} {{hotbackup.host}} ${header.HotBackupEpoch}${sys.line.separator}"
+                        simple: "${date:exchangeCreated:yyyy-MM-dd'T'HH:mm:ss.SSS} {{hotbackup.host}} ${header.HotBackupEpoch}${sys.line.separator}"
                     - to:
                         uri: file:ledger
                         parameters:
@@ -47,7 +53,7 @@ public final class Ledger {
                 <route id="ledger">
                     <from uri="timer:ledger?period=20&amp;delay=0"/>
                     <setBody>
-                        <simple>${date:now:yyyy-MM-dd'T'HH:mm:ss.SSS} {{hotbackup.host}} ${header.HotBackupEpoch}${sys.line.separator}</simple>
+                        <simple>${date:exchangeCreated:yyyy-MM-dd'T'HH:mm:ss.SSS} {{hotbackup.host}} ${header.HotBackupEpoch}${sys.line.separator}</simple>
                     </setBody>
                     <to uri="file:ledger?fileName=ledger.txt&amp;fileExist=Append"/>
                 </route>
