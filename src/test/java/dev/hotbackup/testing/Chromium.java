@@ -20,8 +20,9 @@ import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * A real headless Chromium driven through Debian's chromedriver and the W3C WebDriver protocol
- * (plain HTTP and JSON, no client library). Closed after use: the browser, the driver, the
- * temporary profile.
+ * (plain HTTP and JSON, no client library). Closed after use: the browser, the driver, and one
+ * temporary folder that holds the profile and whatever Chromium puts in its TMPDIR (it left an
+ * empty {@code org.chromium.Chromium.scoped_dir.*} in /tmp per run).
  */
 public final class Chromium implements AutoCloseable {
 
@@ -36,13 +37,13 @@ public final class Chromium implements AutoCloseable {
     private final HttpClient http = HttpClient.newHttpClient();
     private final Process driver;
     private final String base;
-    private final Path profile;
+    private final Path home;
     private final String session;
 
-    private Chromium(Process driver, String base, Path profile, String session) {
+    private Chromium(Process driver, String base, Path home, String session) {
         this.driver = driver;
         this.base = base;
-        this.profile = profile;
+        this.home = home;
         this.session = session;
     }
 
@@ -59,12 +60,33 @@ public final class Chromium implements AutoCloseable {
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        Process driver =
+        Path home = Files.createTempDirectory("hotbackup-chromium");
+        Path profile = Files.createDirectories(home.resolve("profile"));
+        ProcessBuilder pb =
                 new ProcessBuilder(CHROMEDRIVER.toString(), "--port=" + port)
                         .redirectErrorStream(true)
-                        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                        .start();
-        String base = "http://127.0.0.1:" + port;
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        pb.environment().put("TMPDIR", Files.createDirectories(home.resolve("tmp")).toString());
+        Process driver = null;
+        try {
+            driver = pb.start();
+            return new Chromium(driver, base(port), home, session(port, profile, width, height));
+        } catch (Exception | Error e) {
+            if (driver != null) {
+                driver.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+            deleteTree(home);
+            throw e;
+        }
+    }
+
+    private static String base(int port) {
+        return "http://127.0.0.1:" + port;
+    }
+
+    /** Waits for the driver, then opens a session; its id. */
+    private static String session(int port, Path profile, int width, int height) throws Exception {
+        String base = base(port);
         HttpClient http = HttpClient.newHttpClient();
         try {
             await("chromedriver on port " + port)
@@ -72,10 +94,8 @@ public final class Chromium implements AutoCloseable {
                     .pollInterval(Duration.ofMillis(50))
                     .until(() -> ready(http, base));
         } catch (ConditionTimeoutException e) {
-            driver.destroyForcibly();
             throw new IllegalStateException("chromedriver did not start on port " + port);
         }
-        Path profile = Files.createTempDirectory("hotbackup-chromium");
         String caps =
                 "{\"capabilities\":{\"alwaysMatch\":{\"browserName\":\"chrome\",\"goog:chromeOptions\":{"
                         + "\"binary\":\""
@@ -98,10 +118,9 @@ public final class Chromium implements AutoCloseable {
                         HttpResponse.BodyHandlers.ofString());
         Matcher m = SESSION.matcher(r.body());
         if (!m.find()) {
-            driver.destroyForcibly();
             throw new IllegalStateException("no Chromium session: " + r.body());
         }
-        return new Chromium(driver, base, profile, m.group(1));
+        return m.group(1);
     }
 
     public void open(String url) throws Exception {
@@ -200,9 +219,13 @@ public final class Chromium implements AutoCloseable {
             if (!driver.waitFor(5, TimeUnit.SECONDS)) {
                 driver.destroyForcibly();
             }
-            try (var files = Files.walk(profile)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            deleteTree(home);
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (var files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
     }
 
