@@ -53,7 +53,9 @@ public final class Postgres implements AutoCloseable {
      */
     public static Postgres start(String address, int port, List<String> prefix) throws Exception {
         Path bin = binaries();
-        Path dir = Files.createTempDirectory("hotbackup-pg");
+        // in /tmp whatever java.io.tmpdir is: the server runs as user postgres, who cannot enter
+        // a clone's target/ (a folder made by mktemp -d is root's alone); close() deletes it
+        Path dir = Files.createTempDirectory(Path.of("/tmp"), "hotbackup-pg");
         Postgres pg = new Postgres(dir, address, port, prefix, bin);
         try {
             pg.init();
