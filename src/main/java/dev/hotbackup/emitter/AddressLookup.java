@@ -14,6 +14,8 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
 
 /**
  * Backups' host names looked up off the heartbeat's thread. A lookup blocks for as long as the name
@@ -24,7 +26,7 @@ import java.util.function.BiConsumer;
  * <p>Each lookup runs on a thread of {@code threads}, at most one per name at a time (a caller that
  * asks while one runs waits for the same answer); its answer, or a timeout, is handed back on the
  * caller's thread. A lookup that outlives its timeout is left to finish: its answer is the next
- * caller's.
+ * caller's. An IP address needs no lookup: it is answered at once, on the caller's thread.
  */
 final class AddressLookup {
 
@@ -34,12 +36,16 @@ final class AddressLookup {
     }
 
     private final Resolver resolver;
-    private final ExecutorService threads;
+    private final Supplier<ExecutorService> threads;
 
     // guarded by running
     private final Map<String, CompletableFuture<InetAddress>> running = new HashMap<>();
 
-    AddressLookup(Resolver resolver, ExecutorService threads) {
+    /**
+     * @param threads where lookups run; asked for on the first name to look up (none is made where
+     *     every backup is an IP address)
+     */
+    AddressLookup(Resolver resolver, Supplier<ExecutorService> threads) {
         this.resolver = resolver;
         this.threads = threads;
     }
@@ -54,6 +60,18 @@ final class AddressLookup {
             ScheduledExecutorService back,
             long timeoutNanos,
             BiConsumer<InetSocketAddress, Exception> then) {
+        if (isAddress(backup.host())) {
+            InetSocketAddress address;
+            try {
+                address =
+                        new InetSocketAddress(InetAddress.getByName(backup.host()), backup.port());
+            } catch (UnknownHostException e) {
+                then.accept(null, e);
+                return;
+            }
+            then.accept(address, null);
+            return;
+        }
         AtomicBoolean answered = new AtomicBoolean();
         CompletableFuture<InetAddress> lookup;
         ScheduledFuture<?> timer;
@@ -103,6 +121,18 @@ final class AddressLookup {
                 });
     }
 
+    /**
+     * Whether {@code host} is an IP address, which {@link InetAddress#getByName} reads without
+     * asking the name service: four decimal numbers, or an IPv6 address (a name has no colon).
+     */
+    static boolean isAddress(String host) {
+        return IPV4.matcher(host).matches() || host.indexOf(':') >= 0;
+    }
+
+    private static final Pattern IPV4 =
+            Pattern.compile(
+                    "(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
+
     /** The running lookup of this name, or a new one. */
     private CompletableFuture<InetAddress> lookup(String host) {
         CompletableFuture<InetAddress> f;
@@ -116,16 +146,17 @@ final class AddressLookup {
         }
         CompletableFuture<InetAddress> mine = f;
         try {
-            threads.execute(
-                    () -> {
-                        try {
-                            mine.complete(resolver.resolve(host));
-                        } catch (Exception | Error e) {
-                            mine.completeExceptionally(e);
-                        } finally {
-                            forget(host, mine);
-                        }
-                    });
+            threads.get()
+                    .execute(
+                            () -> {
+                                try {
+                                    mine.complete(resolver.resolve(host));
+                                } catch (Exception | Error e) {
+                                    mine.completeExceptionally(e);
+                                } finally {
+                                    forget(host, mine);
+                                }
+                            });
         } catch (RejectedExecutionException e) {
             forget(host, mine);
             throw e;

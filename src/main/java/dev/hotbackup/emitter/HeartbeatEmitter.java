@@ -8,6 +8,7 @@ import dev.hotbackup.link.Tls;
 import dev.hotbackup.routes.Headers;
 import dev.hotbackup.routes.PackRoute;
 import dev.hotbackup.support.LogEvery;
+import dev.hotbackup.support.Threads;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -21,6 +22,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -212,6 +214,15 @@ public final class HeartbeatEmitter {
             return own;
         }
 
+        /** Where backups' names are looked up: made for the first name (not for IP addresses). */
+        synchronized ExecutorService lookupThreads() {
+            if (lookups == null) {
+                // threads end after a minute without a lookup
+                lookups = Executors.newCachedThreadPool(Threads.daemon("hotbackup-lookup"));
+            }
+            return lookups;
+        }
+
         @Override
         protected synchronized void doStart() {
             if (backups.isEmpty()) {
@@ -222,11 +233,7 @@ public final class HeartbeatEmitter {
                         new NioEventLoopGroup(
                                 1, new DefaultThreadFactory("hotbackup-heartbeat", true));
             }
-            lookups =
-                    camelContext
-                            .getExecutorServiceManager()
-                            .newCachedThreadPool(this, "hotbackup-lookup");
-            AddressLookup lookup = new AddressLookup(InetAddress::getByName, lookups);
+            AddressLookup lookup = new AddressLookup(InetAddress::getByName, this::lookupThreads);
             List<Sink> made = new ArrayList<>();
             for (HostPort b : backups) {
                 BackupChannel channel =
@@ -254,8 +261,10 @@ public final class HeartbeatEmitter {
             }
             sinks = null;
             // a lookup still waiting for the name service ends with it; nobody takes its answer
-            camelContext.getExecutorServiceManager().shutdownNow(lookups);
-            lookups = null;
+            if (lookups != null) {
+                lookups.shutdownNow();
+                lookups = null;
+            }
             if (group != null) {
                 group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5000);
                 group = null;

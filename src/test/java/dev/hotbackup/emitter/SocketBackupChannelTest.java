@@ -53,7 +53,7 @@ class SocketBackupChannelTest {
     void thread() {
         thread = Executors.newSingleThreadScheduledExecutor();
         lookups = Executors.newCachedThreadPool();
-        lookup = new AddressLookup(host -> names.resolve(host), lookups);
+        lookup = new AddressLookup(host -> names.resolve(host), () -> lookups);
     }
 
     @AfterEach
@@ -156,9 +156,11 @@ class SocketBackupChannelTest {
         ServerSocket serverB = listen(50);
         CountDownLatch answer = new CountDownLatch(1);
         AtomicInteger asked = new AtomicInteger();
+        List<String> askedOthers = new CopyOnWriteArrayList<>();
         names =
                 host -> {
                     if (!host.equals("backup-b.test")) {
+                        askedOthers.add(host);
                         return InetAddress.getByName(host);
                     }
                     asked.incrementAndGet();
@@ -214,6 +216,7 @@ class SocketBackupChannelTest {
         open.add(atB);
         assertNull(toB2.get(5, TimeUnit.SECONDS), "B reached once its name is known");
         assertEquals("beat 2", reader(atB).readLine());
+        assertEquals(List.of(), askedOthers, "an IP address is no name to look up");
     }
 
     @Test
