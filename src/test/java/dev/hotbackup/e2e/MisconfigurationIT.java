@@ -342,14 +342,7 @@ class MisconfigurationIT {
                         + "\nhotbackup.listener.bind-address=127.0.0.1\n"
                         + "hotbackup.listener.signals-to=log:signals\n");
         Process p =
-                new ProcessBuilder(
-                                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                                "-XX:TieredStopAtLevel=1",
-                                // vert.x's file cache in the test's folder: a killed instance
-                                // cannot remove it
-                                "-Dvertx.cacheDirBase=" + dir.resolve("vertx-cache"),
-                                "-jar",
-                                HotBackupProcess.packagedJar().toString())
+                new ProcessBuilder(java(dir, List.of(), List.of()))
                         .directory(dir.toFile())
                         .redirectErrorStream(true)
                         .redirectOutput(dir.resolve("out.txt").toFile())
@@ -388,6 +381,22 @@ class MisconfigurationIT {
         }
     }
 
+    /**
+     * The packaged jar run in {@code dir}: a quick start (C1 only), and vert.x's file cache in that
+     * folder, since a killed instance cannot remove it.
+     */
+    private static List<String> java(Path dir, List<String> jvmArgs, List<String> args) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-XX:TieredStopAtLevel=1");
+        command.add("-Dvertx.cacheDirBase=" + dir.resolve("vertx-cache"));
+        command.addAll(jvmArgs);
+        command.add("-jar");
+        command.add(HotBackupProcess.packagedJar().toString());
+        command.addAll(args);
+        return command;
+    }
+
     private static Run start(Case c) throws Exception {
         Path dir = Files.createDirectories(work.resolve(c.name().replace(' ', '-')));
         Path routes = Files.createDirectories(dir.resolve("routes"));
@@ -401,16 +410,8 @@ class MisconfigurationIT {
         StringBuilder props = new StringBuilder();
         c.properties().forEach((k, v) -> props.append(k).append('=').append(v).append('\n'));
         Files.writeString(dir.resolve("application.properties"), props);
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-XX:TieredStopAtLevel=1");
-        command.add("-Dvertx.cacheDirBase=" + dir.resolve("vertx-cache"));
-        command.addAll(c.jvmArgs());
-        command.add("-jar");
-        command.add(HotBackupProcess.packagedJar().toString());
-        command.addAll(c.args());
         ProcessBuilder b =
-                new ProcessBuilder(command)
+                new ProcessBuilder(java(dir, c.jvmArgs(), c.args()))
                         .directory(dir.toFile())
                         .redirectOutput(dir.resolve("out.txt").toFile())
                         .redirectError(dir.resolve("err.txt").toFile());
