@@ -180,14 +180,9 @@ class SocketBackupChannelTest {
                         new HostPort("backup-b.test", serverB.getLocalPort()), thread, lookup, 300);
         open.add(b::close);
 
-        // one heartbeat as the emitter sends it: to every backup in turn, on one thread
-        CompletableFuture<Throwable> toB = new CompletableFuture<>();
-        CompletableFuture<Throwable> toA = new CompletableFuture<>();
-        thread.execute(
-                () -> {
-                    b.send("beat 1", toB::complete);
-                    a.send("beat 1", toA::complete);
-                });
+        List<CompletableFuture<Throwable>> beat = beat("beat 1", b, a);
+        CompletableFuture<Throwable> toB = beat.get(0);
+        CompletableFuture<Throwable> toA = beat.get(1);
         Socket atA = serverA.accept();
         open.add(atA);
         assertNull(toA.get(5, TimeUnit.SECONDS), "A's frame left while B's name was looked up");
@@ -200,13 +195,9 @@ class SocketBackupChannelTest {
                 error.getMessage());
 
         // the next heartbeats: A's still leave at once; B waits for the same lookup, not a new one
-        CompletableFuture<Throwable> toB2 = new CompletableFuture<>();
-        CompletableFuture<Throwable> toA2 = new CompletableFuture<>();
-        thread.execute(
-                () -> {
-                    b.send("beat 2", toB2::complete);
-                    a.send("beat 2", toA2::complete);
-                });
+        beat = beat("beat 2", b, a);
+        CompletableFuture<Throwable> toB2 = beat.get(0);
+        CompletableFuture<Throwable> toA2 = beat.get(1);
         assertNull(toA2.get(5, TimeUnit.SECONDS));
         assertEquals(1, asked.get(), "one lookup of the name at a time");
 
@@ -260,6 +251,24 @@ class SocketBackupChannelTest {
         open.add(s);
         assertNull(outcome.get(5, TimeUnit.SECONDS), "the first frame written once connected");
         return s;
+    }
+
+    /**
+     * One heartbeat as the emitter sends it: {@code line} to each channel in turn, in one task on
+     * the heartbeat's thread; each channel's outcome, in the same order.
+     */
+    private List<CompletableFuture<Throwable>> beat(String line, SocketBackupChannel... channels) {
+        List<CompletableFuture<Throwable>> outcomes = new ArrayList<>();
+        for (int i = 0; i < channels.length; i++) {
+            outcomes.add(new CompletableFuture<>());
+        }
+        thread.execute(
+                () -> {
+                    for (int i = 0; i < channels.length; i++) {
+                        channels[i].send(line, outcomes.get(i)::complete);
+                    }
+                });
+        return outcomes;
     }
 
     /** Sends a frame on the channel's thread; its outcome. */
